@@ -1,0 +1,316 @@
+//! Logging in: every mechanism the server offers, and the rules that keep keys safe.
+
+use crate::error::{Error, Kind, Result};
+use crate::rpc::Client;
+use crate::uri::{Endpoint, Protocol};
+use serde_json::{json, Value};
+use zeroize::Zeroizing;
+
+pub type Secret = Zeroizing<String>;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum KeyMechanism {
+    /// SCRAM-SHA-512: the key never crosses the wire (the default).
+    Scram,
+    /// `API_KEY_PLAIN`: the key is sent as is (`--plain`, explicit only).
+    Plain,
+}
+
+/// An API key as the user supplied it.
+pub struct ApiKey {
+    pub id: u64,
+    /// The whole `<id>-<material>` text, when known.
+    pub raw: Option<Secret>,
+    /// Precomputed SCRAM keys from a key file (PBKDF2 already done).
+    pub precomputed: Option<crate::scram::ScramKeys>,
+}
+
+impl std::fmt::Debug for ApiKey {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "ApiKey {{ id: {}, .. }}", self.id)
+    }
+}
+
+impl ApiKey {
+    /// Parse a raw key `<id>-<material>` (surrounding whitespace ignored).
+    pub fn parse_raw(text: &str) -> Option<ApiKey> {
+        let t = text.trim();
+        let (id, material) = t.split_once('-')?;
+        if id.is_empty()
+            || !id.bytes().all(|b| b.is_ascii_digit())
+            || material.is_empty()
+            || !material.bytes().all(|b| b.is_ascii_alphanumeric())
+        {
+            return None;
+        }
+        Some(ApiKey {
+            id: id.parse().ok()?,
+            raw: Some(Zeroizing::new(t.to_string())),
+            precomputed: None,
+        })
+    }
+
+    /// The material after `<id>-` (the SCRAM password).
+    pub fn material(&self) -> Option<&str> {
+        self.raw.as_ref()?.split_once('-').map(|(_, m)| m)
+    }
+}
+
+/// How (and whether) to log in.
+#[derive(Debug, Default)]
+pub enum Login {
+    #[default]
+    None,
+    Password {
+        username: String,
+        password: Secret,
+        /// A one-time password, when known before the server asks.
+        otp: Option<Secret>,
+    },
+    ApiKey {
+        username: Option<String>,
+        key: ApiKey,
+        mechanism: KeyMechanism,
+        channel_binding: bool,
+    },
+    Token(Secret),
+}
+
+/// Asks for a one-time password when the server requires one (None: cannot ask).
+pub type OtpPrompt<'a> = &'a dyn Fn() -> Option<Secret>;
+
+/// Refuse, before any connection is made, what would leak or burn a credential.
+pub fn check_before_connect(endpoint: &Endpoint, login: &Login) -> Result<()> {
+    if let Login::ApiKey {
+        username,
+        mechanism,
+        ..
+    } = login
+    {
+        if *mechanism == KeyMechanism::Plain && !endpoint.is_secure_transport() {
+            return Err(Error::usage(format!(
+                "refusing to send an API key in clear over {} (plain ws:// to a remote host)",
+                endpoint.display()
+            ))
+            .hint("the server revokes any API key it receives this way; only api_key.update ID {\"reset\": true} revives it, with new material")
+            .hint("use wss://HOST/api/current (add --insecure or --ca-cert for a self-signed certificate)"));
+        }
+        if username.is_none() && endpoint.protocol() == Protocol::JsonRpc {
+            return Err(Error::usage(
+                "-U USERNAME (the key's owner) is required with -K: the server needs the user name to log in with an API key",
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// Log in on an open connection.
+pub fn login(client: &mut Client, login: &Login, ask_otp: OtpPrompt<'_>) -> Result<()> {
+    match login {
+        Login::None => Ok(()),
+        Login::Password {
+            username,
+            password,
+            otp,
+        } => login_password(client, username, password, otp.as_ref(), ask_otp),
+        Login::ApiKey {
+            username,
+            key,
+            mechanism: KeyMechanism::Plain,
+            ..
+        } => login_key_plain(client, username.as_deref(), key),
+        Login::ApiKey {
+            username,
+            key,
+            mechanism: KeyMechanism::Scram,
+            channel_binding,
+        } => crate::auth_scram::login(client, username.as_deref(), key, *channel_binding),
+        Login::Token(token) => login_token(client, token),
+    }
+}
+
+fn login_password(
+    client: &mut Client,
+    username: &str,
+    password: &Secret,
+    otp: Option<&Secret>,
+    ask_otp: OtpPrompt<'_>,
+) -> Result<()> {
+    let params =
+        json!({"mechanism": "PASSWORD_PLAIN", "username": username, "password": password.as_str()});
+    let resp = match client.call("auth.login_ex", vec![params]) {
+        Ok(r) => r,
+        Err(e) if is_missing_method(&e) => {
+            // Servers before 25.04 (and their /websocket) only have auth.login.
+            let mut params = vec![json!(username), json!(password.as_str())];
+            if let Some(otp) = otp {
+                params.push(json!(otp.as_str()));
+            }
+            let ok = client
+                .call("auth.login", params)
+                .map_err(login_call_error)?;
+            return if ok == json!(true) {
+                Ok(())
+            } else {
+                Err(Error::auth("login failed: invalid username or password")
+                    .hint("check -U and the password (two-factor accounts need --otp)"))
+            };
+        }
+        Err(e) => return Err(login_call_error(e)),
+    };
+    match response_type(&resp) {
+        "OTP_REQUIRED" => {
+            let code = match otp.cloned().or_else(ask_otp) {
+                Some(c) => c,
+                None => {
+                    return Err(Error::auth(format!(
+                        "login failed: {username} uses two-factor authentication and no one-time password was given"
+                    ))
+                    .hint("pass --otp CODE, set MIDCLT_OTP, or run on a terminal to be asked"))
+                }
+            };
+            let resp = client
+                .call(
+                    "auth.login_ex_continue",
+                    vec![json!({"mechanism": "OTP_TOKEN", "otp_token": code.as_str()})],
+                )
+                .map_err(login_call_error)?;
+            match response_type(&resp) {
+                "SUCCESS" => Ok(()),
+                "OTP_REQUIRED" | "AUTH_ERR" => Err(Error::auth(
+                    "login failed: the one-time password was not accepted",
+                )
+                .hint("codes change every 30 s; check the authenticator's clock and try again")),
+                other => Err(interpret_failure(other, &resp, Credential::Password)),
+            }
+        }
+        "SUCCESS" => Ok(()),
+        other => Err(interpret_failure(other, &resp, Credential::Password)),
+    }
+}
+
+fn login_key_plain(client: &mut Client, username: Option<&str>, key: &ApiKey) -> Result<()> {
+    let raw = key.raw.as_ref().ok_or_else(|| {
+        Error::usage("a raw API key is required for --plain (precomputed SCRAM keys cannot be sent in clear)")
+    })?;
+    let resp = match username {
+        Some(user) => client.call(
+            "auth.login_ex",
+            vec![json!({"mechanism": "API_KEY_PLAIN", "username": user, "api_key": raw.as_str()})],
+        ),
+        None => Err(Error::new(Kind::Usage, "")),
+    };
+    let resp = match resp {
+        Ok(r) => r,
+        Err(e) if username.is_none() || is_missing_method(&e) => {
+            // Legacy servers: keys are not tied to a user (protocol.md §3.4).
+            let ok = client
+                .call("auth.login_with_api_key", vec![json!(raw.as_str())])
+                .map_err(login_call_error)?;
+            return if ok == json!(true) {
+                Ok(())
+            } else {
+                Err(Error::auth("login failed: invalid API key"))
+            };
+        }
+        Err(e) => return Err(login_call_error(e)),
+    };
+    match response_type(&resp) {
+        "SUCCESS" => Ok(()),
+        other => Err(interpret_failure(other, &resp, Credential::ApiKey)),
+    }
+}
+
+fn login_token(client: &mut Client, token: &Secret) -> Result<()> {
+    let resp = match client.call(
+        "auth.login_ex",
+        vec![json!({"mechanism": "TOKEN_PLAIN", "token": token.as_str()})],
+    ) {
+        Ok(r) => r,
+        Err(e) if is_missing_method(&e) => {
+            let ok = client
+                .call("auth.login_with_token", vec![json!(token.as_str())])
+                .map_err(login_call_error)?;
+            return if ok == json!(true) {
+                Ok(())
+            } else {
+                Err(
+                    Error::auth("login failed: the token is invalid or has expired")
+                        .hint("get a new one with `midclt token`"),
+                )
+            };
+        }
+        Err(e) => return Err(login_call_error(e)),
+    };
+    match response_type(&resp) {
+        "SUCCESS" => Ok(()),
+        other => Err(interpret_failure(other, &resp, Credential::Token)),
+    }
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Credential {
+    Password,
+    ApiKey,
+    Token,
+}
+
+pub(crate) fn response_type(resp: &Value) -> &str {
+    resp.get("response_type")
+        .and_then(Value::as_str)
+        .unwrap_or("")
+}
+
+/// A clear message for every `response_type` other than SUCCESS (protocol.md §3.3).
+pub(crate) fn interpret_failure(kind: &str, resp: &Value, cred: Credential) -> Error {
+    match (kind, cred) {
+        ("AUTH_ERR", Credential::Password) => Error::auth("login failed: invalid username or password")
+            .hint("check -U and the password; the server delays each failed attempt by 1-2 s"),
+        ("AUTH_ERR", Credential::ApiKey) => Error::auth("login failed: invalid API key")
+            .hint("check the key and its owner (-U); revoked or deleted keys also fail this way"),
+        ("AUTH_ERR", Credential::Token) => Error::auth("login failed: the token is invalid or has expired")
+            .hint("tokens are single-origin and expire after their TTL; get a new one with `midclt token`"),
+        ("EXPIRED", Credential::Password) => Error::auth("login failed: the password has expired and must be changed")
+            .hint("change it in the TrueNAS web UI, then try again"),
+        ("EXPIRED", Credential::ApiKey) => Error::auth("login failed: the API key has expired or was revoked")
+            .hint("a key sent in clear over an insecure connection is revoked by the server; reset it with `midclt call api_key.update ID '{\"reset\": true}'`"),
+        ("EXPIRED", Credential::Token) => Error::auth("login failed: the token has expired"),
+        ("DENIED", _) => Error::auth("login failed: the account has no API access")
+            .hint("give the user a privilege (Credentials → Groups → Privileges) or use an administrator account"),
+        ("REDIRECT", _) => {
+            let urls: Vec<&str> = resp
+                .get("urls")
+                .and_then(Value::as_array)
+                .map(|a| a.iter().filter_map(Value::as_str).collect())
+                .unwrap_or_default();
+            Error::auth(format!(
+                "login refused: this is the standby controller of an HA system; log in to the active one: {}",
+                if urls.is_empty() { "(no address given)".to_string() } else { urls.join(", ") }
+            ))
+        }
+        ("OTP_REQUIRED", _) => Error::auth("login failed: a one-time password is required")
+            .hint("pass --otp CODE or set MIDCLT_OTP"),
+        ("", _) => Error::auth("login failed: the server sent an answer without a response_type"),
+        (other, _) => Error::auth(format!("login failed: unexpected server response {other}")),
+    }
+}
+
+pub(crate) fn is_missing_method(e: &Error) -> bool {
+    e.server.as_ref().is_some_and(|s| s.is_method_not_found())
+}
+
+/// A login call that failed outright (not a refusal): rate limits, AAL rules, ...
+pub(crate) fn login_call_error(e: Error) -> Error {
+    let Some(server) = &e.server else {
+        return e;
+    };
+    let reason = server.reason().to_string();
+    let mut err = Error::auth(format!("login failed: {reason}"));
+    err.server = e.server;
+    if reason.contains("Rate Limit Exceeded") {
+        err = err.hint("too many unauthenticated calls from this address (20 per minute): wait a minute, and reuse connections in scripts");
+    } else if reason.contains("mechanism is not supported") {
+        err = err.hint("the server's authenticator assurance level forbids this way of logging in");
+    }
+    err
+}

@@ -1,0 +1,244 @@
+//! The command-line model. One clap definition generates `--help`, the man pages and
+//! the shell completions (see `tests/generated_assets.rs`).
+
+use clap::{ArgAction, Args, CommandFactory, Parser, Subcommand, ValueEnum};
+use std::path::PathBuf;
+
+const AFTER_HELP: &str = "\
+Exit codes: 0 ok, 1 the server reported an error, 2 usage error, 3 connection failed,
+4 TLS failure, 5 login failed, 6 timeout.
+
+Examples:
+  midclt call system.info
+  midclt -u mock:// call api_key.query '[[\"name\", \"^\", \"ci\"]]' '{\"select\": [\"id\", \"name\"]}'
+  midclt -u wss://nas.example.com -U admin --password-file ~/.nas-pass call -j core.bulk core.ping '[[], []]'
+  midclt subscribe -n 1 core.get_jobs";
+
+/// A fast, safe client for the TrueNAS middleware API (compatible with midclt).
+#[derive(Debug, Parser)]
+#[command(name = "midclt", version, about, after_help = AFTER_HELP, arg_required_else_help = true)]
+pub struct Cli {
+    #[command(flatten)]
+    pub global: GlobalArgs,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Args, Clone, Default)]
+pub struct GlobalArgs {
+    /// Server to talk to: wss://HOST[:PORT]/api/current, ws://..., .../websocket (legacy
+    /// protocol), ws+unix:///PATH, mock:// (built-in emulator), or a bare HOST[:PORT]
+    /// meaning wss://HOST/api/current [default: the local middleware socket]
+    #[arg(short = 'u', long = "uri", value_name = "URI", env = "MIDCLT_URI")]
+    pub uri: Option<String>,
+
+    /// User to log in as (with a password, or as the owner of the -K API key)
+    #[arg(
+        short = 'U',
+        long = "username",
+        value_name = "USER",
+        env = "MIDCLT_USERNAME"
+    )]
+    pub username: Option<String>,
+
+    /// Password; `-` reads it from stdin. Prefer --password-file, MIDCLT_PASSWORD or the
+    /// prompt: argv is visible to other users
+    #[arg(short = 'P', long = "password", value_name = "PASSWORD")]
+    pub password: Option<String>,
+
+    /// Read the password from the first line of FILE
+    #[arg(
+        long = "password-file",
+        value_name = "FILE",
+        conflicts_with = "password"
+    )]
+    pub password_file: Option<PathBuf>,
+
+    /// API key (`ID-KEY`) or the path of a key file (raw key, JSON or INI); -U names its owner
+    #[arg(short = 'K', long = "api-key", value_name = "KEY|FILE")]
+    pub api_key: Option<String>,
+
+    /// Session token from `auth.generate_token` (or `midclt token`)
+    #[arg(long = "token", value_name = "TOKEN")]
+    pub token: Option<String>,
+
+    /// One-time password for two-factor accounts (else asked on the terminal)
+    #[arg(long = "otp", value_name = "CODE")]
+    pub otp: Option<String>,
+
+    /// Timeout for each call in seconds (0 = the default, 60; env CALL_TIMEOUT)
+    #[arg(short = 't', long = "timeout", value_name = "SECONDS")]
+    pub timeout: Option<u64>,
+
+    /// Timeout for connecting and the WebSocket/TLS handshakes, in seconds
+    #[arg(long = "connect-timeout", value_name = "SECONDS", default_value_t = 10)]
+    pub connect_timeout: u64,
+
+    /// Do not verify the server's TLS certificate
+    #[arg(long = "insecure")]
+    pub insecure: bool,
+
+    /// Trust this PEM certificate (e.g. the NAS's self-signed one) in addition to the system store
+    #[arg(long = "ca-cert", value_name = "FILE")]
+    pub ca_cert: Option<PathBuf>,
+
+    /// Send the API key itself (API_KEY_PLAIN) instead of SCRAM; required before TrueNAS 26.0
+    #[arg(long = "plain")]
+    pub plain: bool,
+
+    /// SCRAM without TLS channel binding (needed over plain ws://)
+    #[arg(long = "no-channel-binding")]
+    pub no_channel_binding: bool,
+
+    /// Print the wire traffic to stderr (secrets are redacted)
+    #[arg(short = 'v', long = "verbose")]
+    pub verbose: bool,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Call a middleware method and print its result
+    Call(CallArgs),
+    /// Check that the middleware answers (core.ping)
+    Ping,
+    /// Print events of a subscription, one JSON object per line
+    Subscribe(SubscribeArgs),
+    /// Print a new session token (auth.generate_token) for scripts
+    Token(TokenArgs),
+    /// Work with API key files
+    #[command(subcommand)]
+    Key(KeyCommand),
+    /// Run the built-in TrueNAS API emulator
+    MockServer(MockServerArgs),
+}
+
+#[derive(Debug, Args)]
+#[command(
+    after_help = "Each ARG is sent as JSON when it parses as JSON, else as a string.\n\
+An ARG of `-` reads one JSON value (or text) from stdin."
+)]
+pub struct CallArgs {
+    /// Print only the error's one-line message (no traceback, no extra data)
+    #[arg(short = 'q', long = "quiet")]
+    pub quiet: bool,
+    /// The method is a job: wait for it to finish and print its result
+    #[arg(short = 'j', long = "job")]
+    pub job: bool,
+    /// How to show job progress on stderr (also `-jp`)
+    #[arg(long = "job-print", value_name = "MODE", value_enum, default_value_t = JobPrint::Progressbar)]
+    pub job_print: JobPrint,
+    /// Method name, e.g. system.info
+    #[arg(value_name = "METHOD")]
+    pub method: String,
+    /// Positional parameters (JSON, else string; `-` reads stdin)
+    #[arg(value_name = "ARGS", allow_negative_numbers = true)]
+    pub args: Vec<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum JobPrint {
+    /// A progress bar with percent and description (only when stderr is a terminal)
+    Progressbar,
+    /// Each new progress description on its own line (suits logs)
+    Description,
+}
+
+#[derive(Debug, Args)]
+pub struct SubscribeArgs {
+    /// Exit after N events
+    #[arg(short = 'n', long = "number", value_name = "N")]
+    pub number: Option<u64>,
+    /// Exit with status 6 when no event arrives within SECONDS (total)
+    #[arg(short = 't', long = "timeout", value_name = "SECONDS")]
+    pub timeout: Option<u64>,
+    /// Event name (core.get_jobs, alert.list, ...), an event source with a JSON argument
+    /// (reporting.realtime:{"interval": 2}), or `*`
+    #[arg(value_name = "EVENT")]
+    pub event: String,
+}
+
+#[derive(Debug, Args)]
+pub struct TokenArgs {
+    /// Token lifetime in seconds (refreshed while the token's session is used)
+    #[arg(long = "ttl", value_name = "SECONDS", default_value_t = 600)]
+    pub ttl: u64,
+    /// The token may be used only once
+    #[arg(long = "single-use")]
+    pub single_use: bool,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum KeyCommand {
+    /// Write a key file with precomputed SCRAM keys so logins skip PBKDF2 (mode 0600)
+    Precompute(PrecomputeArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct PrecomputeArgs {
+    /// Where to write the key file (JSON)
+    #[arg(short = 'o', long = "output", value_name = "FILE")]
+    pub output: PathBuf,
+    /// Replace FILE if it exists
+    #[arg(long = "force")]
+    pub force: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct MockServerArgs {
+    /// Where to listen: ws://ADDR:PORT, wss://ADDR:PORT, ws+unix:///PATH (repeatable;
+    /// port 0 picks a free port). Each listener serves /api/current, /api/vX.Y.Z and /websocket
+    #[arg(long = "listen", value_name = "URI", action = ArgAction::Append, default_value = "ws://127.0.0.1:6000")]
+    pub listen: Vec<String>,
+    /// PEM certificate for wss:// (default: a fresh self-signed one for localhost)
+    #[arg(long = "tls-cert", value_name = "FILE", requires = "tls_key")]
+    pub tls_cert: Option<PathBuf>,
+    /// PEM private key (PKCS#8) for --tls-cert
+    #[arg(long = "tls-key", value_name = "FILE", requires = "tls_cert")]
+    pub tls_key: Option<PathBuf>,
+    /// Write the certificate in use (PEM) to FILE, e.g. for --ca-cert
+    #[arg(long = "write-cert", value_name = "FILE")]
+    pub write_cert: Option<PathBuf>,
+    /// Password of the emulated `root` and `admin` accounts
+    #[arg(
+        long = "password",
+        value_name = "PASSWORD",
+        default_value = "truenas",
+        env = "MIDCLT_MOCK_PASSWORD"
+    )]
+    pub password: String,
+    /// Treat TCP clients on loopback as remote (insecure transport), as a NAS sees
+    /// clients on the network; plain API keys sent over ws:// then get revoked
+    #[arg(long = "loopback-is-remote")]
+    pub loopback_is_remote: bool,
+    /// PBKDF2 iterations for new API keys' SCRAM data (the real server uses 500000)
+    #[arg(long = "scram-iterations", value_name = "N", default_value_t = 500_000)]
+    pub scram_iterations: u32,
+    /// Do not authenticate UNIX-socket clients automatically as root
+    #[arg(long = "no-unix-auth")]
+    pub no_unix_auth: bool,
+}
+
+/// The clap command (for man pages and completions).
+pub fn command() -> clap::Command {
+    Cli::command()
+}
+
+/// The official midclt spells `--job-print` as `-jp`, which clap cannot express as a
+/// short option; translate it before parsing.
+pub fn normalize_args<I: IntoIterator<Item = std::ffi::OsString>>(
+    args: I,
+) -> Vec<std::ffi::OsString> {
+    let mut after_dashdash = false;
+    args.into_iter()
+        .map(|a| {
+            if a == "--" {
+                after_dashdash = true;
+            }
+            if !after_dashdash && a == "-jp" {
+                "--job-print".into()
+            } else {
+                a
+            }
+        })
+        .collect()
+}

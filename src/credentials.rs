@@ -1,0 +1,368 @@
+//! Where secrets come from: options, environment, files, stdin and the terminal.
+//!
+//! Everything read here is held in `Zeroizing` buffers so it is wiped when dropped, and
+//! no message produced here quotes a secret.
+
+use crate::auth::{ApiKey, KeyMechanism, Login, Secret};
+use crate::cli::GlobalArgs;
+use crate::error::{Error, Result};
+use crate::scram::ScramKeys;
+use base64::Engine as _;
+use serde_json::Value;
+use std::io::{IsTerminal, Read};
+use std::path::Path;
+use zeroize::Zeroizing;
+
+/// Environment variables, read only when the matching option is absent.
+pub const ENV_PASSWORD: &str = "MIDCLT_PASSWORD";
+pub const ENV_API_KEY: &str = "MIDCLT_API_KEY";
+pub const ENV_API_KEY_FILE: &str = "MIDCLT_API_KEY_FILE";
+pub const ENV_TOKEN: &str = "MIDCLT_TOKEN";
+pub const ENV_OTP: &str = "MIDCLT_OTP";
+
+/// Decide how to log in from the options and the environment.
+///
+/// `stdin_taken`: stdin is already claimed (e.g. by a `-` call argument), so `-P -`
+/// cannot read from it.
+pub fn resolve(g: &GlobalArgs, stdin_taken: bool) -> Result<Login> {
+    let env = |k: &str| std::env::var(k).ok().filter(|v| !v.is_empty());
+    let username = g.username.clone().filter(|u| !u.is_empty());
+    let otp = match &g.otp {
+        Some(code) => Some(Zeroizing::new(code.clone())),
+        None => env(ENV_OTP).map(Zeroizing::new),
+    };
+
+    let password: Option<Secret> = if let Some(p) = &g.password {
+        if p == "-" {
+            if stdin_taken {
+                return Err(Error::usage("-P - and a `-` call argument both want stdin; use --password-file for the password"));
+            }
+            Some(read_stdin_line()?)
+        } else {
+            warn_argv(
+                "-P/--password",
+                "--password-file FILE, -P - (stdin), MIDCLT_PASSWORD or the prompt",
+            );
+            Some(Zeroizing::new(p.clone()))
+        }
+    } else if let Some(path) = &g.password_file {
+        Some(read_secret_file(path, "password file")?)
+    } else {
+        env(ENV_PASSWORD).map(Zeroizing::new)
+    };
+
+    let key_text: Option<(Secret, bool)> = match &g.api_key {
+        Some(k) => Some((Zeroizing::new(k.clone()), true)),
+        None => match env(ENV_API_KEY) {
+            Some(k) => Some((Zeroizing::new(k), false)),
+            None => env(ENV_API_KEY_FILE).map(|f| (Zeroizing::new(f), false)),
+        },
+    };
+
+    // The official order: a password (given or prompted) wins over a key.
+    if let (Some(user), Some(password)) = (&username, password) {
+        return Ok(Login::Password {
+            username: user.clone(),
+            password,
+            otp,
+        });
+    }
+    if let Some((text, from_argv)) = key_text {
+        let key = parse_key_argument(&text, from_argv)?;
+        return Ok(Login::ApiKey {
+            username,
+            key,
+            mechanism: if g.plain {
+                KeyMechanism::Plain
+            } else {
+                KeyMechanism::Scram
+            },
+            channel_binding: !g.no_channel_binding,
+        });
+    }
+    let token = match &g.token {
+        Some(t) => {
+            warn_argv("--token", "MIDCLT_TOKEN");
+            Some(Zeroizing::new(t.clone()))
+        }
+        None => env(ENV_TOKEN).map(Zeroizing::new),
+    };
+    if let Some(token) = token {
+        return Ok(Login::Token(token));
+    }
+    if let Some(user) = username {
+        let password = prompt_password(&user)?;
+        return Ok(Login::Password {
+            username: user,
+            password,
+            otp,
+        });
+    }
+    Ok(Login::None)
+}
+
+/// Ask for a one-time password on the terminal, if there is one.
+pub fn prompt_otp() -> Option<Secret> {
+    if !std::io::stdin().is_terminal() && !std::io::stderr().is_terminal() {
+        return None;
+    }
+    rpassword::prompt_password("One-time password: ")
+        .ok()
+        .map(|s| Zeroizing::new(s.trim().to_string()))
+        .filter(|s| !s.is_empty())
+}
+
+fn prompt_password(user: &str) -> Result<Secret> {
+    let no_tty = Error::usage(format!(
+        "no password for -U {user}, and there is no terminal to ask on"
+    ))
+    .hint("pass it with --password-file FILE, -P - (stdin) or MIDCLT_PASSWORD, or use -K/--token");
+    if !std::io::stdin().is_terminal() && !std::io::stderr().is_terminal() {
+        return Err(no_tty);
+    }
+    match rpassword::prompt_password(format!("Password for {user}: ")) {
+        Ok(p) => Ok(Zeroizing::new(p)),
+        Err(_) => Err(no_tty),
+    }
+}
+
+fn warn_argv(option: &str, instead: &str) {
+    if std::io::stderr().is_terminal() {
+        eprintln!(
+            "midclt: warning: a secret given with {option} is visible in the process list and shell history; prefer {instead}"
+        );
+    }
+}
+
+fn read_stdin_line() -> Result<Secret> {
+    if std::io::stdin().is_terminal() {
+        return Err(
+            Error::usage("-P - reads the password from stdin, but stdin is a terminal")
+                .hint("pipe the password in, or leave out -P to be prompted"),
+        );
+    }
+    let mut buf = Zeroizing::new(String::new());
+    std::io::stdin()
+        .read_to_string(&mut buf)
+        .map_err(|e| Error::usage(format!("cannot read the password from stdin: {e}")))?;
+    Ok(first_line(&buf))
+}
+
+fn first_line(text: &str) -> Secret {
+    Zeroizing::new(
+        text.lines()
+            .next()
+            .unwrap_or("")
+            .trim_end_matches('\r')
+            .to_string(),
+    )
+}
+
+fn read_secret_file(path: &Path, what: &str) -> Result<Secret> {
+    let text = read_file(path, what)?;
+    let line = first_line(&text);
+    if line.is_empty() {
+        return Err(Error::usage(format!(
+            "the {what} {} is empty",
+            path.display()
+        )));
+    }
+    Ok(line)
+}
+
+fn read_file(path: &Path, what: &str) -> Result<Secret> {
+    let bytes = Zeroizing::new(std::fs::read(path).map_err(|e| {
+        let why = match e.kind() {
+            std::io::ErrorKind::NotFound => "not found".to_string(),
+            std::io::ErrorKind::PermissionDenied => "permission denied".to_string(),
+            _ => e.to_string(),
+        };
+        Error::usage(format!("cannot read the {what} {}: {why}", path.display()))
+    })?);
+    let text = std::str::from_utf8(&bytes)
+        .map_err(|_| Error::usage(format!("the {what} {} is not UTF-8 text", path.display())))?;
+    Ok(Zeroizing::new(text.to_string()))
+}
+
+/// `-K` takes a raw key or the path of a key file. Unlike the official client, relative
+/// paths are files too: a raw key never contains `/` or `.`, so there is no ambiguity
+/// once we check the raw-key form first.
+pub fn parse_key_argument(text: &str, from_argv: bool) -> Result<ApiKey> {
+    if let Some(key) = ApiKey::parse_raw(text) {
+        if from_argv {
+            warn_argv(
+                "-K/--api-key",
+                "a key file (-K FILE), MIDCLT_API_KEY or MIDCLT_API_KEY_FILE",
+            );
+        }
+        return Ok(key);
+    }
+    let path = Path::new(text.trim());
+    if path.is_file() {
+        let content = read_file(path, "key file")?;
+        return parse_key_material(&content)
+            .map_err(|e| Error::usage(format!("key file {}: {}", path.display(), e.message)));
+    }
+    if text.contains('/') || text.contains('.') {
+        return Err(Error::usage(format!(
+            "key file {} not found",
+            path.display()
+        )));
+    }
+    Err(Error::usage(
+        "-K is neither an API key (ID-KEY, as api_key.create returned it) nor an existing key file",
+    ))
+}
+
+/// Parse key-file content: a raw key, JSON, or INI (protocol.md §3.5).
+pub fn parse_key_material(content: &str) -> Result<ApiKey> {
+    if let Some(key) = ApiKey::parse_raw(content) {
+        return Ok(key);
+    }
+    let fields: Value = match serde_json::from_str::<Value>(content) {
+        Ok(v @ Value::Object(_)) => v,
+        Ok(_) => return Err(Error::usage("the JSON is not an object")),
+        Err(_) => parse_ini(content)?,
+    };
+    from_fields(&fields)
+}
+
+fn from_fields(f: &Value) -> Result<ApiKey> {
+    if let Some(raw) = f.get("raw_key") {
+        let raw = raw
+            .as_str()
+            .ok_or_else(|| Error::usage("raw_key must be a string"))?;
+        return ApiKey::parse_raw(raw)
+            .ok_or_else(|| Error::usage("raw_key is not an API key of the form ID-KEY"));
+    }
+    let missing = |name: &str| Error::usage(format!("missing required field in key data: {name}"));
+    let id = match f.get("api_key_id").ok_or_else(|| missing("api_key_id"))? {
+        Value::Number(n) => n.as_u64(),
+        Value::String(s) => s.trim().parse().ok(),
+        _ => None,
+    }
+    .ok_or_else(|| Error::usage("api_key_id must be a positive integer"))?;
+    let decode = |name: &str| -> Result<[u8; 64]> {
+        let text = f
+            .get(name)
+            .and_then(Value::as_str)
+            .ok_or_else(|| missing(name))?;
+        let bytes = Zeroizing::new(
+            base64::engine::general_purpose::STANDARD
+                .decode(text.trim())
+                .map_err(|_| Error::usage(format!("{name} is not valid base64")))?,
+        );
+        bytes
+            .as_slice()
+            .try_into()
+            .map_err(|_| Error::usage(format!("{name} must decode to 64 bytes")))
+    };
+    let keys = ScramKeys {
+        client_key: decode("client_key")?,
+        stored_key: decode("stored_key")?,
+        server_key: decode("server_key")?,
+    };
+    Ok(ApiKey {
+        id,
+        raw: None,
+        precomputed: Some(keys),
+    })
+}
+
+/// A small INI reader with Python `configparser` semantics where it matters: a section
+/// header is required, `[TRUENAS_API_KEY]` wins, a lone section is accepted, several
+/// others are ambiguous.
+fn parse_ini(content: &str) -> Result<Value> {
+    let mut sections: Vec<(String, serde_json::Map<String, Value>)> = Vec::new();
+    for (n, line) in content.lines().enumerate() {
+        let line = line.trim();
+        if line.is_empty() || line.starts_with('#') || line.starts_with(';') {
+            continue;
+        }
+        if let Some(name) = line.strip_prefix('[').and_then(|l| l.strip_suffix(']')) {
+            sections.push((name.trim().to_string(), serde_json::Map::new()));
+            continue;
+        }
+        let Some((_, map)) = sections.last_mut() else {
+            return Err(Error::usage(
+                "not a raw key, JSON or INI (INI needs a [TRUENAS_API_KEY] section header)",
+            ));
+        };
+        let (k, v) = line
+            .split_once('=')
+            .or_else(|| line.split_once(':'))
+            .ok_or_else(|| Error::usage(format!("line {}: expected key = value", n + 1)))?;
+        map.insert(
+            k.trim().to_ascii_lowercase(),
+            Value::String(v.trim().to_string()),
+        );
+    }
+    let chosen = match sections.iter().position(|(n, _)| n == "TRUENAS_API_KEY") {
+        Some(i) => i,
+        None if sections.len() == 1 => 0,
+        None if sections.is_empty() => {
+            return Err(Error::usage("not a raw key, JSON or INI key file"))
+        }
+        None => {
+            return Err(Error::usage(
+                "several INI sections and none is [TRUENAS_API_KEY]: cannot tell which to use",
+            ))
+        }
+    };
+    Ok(Value::Object(sections.swap_remove(chosen).1))
+}
+
+/// Read what a `-` call argument stands for: all of stdin, once.
+pub fn read_stdin_payload() -> Result<String> {
+    if std::io::stdin().is_terminal() {
+        return Err(
+            Error::usage("cannot read from stdin when connected to a terminal")
+                .hint("pipe the input in, or give the argument directly"),
+        );
+    }
+    let mut buf = String::new();
+    std::io::stdin()
+        .read_to_string(&mut buf)
+        .map_err(|e| Error::usage(format!("cannot read stdin: {e}")))?;
+    Ok(buf)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    const RAW: &str = "7-uz8DhKHFhRIUQIvjzabPYtpy5wf1DJ3ZBLlDgNVhRAFT7Y6pJGUlm0n3apwxWEU4";
+
+    #[test]
+    fn raw_json_ini() {
+        let k = parse_key_material(RAW).unwrap();
+        assert_eq!(k.id, 7);
+        let k =
+            parse_key_material(&format!("{{\"raw_key\": \"{RAW}\", \"api_key_id\": 7}}")).unwrap();
+        assert_eq!(k.material().unwrap().len(), 64);
+        let k = parse_key_material(&format!("[TRUENAS_API_KEY]\nraw_key = {RAW}\n")).unwrap();
+        assert_eq!(k.id, 7);
+        let k = parse_key_material(&format!("[other]\nraw_key={RAW}\n")).unwrap();
+        assert_eq!(k.id, 7);
+        assert!(parse_key_material(&format!("[a]\nraw_key={RAW}\n[b]\nx=1\n")).is_err());
+        assert!(parse_key_material(&format!("raw_key={RAW}\n")).is_err());
+    }
+
+    #[test]
+    fn precomputed() {
+        let b = base64::engine::general_purpose::STANDARD.encode([1u8; 64]);
+        let json = format!(
+            "{{\"api_key_id\": 3, \"client_key\": \"{b}\", \"stored_key\": \"{b}\", \"server_key\": \"{b}\", \"iterations\": 500000}}"
+        );
+        let k = parse_key_material(&json).unwrap();
+        assert_eq!(k.id, 3);
+        assert!(k.raw.is_none() && k.precomputed.is_some());
+        let e = parse_key_material("{\"api_key_id\": 3}").unwrap_err();
+        assert!(e.message.contains("client_key"), "{}", e.message);
+    }
+
+    #[test]
+    fn errors_do_not_quote_secrets() {
+        let e = parse_key_argument("12-notalnum!!secret", true).unwrap_err();
+        assert!(!e.message.contains("secret"), "{}", e.message);
+    }
+}

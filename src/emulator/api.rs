@@ -1,0 +1,278 @@
+//! Errors the emulated methods raise, rendered exactly as the middleware renders them
+//! (protocol.md §2.3 for JSON-RPC, §9.2 for the legacy protocol).
+
+use serde_json::{json, Value};
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum ApiError {
+    /// A set of validation errors (`ValidationErrors`): `(attribute, message, errno)`.
+    Validation(Vec<(String, String, i64)>),
+    /// `InstanceNotFound`: a validation error with a null attribute, errno ENOENT.
+    InstanceNotFound(String),
+    /// A `CallError`.
+    Call {
+        errno: i64,
+        message: String,
+    },
+    /// `get: true` matched nothing.
+    MatchNotFound,
+    MethodNotFound,
+    TooManyCalls,
+    /// The job was aborted (only inside job runners).
+    Aborted,
+}
+
+pub const EINVAL: i64 = 22;
+pub const ENOENT: i64 = 2;
+pub const EACCES: i64 = 13;
+pub const EFAULT: i64 = 14;
+pub const EBUSY: i64 = 16;
+pub const ENOTAUTHENTICATED: i64 = 207;
+
+impl ApiError {
+    pub fn call(errno: i64, message: impl Into<String>) -> ApiError {
+        ApiError::Call {
+            errno,
+            message: message.into(),
+        }
+    }
+
+    pub fn invalid(attr: impl Into<String>, message: impl Into<String>) -> ApiError {
+        ApiError::Validation(vec![(attr.into(), message.into(), EINVAL)])
+    }
+
+    pub fn not_authenticated() -> ApiError {
+        ApiError::call(ENOTAUTHENTICATED, "Not authenticated")
+    }
+
+    /// The text the server puts in `reason` (and a failed job's `error`).
+    pub fn reason(&self) -> String {
+        match self {
+            ApiError::Validation(items) => items
+                .iter()
+                .map(|(a, m, e)| format!("[{}] {a}: {m}\n", errname(*e)))
+                .collect(),
+            ApiError::InstanceNotFound(m) => format!("[ENOENT] None: {m}"),
+            ApiError::Call { errno, message } => format!("[{}] {message}", errname(*errno)),
+            ApiError::MatchNotFound => "MatchNotFound()".into(),
+            ApiError::MethodNotFound => "Method does not exist".into(),
+            ApiError::TooManyCalls => "Maximum number of concurrent calls (20) has exceeded".into(),
+            ApiError::Aborted => "Job aborted".into(),
+        }
+    }
+
+    fn class(&self) -> &'static str {
+        match self {
+            ApiError::Validation(_) => "ValidationErrors",
+            ApiError::InstanceNotFound(_) => "InstanceNotFound",
+            ApiError::MatchNotFound => "MatchNotFound",
+            _ => "CallError",
+        }
+    }
+
+    fn repr(&self) -> String {
+        match self {
+            ApiError::Validation(items) => {
+                let inner: Vec<String> = items
+                    .iter()
+                    .map(|(a, m, e)| format!("ValidationError({}, {}, {e})", py_str(a), py_str(m)))
+                    .collect();
+                format!("ValidationErrors([{}])", inner.join(", "))
+            }
+            ApiError::InstanceNotFound(m) => format!("InstanceNotFound(None, {}, 2)", py_str(m)),
+            ApiError::Call { errno, message } => {
+                format!("CallError({}, {errno}, None)", py_str(message))
+            }
+            ApiError::MatchNotFound => "MatchNotFound()".into(),
+            other => format!("CallError({}, 14, None)", py_str(&other.reason())),
+        }
+    }
+
+    /// errno of `data.error` (validation sets report EINVAL as a whole).
+    fn errno(&self) -> i64 {
+        match self {
+            ApiError::Call { errno, .. } => *errno,
+            ApiError::Aborted => EFAULT,
+            _ => EINVAL,
+        }
+    }
+
+    /// `[attribute, message, errno]` triples (attribute null for InstanceNotFound).
+    pub fn extra(&self) -> Value {
+        match self {
+            ApiError::Validation(items) => {
+                Value::Array(items.iter().map(|(a, m, e)| json!([a, m, e])).collect())
+            }
+            ApiError::InstanceNotFound(m) => json!([[null, m, ENOENT]]),
+            _ => Value::Null,
+        }
+    }
+
+    fn trace(&self, method: &str) -> Value {
+        let class = self.class();
+        json!({
+            "class": class,
+            "formatted": format!(
+                "Traceback (most recent call last):\n  File \"midclt-emulator\", in {method}\nmiddlewared.service_exception.{class}: {}\n",
+                self.reason().trim_end()
+            ),
+            "repr": self.repr(),
+        })
+    }
+
+    /// The `error` member of a JSON-RPC error response.
+    pub fn to_jsonrpc(&self, method: &str) -> Value {
+        let (code, message) = match self {
+            ApiError::MethodNotFound => {
+                return json!({"code": -32601, "message": "Method does not exist"})
+            }
+            ApiError::TooManyCalls => return json!({"code": -32000, "message": self.reason()}),
+            ApiError::Validation(_) | ApiError::InstanceNotFound(_) => (-32602, "Invalid params"),
+            _ => (-32001, "Method call error"),
+        };
+        let errno = self.errno();
+        json!({
+            "code": code,
+            "message": message,
+            "data": {
+                "error": errno,
+                "errname": errname(errno),
+                "reason": self.reason(),
+                "trace": self.trace(method),
+                "extra": self.extra(),
+            }
+        })
+    }
+
+    /// The `error` member of a legacy `result` message. Validation sets use EAGAIN and
+    /// `type: "VALIDATION"`; an unknown method is ENOMETHOD.
+    pub fn to_legacy(&self, method: &str) -> Value {
+        let (errno, ty, reason) = match self {
+            ApiError::Validation(_) | ApiError::InstanceNotFound(_) => {
+                (11, json!("VALIDATION"), self.reason())
+            }
+            ApiError::MethodNotFound => {
+                let (svc, name) = method.rsplit_once('.').unwrap_or(("", method));
+                (
+                    201,
+                    Value::Null,
+                    format!("[ENOMETHOD] Method '{name}' not found in '{svc}'"),
+                )
+            }
+            _ => (self.errno(), Value::Null, self.reason()),
+        };
+        json!({
+            "error": errno,
+            "errname": errname(errno),
+            "type": ty,
+            "reason": reason,
+            "trace": self.trace(method),
+            "extra": self.extra(),
+        })
+    }
+
+    /// How a failed job records this error: `(error, exception, exc_info)`.
+    pub fn job_failure(&self, method: &str) -> (Value, Value, Value) {
+        let trace = self.trace(method);
+        let exc_info = match self {
+            ApiError::Validation(_) | ApiError::InstanceNotFound(_) => json!({
+                "repr": self.repr(), "type": "VALIDATION", "errno": null, "extra": self.extra()
+            }),
+            _ => json!({
+                "repr": self.repr(), "type": self.class(), "errno": self.errno(), "extra": null
+            }),
+        };
+        (json!(self.reason()), trace["formatted"].clone(), exc_info)
+    }
+}
+
+/// Python's `repr` of a str (single quotes).
+fn py_str(s: &str) -> String {
+    format!("'{}'", s.replace('\\', "\\\\").replace('\'', "\\'"))
+}
+
+pub fn errname(errno: i64) -> &'static str {
+    match errno {
+        1 => "EPERM",
+        2 => "ENOENT",
+        11 => "EAGAIN",
+        13 => "EACCES",
+        14 => "EFAULT",
+        16 => "EBUSY",
+        17 => "EEXIST",
+        22 => "EINVAL",
+        74 => "EBADMSG",
+        95 => "EOPNOTSUPP",
+        109 => "ETOOMANYREFS",
+        110 => "ETIMEDOUT",
+        201 => "ENOMETHOD",
+        207 => "ENOTAUTHENTICATED",
+        _ => "EUNKNOWN",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn shapes_match_the_wire_transcript() {
+        let e = ApiError::Validation(vec![
+            (
+                "api_key_create.name".into(),
+                "String should have at least 1 character".into(),
+                22,
+            ),
+            (
+                "api_key_create.username".into(),
+                "Field required".into(),
+                22,
+            ),
+        ]);
+        let j = e.to_jsonrpc("api_key.create");
+        assert_eq!(j["code"], -32602);
+        assert_eq!(
+            j["data"]["reason"],
+            "[EINVAL] api_key_create.name: String should have at least 1 character\n[EINVAL] api_key_create.username: Field required\n"
+        );
+        assert_eq!(
+            j["data"]["extra"][1],
+            json!(["api_key_create.username", "Field required", 22])
+        );
+        let j = ApiError::InstanceNotFound("ApiKey 999999 does not exist".into()).to_jsonrpc("x");
+        assert_eq!(
+            j["data"]["reason"],
+            "[ENOENT] None: ApiKey 999999 does not exist"
+        );
+        assert_eq!(j["data"]["errname"], "EINVAL");
+        assert_eq!(
+            j["data"]["extra"],
+            json!([[null, "ApiKey 999999 does not exist", 2]])
+        );
+        let j = ApiError::not_authenticated().to_jsonrpc("auth.me");
+        assert_eq!(j["data"]["reason"], "[ENOTAUTHENTICATED] Not authenticated");
+        assert_eq!(
+            j["data"]["trace"]["repr"],
+            "CallError('Not authenticated', 207, None)"
+        );
+        assert_eq!(
+            ApiError::MethodNotFound.to_jsonrpc("x"),
+            json!({"code": -32601, "message": "Method does not exist"})
+        );
+    }
+
+    #[test]
+    fn legacy_shapes() {
+        let j = ApiError::MethodNotFound.to_legacy("auth.mechanism_choices");
+        assert_eq!(
+            j["reason"],
+            "[ENOMETHOD] Method 'mechanism_choices' not found in 'auth'"
+        );
+        assert_eq!(j["error"], 201);
+        let j = ApiError::invalid("a", "b").to_legacy("x");
+        assert_eq!(
+            (j["error"].clone(), j["type"].clone()),
+            (json!(11), json!("VALIDATION"))
+        );
+    }
+}

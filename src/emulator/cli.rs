@@ -1,0 +1,47 @@
+//! `midclt mock-server`: run the emulator until interrupted.
+
+use super::{Config, Emulator, TlsMaterial};
+use crate::cli::MockServerArgs;
+use crate::error::{Error, Result};
+use std::io::Write;
+
+pub fn run(args: &MockServerArgs) -> Result<()> {
+    let emu = Emulator::new(Config {
+        password: args.password.clone(),
+        loopback_is_remote: args.loopback_is_remote,
+        scram_iterations: args
+            .scram_iterations
+            .clamp(crate::scram::MIN_ITERATIONS, crate::scram::MAX_ITERATIONS),
+        unix_auth: !args.no_unix_auth,
+    });
+    if let (Some(cert), Some(key)) = (&args.tls_cert, &args.tls_key) {
+        let read = |p: &std::path::Path| {
+            std::fs::read_to_string(p)
+                .map_err(|e| Error::usage(format!("cannot read {}: {e}", p.display())))
+        };
+        emu.set_tls(TlsMaterial {
+            cert_pem: read(cert)?,
+            key_pem: read(key)?,
+        });
+    }
+    let mut out = std::io::stdout().lock();
+    for uri in &args.listen {
+        let listener = emu.listen(uri)?;
+        let _ = writeln!(out, "listening on {}", listener.uri);
+    }
+    if let Some(path) = &args.write_cert {
+        let pem = emu.tls_material()?.cert_pem;
+        std::fs::write(path, pem)
+            .map_err(|e| Error::usage(format!("cannot write {}: {e}", path.display())))?;
+        let _ = writeln!(out, "certificate written to {}", path.display());
+    }
+    let _ = writeln!(
+        out,
+        "accounts: root, truenas_admin, admin (password from --password), guest (no API access), otpuser (two-factor)"
+    );
+    let _ = out.flush();
+    drop(out);
+    loop {
+        std::thread::park();
+    }
+}

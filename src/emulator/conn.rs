@@ -1,0 +1,400 @@
+//! One emulated connection: the WebSocket upgrade, the frame rules of the real server
+//! (text only, 8 KiB before login, 64 KiB after), JSON-RPC and legacy framing, and the
+//! interleaving of answers with events pushed by other threads.
+
+use super::api::ApiError;
+use super::methods::{self, Reply, Session};
+use super::{lock, ConnHandle, Emulator, Origin, Out};
+use crate::transport::{self, Stream};
+use crate::uri::Protocol;
+use serde_json::{json, Map, Value};
+use std::net::{SocketAddr, TcpStream};
+use std::os::unix::net::UnixStream;
+use std::sync::atomic::Ordering;
+use std::sync::mpsc::{self, Receiver};
+use std::sync::Arc;
+use std::time::Duration;
+use tungstenite::handshake::server::{ErrorResponse, Request, Response};
+use tungstenite::protocol::frame::coding::CloseCode;
+use tungstenite::protocol::CloseFrame;
+use tungstenite::{Message, WebSocket};
+
+const HANDSHAKE_TIMEOUT: Duration = Duration::from_secs(10);
+/// How long a read waits before the thread checks for events to push.
+const POLL: Duration = Duration::from_millis(5);
+const ANON_LIMIT: usize = 8192;
+const AUTH_LIMIT: usize = 65536;
+
+pub(crate) fn serve_tcp(
+    emu: Emulator,
+    stream: TcpStream,
+    peer: SocketAddr,
+    acceptor: Option<Arc<native_tls::TlsAcceptor>>,
+) {
+    let _ = stream.set_nodelay(true);
+    let _ = stream.set_read_timeout(Some(HANDSHAKE_TIMEOUT));
+    let _ = stream.set_write_timeout(Some(HANDSHAKE_TIMEOUT));
+    let (stream, tls) = match acceptor {
+        Some(a) => match a.accept(stream) {
+            Ok(s) => (Stream::Tls(Box::new(s)), true),
+            Err(_) => return,
+        },
+        None => (Stream::Tcp(stream), false),
+    };
+    serve(emu, stream, Origin::Tcp { peer, tls });
+}
+
+pub(crate) fn serve_unix(emu: Emulator, stream: UnixStream) {
+    let _ = stream.set_read_timeout(Some(HANDSHAKE_TIMEOUT));
+    serve(emu, Stream::Unix(stream), Origin::Unix);
+}
+
+fn is_api_path(p: &str) -> bool {
+    p == "/api/current"
+        || p.strip_prefix("/api/v").is_some_and(|v| {
+            !v.is_empty()
+                && v.split('.')
+                    .all(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()))
+        })
+}
+
+// The error type is tungstenite's, sized as it is.
+#[allow(clippy::result_large_err)]
+fn serve(emu: Emulator, stream: Stream, origin: Origin) {
+    let mut path = String::new();
+    let route = |req: &Request, resp: Response| -> Result<Response, ErrorResponse> {
+        let p = req.uri().path();
+        if is_api_path(p) || p == "/websocket" {
+            path = p.to_string();
+            Ok(resp)
+        } else {
+            let mut r = ErrorResponse::new(Some("404: Not Found".into()));
+            *r.status_mut() = tungstenite::http::StatusCode::NOT_FOUND;
+            Err(r)
+        }
+    };
+    let Ok(ws) =
+        tungstenite::accept_hdr_with_config(stream, route, Some(transport::websocket_config()))
+    else {
+        return;
+    };
+    let protocol = if path == "/websocket" {
+        Protocol::Legacy
+    } else {
+        Protocol::JsonRpc
+    };
+    let (tx, rx) = mpsc::channel();
+    let conn_id = emu.shared.next_conn.fetch_add(1, Ordering::Relaxed);
+    lock(&emu.shared.conns).insert(
+        conn_id,
+        ConnHandle {
+            tx,
+            authenticated: false,
+            subs: Default::default(),
+        },
+    );
+    let mut session = Session::new(conn_id, origin.clone(), protocol);
+    if matches!(origin, Origin::Unix) && emu.shared.config.unix_auth {
+        // The real socket authenticates uid 0 from its peer credentials.
+        session.authenticate(&emu, "root", "UNIX_SOCKET");
+    }
+    let _ = ws.get_ref().set_read_timeout(Some(POLL));
+    let _ = ws
+        .get_ref()
+        .set_write_timeout(Some(Duration::from_secs(30)));
+    let mut conn = Conn {
+        emu: emu.clone(),
+        ws,
+        rx,
+        session,
+    };
+    conn.run();
+    conn.session.end(&emu);
+    lock(&emu.shared.conns).remove(&conn_id);
+}
+
+struct Conn {
+    emu: Emulator,
+    ws: WebSocket<Stream>,
+    rx: Receiver<Out>,
+    session: Session,
+}
+
+enum Flow {
+    Continue,
+    Stop,
+}
+
+impl Conn {
+    fn run(&mut self) {
+        loop {
+            if self.flush_outgoing().is_err() {
+                return;
+            }
+            match self.ws.read() {
+                Ok(Message::Text(text)) => {
+                    if let Flow::Stop = self.on_text(text.as_str()) {
+                        return;
+                    }
+                }
+                Ok(Message::Binary(_)) => {
+                    self.close(CloseCode::Unsupported, "Invalid websocket message type");
+                    return;
+                }
+                Ok(Message::Close(_)) => {
+                    let _ = self.ws.flush();
+                    return;
+                }
+                Ok(_) => {
+                    let _ = self.ws.flush();
+                }
+                Err(tungstenite::Error::Io(e)) if transport::is_timeout(&e) => {}
+                Err(_) => return,
+            }
+        }
+    }
+
+    fn flush_outgoing(&mut self) -> Result<(), ()> {
+        while let Ok(out) = self.rx.try_recv() {
+            let frame = self.render(out);
+            self.send(frame)?;
+        }
+        Ok(())
+    }
+
+    fn render(&self, out: Out) -> Value {
+        let legacy = self.session.protocol == Protocol::Legacy;
+        match out {
+            Out::Event {
+                collection,
+                msg,
+                id,
+                fields,
+            } => {
+                let mut p = Map::new();
+                p.insert("msg".into(), json!(msg));
+                p.insert("collection".into(), json!(collection));
+                if !id.is_null() {
+                    p.insert("id".into(), id);
+                }
+                if let Some(f) = fields {
+                    p.insert("fields".into(), f);
+                }
+                if legacy {
+                    Value::Object(p)
+                } else {
+                    json!({"jsonrpc": "2.0", "method": "collection_update", "params": p})
+                }
+            }
+            Out::Unsubscribed { collection, error } => {
+                if legacy {
+                    let mut m = json!({"msg": "nosub", "collection": collection});
+                    if !error.is_null() {
+                        m["error"] = error;
+                    }
+                    m
+                } else {
+                    json!({"jsonrpc": "2.0", "method": "notify_unsubscribed",
+                           "params": {"collection": collection, "error": error}})
+                }
+            }
+            Out::Frame(f) => f,
+        }
+    }
+
+    fn send(&mut self, frame: Value) -> Result<(), ()> {
+        self.ws
+            .send(Message::text(frame.to_string()))
+            .map_err(|_| ())
+    }
+
+    fn close(&mut self, code: CloseCode, reason: &str) {
+        let _ = self.ws.close(Some(CloseFrame {
+            code,
+            reason: reason.to_string().into(),
+        }));
+        let _ = self.ws.flush();
+    }
+
+    fn on_text(&mut self, text: &str) -> Flow {
+        // The server counts characters of the decoded text.
+        let chars = text.chars().count();
+        if self.session.user.is_none() && chars > ANON_LIMIT {
+            self.close(
+                CloseCode::Invalid,
+                "Anonymous connection max message length is 8 kB",
+            );
+            return Flow::Stop;
+        }
+        if chars > AUTH_LIMIT {
+            self.close(CloseCode::Size, "Max message length is 64 kB");
+            return Flow::Stop;
+        }
+        match self.session.protocol {
+            Protocol::JsonRpc => self.on_jsonrpc(text),
+            Protocol::Legacy => self.on_legacy(text),
+        }
+    }
+
+    fn on_jsonrpc(&mut self, text: &str) -> Flow {
+        let error = |code: i64, message: String, id: Value| json!({"jsonrpc": "2.0", "error": {"code": code, "message": message}, "id": id});
+        let v: Value = match serde_json::from_str(text) {
+            Ok(v) => v,
+            Err(e) => return self.reply(error(-32700, e.to_string(), Value::Null)),
+        };
+        let obj = match v {
+            Value::Object(o) => o,
+            Value::Array(_) => {
+                return self.reply(error(
+                    -32700,
+                    "Batch messages are not supported at this time".into(),
+                    Value::Null,
+                ))
+            }
+            _ => return self.reply(error(-32700, "Invalid Message Format".into(), Value::Null)),
+        };
+        let id = obj.get("id").cloned();
+        let problem = if obj.get("jsonrpc") != Some(&json!("2.0")) {
+            Some("'jsonrpc' member must be equal to '2.0'")
+        } else if !matches!(&id, None | Some(Value::String(_)) | Some(Value::Null))
+            && !id.as_ref().is_some_and(|i| i.is_i64() || i.is_u64())
+        {
+            Some("'id' member must be a string, an integer or null")
+        } else if obj
+            .get("method")
+            .and_then(Value::as_str)
+            .is_none_or(str::is_empty)
+        {
+            Some("'method' member must be a non-empty string")
+        } else if !matches!(obj.get("params"), None | Some(Value::Array(_))) {
+            Some("'params' member must be of type array")
+        } else {
+            None
+        };
+        if let Some(problem) = problem {
+            return match id {
+                Some(id) => self.reply(error(-32600, problem.into(), id)),
+                None => Flow::Continue,
+            };
+        }
+        let method = obj
+            .get("method")
+            .and_then(Value::as_str)
+            .unwrap_or("")
+            .to_string();
+        let params = match obj.get("params") {
+            Some(Value::Array(p)) => p.clone(),
+            _ => Vec::new(),
+        };
+        let outcome = methods::call(&self.emu, &mut self.session, &method, params, id.clone());
+        let Some(id) = id else {
+            return Flow::Continue; // a notification: it ran, nobody hears the answer
+        };
+        let frame = match outcome {
+            Ok(Reply::Value(result)) => json!({"jsonrpc": "2.0", "result": result, "id": id}),
+            Ok(Reply::Deferred) => return self.after_call(),
+            Err(e) => json!({"jsonrpc": "2.0", "error": e.to_jsonrpc(&method), "id": id}),
+        };
+        self.after_call();
+        self.reply(frame)
+    }
+
+    fn on_legacy(&mut self, text: &str) -> Flow {
+        let Ok(Value::Object(obj)) = serde_json::from_str::<Value>(text) else {
+            self.close(CloseCode::Invalid, "Invalid JSON");
+            return Flow::Stop;
+        };
+        let msg = obj.get("msg").and_then(Value::as_str).unwrap_or("");
+        if !self.session.legacy_connected {
+            let ok = msg == "connect" && obj.get("version") == Some(&json!("1"));
+            if ok {
+                self.session.legacy_connected = true;
+                let session = super::state::random_string(32, super::state::ALNUM);
+                return self.reply(json!({"msg": "connected", "session": session}));
+            }
+            return self.reply(json!({"msg": "failed", "version": "1"}));
+        }
+        let id = obj.get("id").cloned().unwrap_or(Value::Null);
+        match msg {
+            "method" => {
+                let result_error = |e: &ApiError, m: &str| json!({"msg": "result", "id": id, "error": e.to_legacy(m)});
+                let Some(method) = obj.get("method").and_then(Value::as_str) else {
+                    let e = ApiError::call(22, "Message is malformed: 'method' is absent.");
+                    return self.reply(result_error(&e, ""));
+                };
+                if !method.contains('.') {
+                    let e = ApiError::call(74, "Invalid method name");
+                    return self.reply(result_error(&e, method));
+                }
+                let params = match obj.get("params") {
+                    None => Vec::new(),
+                    Some(Value::Array(p)) => p.clone(),
+                    Some(_) => {
+                        let e = ApiError::call(22, "`params` must be a list.");
+                        return self.reply(result_error(&e, method));
+                    }
+                };
+                let method = method.to_string();
+                let outcome = methods::call(
+                    &self.emu,
+                    &mut self.session,
+                    &method,
+                    params,
+                    Some(id.clone()),
+                );
+                let frame = match outcome {
+                    Ok(Reply::Value(r)) => json!({"msg": "result", "id": id, "result": r}),
+                    Ok(Reply::Deferred) => return Flow::Continue,
+                    Err(e) => result_error(&e, &method),
+                };
+                self.after_call();
+                self.reply(frame)
+            }
+            "sub" => {
+                let name = obj
+                    .get("name")
+                    .and_then(Value::as_str)
+                    .unwrap_or("")
+                    .to_string();
+                let sub_id = match &id {
+                    Value::String(s) => s.clone(),
+                    other => other.to_string(),
+                };
+                match self
+                    .session
+                    .subscribe(&self.emu, &name, Some(sub_id.clone()))
+                {
+                    Ok(_) => self.reply(json!({"msg": "ready", "subs": [sub_id]})),
+                    Err(e) => self.reply(
+                        json!({"msg": "result", "id": id, "error": e.to_legacy("core.subscribe")}),
+                    ),
+                }
+            }
+            "unsub" => {
+                if let Value::String(s) = &id {
+                    self.session.unsubscribe(&self.emu, s);
+                }
+                Flow::Continue
+            }
+            // The 25.04+ shim no longer answers DDP pings (protocol.md §9.3).
+            "ping" | "pong" => Flow::Continue,
+            _ => Flow::Continue,
+        }
+    }
+
+    /// Events queued while the call ran go out first, as on the real server where the
+    /// job's `added` event precedes the call's answer.
+    fn after_call(&mut self) -> Flow {
+        match self.flush_outgoing() {
+            Ok(()) => Flow::Continue,
+            Err(()) => Flow::Stop,
+        }
+    }
+
+    fn reply(&mut self, frame: Value) -> Flow {
+        match self.send(frame) {
+            Ok(()) => Flow::Continue,
+            Err(()) => Flow::Stop,
+        }
+    }
+}

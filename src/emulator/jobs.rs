@@ -1,0 +1,231 @@
+//! Emulated jobs: a thread per job, `core.get_jobs` events on every change, abort, and
+//! the delayed answer of new-style (`legacy_jobs: false`) calls.
+
+use super::api::ApiError;
+use super::state::{now_ms, JobCtl};
+use super::{lock, Emulator, Out};
+use serde_json::{json, Map, Value};
+use std::time::Duration;
+
+/// Who started a job, for its `credentials` field and for running sub-calls.
+#[derive(Clone, Debug)]
+pub struct Starter {
+    pub username: Option<String>,
+    pub cred_type: &'static str,
+    pub request_id: Option<Value>,
+}
+
+/// Handed to a job's body to report progress and notice aborts.
+pub struct JobRun {
+    pub id: i64,
+    emu: Emulator,
+}
+
+impl JobRun {
+    pub fn progress(&self, percent: f64, description: &str) {
+        let percent = percent.clamp(0.0, 100.0).trunc() as i64;
+        self.emu.update_job(self.id, |job| {
+            job.insert(
+                "progress".into(),
+                json!({"percent": percent, "description": description, "extra": null}),
+            );
+        });
+    }
+
+    pub fn aborted(&self) -> bool {
+        let st = lock(&self.emu.shared.state);
+        st.job_ctl.get(&self.id).is_some_and(|c| c.abort)
+    }
+
+    /// Sleep in small steps, ending early with `Aborted` when the job is aborted.
+    pub fn sleep(&self, d: Duration) -> Result<(), ApiError> {
+        let step = Duration::from_millis(10);
+        let mut left = d;
+        loop {
+            if self.aborted() {
+                return Err(ApiError::Aborted);
+            }
+            if left.is_zero() {
+                return Ok(());
+            }
+            let s = left.min(step);
+            std::thread::sleep(s);
+            left -= s;
+        }
+    }
+
+    pub fn emulator(&self) -> &Emulator {
+        &self.emu
+    }
+}
+
+type Body = Box<dyn FnOnce(&JobRun) -> Result<Value, ApiError> + Send>;
+
+impl Emulator {
+    /// Create a job, announce it, and run `body` on its own thread. Returns the job id.
+    pub(crate) fn start_job(&self, method: &str, args: Value, who: &Starter, body: Body) -> i64 {
+        let id = {
+            let mut st = lock(&self.shared.state);
+            let id = st.next_job_id;
+            st.next_job_id += 1;
+            let message_ids = who
+                .request_id
+                .clone()
+                .map(|r| json!([r]))
+                .unwrap_or(json!([]));
+            let credentials = match &who.username {
+                Some(u) => json!({"type": who.cred_type, "data": {"username": u}}),
+                None => Value::Null,
+            };
+            let job = json!({
+                "id": id, "message_ids": message_ids, "method": method, "arguments": args,
+                "transient": false, "description": null, "abortable": true,
+                "logs_path": null, "logs_excerpt": null,
+                "progress": {"percent": 0, "description": "", "extra": null},
+                "result": null, "result_encoding_error": null,
+                "error": null, "exception": null, "exc_info": null,
+                "state": "WAITING", "time_started": {"$date": now_ms() / 1000 * 1000},
+                "time_finished": null, "credentials": credentials,
+            });
+            if let Value::Object(m) = job {
+                st.jobs.insert(id, m);
+            }
+            st.job_ctl.insert(id, JobCtl::default());
+            id
+        };
+        self.publish_job(id, "added");
+        let emu = self.clone();
+        let method = method.to_string();
+        std::thread::spawn(move || {
+            emu.update_job(id, |job| {
+                job.insert("state".into(), json!("RUNNING"));
+            });
+            let run = JobRun {
+                id,
+                emu: emu.clone(),
+            };
+            let outcome = body(&run);
+            emu.finish_job(id, &method, outcome);
+        });
+        id
+    }
+
+    /// Apply `f` to a job and send the `changed` event.
+    pub(crate) fn update_job(&self, id: i64, f: impl FnOnce(&mut Map<String, Value>)) {
+        {
+            let mut st = lock(&self.shared.state);
+            match st.jobs.get_mut(&id) {
+                Some(job) => f(job),
+                None => return,
+            }
+        }
+        self.publish_job(id, "changed");
+    }
+
+    fn finish_job(&self, id: i64, method: &str, outcome: Result<Value, ApiError>) {
+        let finished = json!({"$date": now_ms() / 1000 * 1000});
+        let answer = outcome.clone();
+        self.update_job(id, |job| {
+            job.insert("time_finished".into(), finished);
+            match outcome {
+                Ok(result) => {
+                    job.insert("state".into(), json!("SUCCESS"));
+                    job.insert("result".into(), result);
+                    if let Some(Value::Object(p)) = job.get_mut("progress") {
+                        p.insert("percent".into(), json!(100));
+                    }
+                }
+                Err(ApiError::Aborted) => {
+                    job.insert("state".into(), json!("ABORTED"));
+                }
+                Err(e) => {
+                    let (error, exception, exc_info) = e.job_failure(method);
+                    job.insert("state".into(), json!("FAILED"));
+                    job.insert("error".into(), error);
+                    job.insert("exception".into(), exception);
+                    job.insert("exc_info".into(), exc_info);
+                }
+            }
+        });
+        let waiters = {
+            let mut st = lock(&self.shared.state);
+            st.job_ctl
+                .get_mut(&id)
+                .map(|c| std::mem::take(&mut c.waiters))
+                .unwrap_or_default()
+        };
+        for (conn, request_id, method) in waiters {
+            // New-style: an aborted job answers with a successful null (protocol.md §4.3).
+            let frame = match &answer {
+                Ok(v) => json!({"jsonrpc": "2.0", "id": request_id, "result": v}),
+                Err(ApiError::Aborted) => {
+                    json!({"jsonrpc": "2.0", "id": request_id, "result": null})
+                }
+                Err(e) => {
+                    json!({"jsonrpc": "2.0", "id": request_id, "error": e.to_jsonrpc(&method)})
+                }
+            };
+            self.send_to(conn, Out::Frame(frame));
+        }
+    }
+
+    /// A new-style caller wants the final answer instead of the id. Returns false when
+    /// the job already ended (the caller then answers from the job's state).
+    pub(crate) fn wait_job(&self, id: i64, conn: u64, request_id: Value, method: &str) -> bool {
+        let mut st = lock(&self.shared.state);
+        let done = st
+            .jobs
+            .get(&id)
+            .and_then(|j| j.get("state"))
+            .and_then(Value::as_str)
+            .is_some_and(|s| matches!(s, "SUCCESS" | "FAILED" | "ABORTED"));
+        if done {
+            return false;
+        }
+        if let Some(ctl) = st.job_ctl.get_mut(&id) {
+            ctl.waiters.push((conn, request_id, method.to_string()));
+        }
+        true
+    }
+
+    pub(crate) fn abort_job(&self, id: i64) -> bool {
+        let mut st = lock(&self.shared.state);
+        match st.job_ctl.get_mut(&id) {
+            Some(ctl) => {
+                ctl.abort = true;
+                true
+            }
+            None => false,
+        }
+    }
+
+    pub(crate) fn job(&self, id: i64) -> Option<Map<String, Value>> {
+        lock(&self.shared.state).jobs.get(&id).cloned()
+    }
+
+    fn publish_job(&self, id: i64, msg: &'static str) {
+        let Some(job) = self.job(id) else { return };
+        self.publish("core.get_jobs", msg, json!(id), Some(Value::Object(job)));
+    }
+
+    /// Send an event to every authenticated connection subscribed to `name` (or `*`).
+    pub(crate) fn publish(&self, name: &str, msg: &'static str, id: Value, fields: Option<Value>) {
+        let conns = lock(&self.shared.conns);
+        for handle in conns.values() {
+            if handle.authenticated && handle.subs.values().any(|s| s == name || s == "*") {
+                let _ = handle.tx.send(Out::Event {
+                    collection: name.to_string(),
+                    msg,
+                    id: id.clone(),
+                    fields: fields.clone(),
+                });
+            }
+        }
+    }
+
+    pub(crate) fn send_to(&self, conn: u64, out: Out) {
+        if let Some(h) = lock(&self.shared.conns).get(&conn) {
+            let _ = h.tx.send(out);
+        }
+    }
+}

@@ -1,0 +1,366 @@
+//! The emulated API: a registry of methods (schema + handler), the per-connection
+//! session, and dispatch with the server's order of checks: existence, authentication,
+//! rate limit, parameter validation, then the method itself.
+
+mod api_key;
+mod auth;
+mod core;
+mod system;
+
+use super::api::ApiError;
+use super::schema::{self, S};
+use super::{lock, Emulator, Origin, Out};
+use crate::uri::Protocol;
+use serde_json::{json, Value};
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, OnceLock};
+
+pub use self::auth::totp;
+pub(crate) use self::auth::PendingScram;
+
+/// What a handler's success means for the answer.
+pub(crate) enum Reply {
+    Value(Value),
+    /// A new-style job call: the answer is sent when the job ends.
+    Deferred,
+}
+
+pub(crate) struct Ctx<'a> {
+    pub emu: &'a Emulator,
+    pub session: &'a mut Session,
+    pub request_id: Option<Value>,
+    pub method: &'a str,
+}
+
+type Handler = fn(&mut Ctx<'_>, Vec<Value>) -> Result<Value, ApiError>;
+
+pub(crate) struct MethodDef {
+    pub name: &'static str,
+    pub run: Handler,
+    pub no_auth: bool,
+    pub job: bool,
+    pub filterable: bool,
+    pub description: &'static str,
+    pub accepts: Vec<Value>,
+    pub returns: Value,
+    pub roles: &'static [&'static str],
+}
+
+/// A registry entry; `accepts` are `(name, schema, required)` positional parameters.
+pub(crate) fn def(
+    name: &'static str,
+    description: &'static str,
+    accepts: Vec<(&str, S, bool)>,
+    returns: S,
+    run: Handler,
+) -> MethodDef {
+    MethodDef {
+        name,
+        run,
+        no_auth: false,
+        job: false,
+        filterable: false,
+        description,
+        accepts: accepts
+            .into_iter()
+            .map(|(n, s, r)| schema::param(n, s, r))
+            .collect(),
+        returns: schema::param("result", returns, true),
+        roles: &["FULL_ADMIN"],
+    }
+}
+
+impl MethodDef {
+    pub fn no_auth(mut self) -> Self {
+        self.no_auth = true;
+        self.roles = &[];
+        self
+    }
+    pub fn job(mut self) -> Self {
+        self.job = true;
+        self
+    }
+    pub fn query(mut self) -> Self {
+        self.filterable = true;
+        self.accepts = schema::query_params();
+        self
+    }
+    pub fn roles(mut self, roles: &'static [&'static str]) -> Self {
+        self.roles = roles;
+        self
+    }
+}
+
+pub(crate) fn registry() -> &'static [MethodDef] {
+    static REGISTRY: OnceLock<Vec<MethodDef>> = OnceLock::new();
+    REGISTRY.get_or_init(|| {
+        let mut all = Vec::new();
+        all.extend(self::core::methods());
+        all.extend(self::auth::methods());
+        all.extend(self::api_key::methods());
+        all.extend(self::system::methods());
+        all
+    })
+}
+
+fn find(name: &str) -> Option<&'static MethodDef> {
+    registry().iter().find(|m| m.name == name)
+}
+
+/// Run one call as the server would.
+pub(crate) fn call(
+    emu: &Emulator,
+    session: &mut Session,
+    method: &str,
+    params: Vec<Value>,
+    request_id: Option<Value>,
+) -> Result<Reply, ApiError> {
+    let def = find(method).ok_or(ApiError::MethodNotFound)?;
+    if session.user.is_none() {
+        if !def.no_auth {
+            return Err(ApiError::not_authenticated());
+        }
+        if let Origin::Tcp { peer, .. } = &session.origin {
+            if method != "core.set_options"
+                && !lock(&emu.shared.state).rate_allow(method, &peer.ip().to_string())
+            {
+                return Err(ApiError::call(super::api::EBUSY, "Rate Limit Exceeded"));
+            }
+        }
+    }
+    let failures = schema::validate_params(&def.accepts, &params);
+    if !failures.is_empty() {
+        return Err(ApiError::Validation(
+            failures
+                .into_iter()
+                .map(|(a, m)| (a, m, super::api::EINVAL))
+                .collect(),
+        ));
+    }
+    let mut ctx = Ctx {
+        emu,
+        session,
+        request_id: request_id.clone(),
+        method,
+    };
+    let value = (def.run)(&mut ctx, params)?;
+    if def.job && !ctx.session.legacy_jobs && ctx.session.protocol == Protocol::JsonRpc {
+        if let (Some(job_id), Some(rid)) = (value.as_i64(), request_id) {
+            if emu.wait_job(job_id, ctx.session.conn_id, rid, method) {
+                return Ok(Reply::Deferred);
+            }
+            // Already over: answer now from its final state.
+            return job_outcome(emu, job_id, method).map(Reply::Value);
+        }
+    }
+    Ok(Reply::Value(value))
+}
+
+fn job_outcome(emu: &Emulator, id: i64, method: &str) -> Result<Value, ApiError> {
+    let job = emu.job(id).unwrap_or_default();
+    match job.get("state").and_then(Value::as_str) {
+        Some("FAILED") => Err(ApiError::call(
+            super::api::EFAULT,
+            format!(
+                "{method} failed: {}",
+                job.get("error").and_then(Value::as_str).unwrap_or("")
+            ),
+        )),
+        Some("SUCCESS") => Ok(job.get("result").cloned().unwrap_or(Value::Null)),
+        _ => Ok(Value::Null),
+    }
+}
+
+/// Per-connection server state.
+pub(crate) struct Session {
+    pub conn_id: u64,
+    pub origin: Origin,
+    pub protocol: Protocol,
+    pub user: Option<String>,
+    pub cred_type: &'static str,
+    pub legacy_jobs: bool,
+    pub legacy_connected: bool,
+    pub pending_otp: Option<String>,
+    pub scram: Option<PendingScram>,
+    /// Running event sources: subscription id → stop flag.
+    sources: HashMap<String, Arc<AtomicBool>>,
+}
+
+impl Session {
+    pub fn new(conn_id: u64, origin: Origin, protocol: Protocol) -> Session {
+        Session {
+            conn_id,
+            origin,
+            protocol,
+            user: None,
+            cred_type: "",
+            legacy_jobs: true,
+            legacy_connected: false,
+            pending_otp: None,
+            scram: None,
+            sources: HashMap::new(),
+        }
+    }
+
+    pub fn authenticate(&mut self, emu: &Emulator, username: &str, cred_type: &'static str) {
+        self.user = Some(username.to_string());
+        self.cred_type = cred_type;
+        self.pending_otp = None;
+        self.scram = None;
+        if let Some(h) = lock(&emu.shared.conns).get_mut(&self.conn_id) {
+            h.authenticated = true;
+        }
+    }
+
+    pub fn logout(&mut self, emu: &Emulator) {
+        self.user = None;
+        if let Some(h) = lock(&emu.shared.conns).get_mut(&self.conn_id) {
+            h.authenticated = false;
+            h.subs.clear();
+        }
+        self.stop_sources();
+    }
+
+    /// Would the real server count this connection as secure transport (§1.5)?
+    pub fn secure_transport(&self, emu: &Emulator) -> bool {
+        match &self.origin {
+            Origin::Unix => true,
+            Origin::Tcp { tls: true, .. } => true,
+            Origin::Tcp { peer, .. } => {
+                peer.ip().is_loopback() && !emu.shared.config.loopback_is_remote
+            }
+        }
+    }
+
+    pub fn subscribe(
+        &mut self,
+        emu: &Emulator,
+        name: &str,
+        id: Option<String>,
+    ) -> Result<String, ApiError> {
+        if self.user.is_none() {
+            return Err(ApiError::not_authenticated());
+        }
+        let id = id.unwrap_or_else(crate::rpc::new_request_id);
+        let (base, arg) = match name.split_once(':') {
+            Some((b, a)) => (b, Some(a)),
+            None => (name, None),
+        };
+        if base == "reporting.realtime" {
+            self.start_realtime(emu, name, arg, &id);
+            return Ok(id);
+        }
+        if let Some(h) = lock(&emu.shared.conns).get_mut(&self.conn_id) {
+            h.subs.insert(id.clone(), name.to_string());
+        }
+        Ok(id)
+    }
+
+    pub fn unsubscribe(&mut self, emu: &Emulator, id: &str) {
+        if let Some(flag) = self.sources.remove(id) {
+            flag.store(true, Ordering::Relaxed);
+        }
+        if let Some(h) = lock(&emu.shared.conns).get_mut(&self.conn_id) {
+            h.subs.remove(id);
+        }
+    }
+
+    pub fn end(&mut self, _emu: &Emulator) {
+        self.stop_sources();
+    }
+
+    fn stop_sources(&mut self) {
+        for (_, flag) in self.sources.drain() {
+            flag.store(true, Ordering::Relaxed);
+        }
+    }
+
+    /// The `reporting.realtime` event source: periodic `added` events with system
+    /// figures, ended by unsubscribing (then `notify_unsubscribed` with a null error).
+    fn start_realtime(&mut self, emu: &Emulator, name: &str, arg: Option<&str>, id: &str) {
+        let Some(tx) = lock(&emu.shared.conns)
+            .get(&self.conn_id)
+            .map(|h| h.tx.clone())
+        else {
+            return;
+        };
+        let parsed = match arg.map(str::trim).filter(|a| !a.is_empty()) {
+            None => Ok(json!({})),
+            Some(a) => {
+                serde_json::from_str::<Value>(a).map_err(|_| "Input should be a valid dictionary")
+            }
+        };
+        let interval = parsed.and_then(|v| match v {
+            Value::Object(o) => match o.get("interval") {
+                None => Ok(2.0),
+                Some(Value::Number(n)) => n
+                    .as_f64()
+                    .filter(|x| *x > 0.0)
+                    .ok_or("Input should be greater than 0"),
+                Some(_) => Err("Input should be a valid number"),
+            },
+            _ => Err("Input should be a valid dictionary"),
+        });
+        let interval = match interval {
+            Ok(i) => i,
+            Err(message) => {
+                let e = ApiError::invalid("reporting.realtime", message);
+                let error = e.to_jsonrpc("core.subscribe")["data"].clone();
+                let _ = tx.send(Out::Unsubscribed {
+                    collection: name.to_string(),
+                    error,
+                });
+                return;
+            }
+        };
+        let stop = Arc::new(AtomicBool::new(false));
+        self.sources.insert(id.to_string(), stop.clone());
+        let collection = name.to_string();
+        std::thread::spawn(move || {
+            let step = std::time::Duration::from_secs_f64(interval);
+            let mut n: u64 = 0;
+            loop {
+                std::thread::sleep(step);
+                if stop.load(Ordering::Relaxed) {
+                    let _ = tx.send(Out::Unsubscribed {
+                        collection,
+                        error: Value::Null,
+                    });
+                    return;
+                }
+                n += 1;
+                let fields = json!({
+                    "cpu": {"cpu": {"usage": (n * 7 % 100) as f64 / 1.0}},
+                    "memory": {"physical_memory_total": 17179869184u64, "physical_memory_available": 8589934592u64},
+                    "sample": n,
+                });
+                let event = Out::Event {
+                    collection: collection.clone(),
+                    msg: "added",
+                    id: Value::Null,
+                    fields: Some(fields),
+                };
+                if tx.send(event).is_err() {
+                    return;
+                }
+            }
+        });
+    }
+}
+
+/// Run a method on behalf of a job (core.bulk): same user, a private session.
+pub(crate) fn call_as(
+    emu: &Emulator,
+    user: Option<&str>,
+    method: &str,
+    params: Vec<Value>,
+) -> Result<Value, ApiError> {
+    let mut s = Session::new(0, Origin::Unix, Protocol::JsonRpc);
+    s.user = user.map(str::to_string);
+    s.cred_type = "LOGIN_PASSWORD";
+    match call(emu, &mut s, method, params, None)? {
+        Reply::Value(v) => Ok(v),
+        Reply::Deferred => Ok(Value::Null),
+    }
+}

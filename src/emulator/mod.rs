@@ -1,0 +1,279 @@
+//! A faithful in-memory TrueNAS middleware, speaking the real wire protocols.
+//!
+//! It serves JSON-RPC 2.0 on `/api/current` and `/api/vX.Y.Z`, and the legacy protocol on
+//! `/websocket`, over TCP (ws), TLS (wss, self-signed certificate made at start-up) and
+//! UNIX sockets, with the server's validation, error shapes, authentication rules, jobs
+//! and events (protocol.md). Used by `midclt mock-server`, by `--uri mock://` (served
+//! in-process on a socket pair) and by the project's tests.
+
+pub mod api;
+pub mod cli;
+mod conn;
+pub mod jobs;
+mod methods;
+pub mod query;
+pub mod schema;
+pub mod state;
+
+use crate::error::{Error, Result};
+use crate::uri::{self, Endpoint};
+use state::State;
+use std::collections::HashMap;
+use std::net::{SocketAddr, TcpListener};
+use std::os::unix::net::{UnixListener, UnixStream};
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::mpsc::Sender;
+use std::sync::{Arc, Mutex, MutexGuard};
+
+/// How the emulated server behaves.
+#[derive(Clone, Debug)]
+pub struct Config {
+    /// Password of the `root` and `admin` accounts (and `guest`, which has no API access).
+    pub password: String,
+    /// Treat loopback TCP peers as remote: plain API keys over ws:// then get revoked.
+    pub loopback_is_remote: bool,
+    /// PBKDF2 iterations for new keys (the real server: 500 000).
+    pub scram_iterations: u32,
+    /// Authenticate UNIX-socket clients as root, as the real socket does for uid 0.
+    pub unix_auth: bool,
+}
+
+impl Default for Config {
+    fn default() -> Config {
+        Config {
+            password: "truenas".into(),
+            loopback_is_remote: false,
+            scram_iterations: 500_000,
+            unix_auth: true,
+        }
+    }
+}
+
+/// Where a connection came from; decides auto-login, "secure transport" and rate limits.
+#[derive(Clone, Debug)]
+pub enum Origin {
+    Unix,
+    Tcp { peer: SocketAddr, tls: bool },
+}
+
+/// What a connection thread is sent by others (events, late job answers).
+#[derive(Debug)]
+pub(crate) enum Out {
+    Event {
+        collection: String,
+        msg: &'static str,
+        id: serde_json::Value,
+        fields: Option<serde_json::Value>,
+    },
+    Unsubscribed {
+        collection: String,
+        error: serde_json::Value,
+    },
+    /// A complete answer frame (JSON-RPC), e.g. a new-style job's result.
+    Frame(serde_json::Value),
+}
+
+pub(crate) struct ConnHandle {
+    pub tx: Sender<Out>,
+    pub authenticated: bool,
+    /// Subscription id → event name.
+    pub subs: HashMap<String, String>,
+}
+
+pub(crate) struct Shared {
+    pub config: Config,
+    pub state: Mutex<State>,
+    pub conns: Mutex<HashMap<u64, ConnHandle>>,
+    pub next_conn: AtomicU64,
+    pub tls: Mutex<Option<TlsMaterial>>,
+    pub stopping: AtomicBool,
+}
+
+/// A certificate and key (PEM) for wss:// listeners.
+#[derive(Clone)]
+pub struct TlsMaterial {
+    pub cert_pem: String,
+    pub key_pem: String,
+}
+
+/// A running emulator; cheap to clone, all clones share one server state.
+#[derive(Clone)]
+pub struct Emulator {
+    pub(crate) shared: Arc<Shared>,
+}
+
+/// A bound listener; `uri` is the address clients use (with the real port).
+pub struct Listener {
+    pub uri: String,
+}
+
+/// Lock, recovering from a poisoned mutex: a panicking connection thread must not take
+/// the whole emulator down with it.
+pub(crate) fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|p| p.into_inner())
+}
+
+impl Emulator {
+    pub fn new(config: Config) -> Emulator {
+        let state = State::new(&config);
+        Emulator {
+            shared: Arc::new(Shared {
+                config,
+                state: Mutex::new(state),
+                conns: Mutex::new(HashMap::new()),
+                next_conn: AtomicU64::new(1),
+                tls: Mutex::new(None),
+                stopping: AtomicBool::new(false),
+            }),
+        }
+    }
+
+    /// Use this certificate for wss:// instead of a generated one.
+    pub fn set_tls(&self, material: TlsMaterial) {
+        *lock(&self.shared.tls) = Some(material);
+    }
+
+    /// The certificate wss:// listeners present (generated on first use).
+    pub fn tls_material(&self) -> Result<TlsMaterial> {
+        let mut tls = lock(&self.shared.tls);
+        if let Some(m) = tls.as_ref() {
+            return Ok(m.clone());
+        }
+        let m = generate_certificate()?;
+        *tls = Some(m.clone());
+        Ok(m)
+    }
+
+    /// Bind `uri` (ws://, wss://, ws+unix://) and serve it on a background thread.
+    pub fn listen(&self, listen_uri: &str) -> Result<Listener> {
+        match uri::parse(listen_uri)? {
+            Endpoint::Tcp {
+                tls, host, port, ..
+            } => {
+                let listener = TcpListener::bind((host.as_str(), port)).map_err(|e| {
+                    Error::connection(format!("cannot listen on {host}:{port}: {e}"))
+                })?;
+                let addr = listener.local_addr().map_err(|e| {
+                    Error::connection(format!("cannot read the bound address: {e}"))
+                })?;
+                let acceptor = if tls {
+                    Some(Arc::new(self.tls_acceptor()?))
+                } else {
+                    None
+                };
+                let emu = self.clone();
+                std::thread::spawn(move || {
+                    for stream in listener.incoming() {
+                        if emu.shared.stopping.load(Ordering::Relaxed) {
+                            break;
+                        }
+                        let Ok(stream) = stream else { continue };
+                        let Ok(peer) = stream.peer_addr() else {
+                            continue;
+                        };
+                        let emu = emu.clone();
+                        let acceptor = acceptor.clone();
+                        std::thread::spawn(move || conn::serve_tcp(emu, stream, peer, acceptor));
+                    }
+                });
+                let scheme = if tls { "wss" } else { "ws" };
+                let host = match addr {
+                    SocketAddr::V6(a) => format!("[{}]", a.ip()),
+                    SocketAddr::V4(a) => a.ip().to_string(),
+                };
+                Ok(Listener {
+                    uri: format!("{scheme}://{host}:{}/api/current", addr.port()),
+                })
+            }
+            Endpoint::Unix { path, .. } => {
+                let _ = std::fs::remove_file(&path);
+                let listener = UnixListener::bind(&path).map_err(|e| {
+                    Error::connection(format!("cannot listen on {}: {e}", path.display()))
+                })?;
+                let emu = self.clone();
+                std::thread::spawn(move || {
+                    for stream in listener.incoming() {
+                        if emu.shared.stopping.load(Ordering::Relaxed) {
+                            break;
+                        }
+                        let Ok(stream) = stream else { continue };
+                        let emu = emu.clone();
+                        std::thread::spawn(move || conn::serve_unix(emu, stream));
+                    }
+                });
+                Ok(Listener {
+                    uri: format!("ws+unix://{}", PathBuf::from(&path).display()),
+                })
+            }
+            Endpoint::Mock { .. } => Err(Error::usage(
+                "mock:// is not a listen address; use ws://, wss:// or ws+unix://",
+            )),
+        }
+    }
+
+    /// Serve one already-connected UNIX stream (used for mock://).
+    pub fn serve_unix_stream(&self, stream: UnixStream) {
+        let emu = self.clone();
+        std::thread::spawn(move || conn::serve_unix(emu, stream));
+    }
+
+    fn tls_acceptor(&self) -> Result<native_tls::TlsAcceptor> {
+        let m = self.tls_material()?;
+        let identity =
+            native_tls::Identity::from_pkcs8(m.cert_pem.as_bytes(), m.key_pem.as_bytes()).map_err(
+                |e| Error::usage(format!("the TLS certificate or key is unusable: {e}")),
+            )?;
+        native_tls::TlsAcceptor::new(identity)
+            .map_err(|e| Error::usage(format!("cannot set up TLS: {e}")))
+    }
+
+    /// Stop accepting new connections (existing ones end with the process).
+    pub fn stop(&self) {
+        self.shared.stopping.store(true, Ordering::Relaxed);
+    }
+}
+
+/// A self-signed certificate for localhost, 127.0.0.1 and ::1.
+fn generate_certificate() -> Result<TlsMaterial> {
+    let names = vec![
+        "localhost".to_string(),
+        "127.0.0.1".to_string(),
+        "::1".to_string(),
+    ];
+    let cert = rcgen::generate_simple_self_signed(names)
+        .map_err(|e| Error::usage(format!("cannot generate a certificate: {e}")))?;
+    Ok(TlsMaterial {
+        cert_pem: cert.cert.pem(),
+        key_pem: cert.key_pair.serialize_pem(),
+    })
+}
+
+/// Start a fresh emulator serving one connection over a socket pair; the returned end
+/// is the client's. This is `--uri mock://`.
+pub fn serve_in_process() -> Result<UnixStream> {
+    let (client, server) = UnixStream::pair()
+        .map_err(|e| Error::connection(format!("cannot create a socket pair: {e}")))?;
+    let config = Config {
+        // Nothing expensive for a one-shot demo: keys made here live only for this run.
+        scram_iterations: schema_min_iterations(),
+        ..Config::default()
+    };
+    Emulator::new(config).serve_unix_stream(server);
+    Ok(client)
+}
+
+fn schema_min_iterations() -> u32 {
+    crate::scram::MIN_ITERATIONS
+}
+
+/// The DER bytes of the first certificate in a PEM text.
+pub fn pem_to_der(pem: &str) -> Option<Vec<u8>> {
+    use base64::Engine as _;
+    let start = pem.find("-----BEGIN CERTIFICATE-----")? + "-----BEGIN CERTIFICATE-----".len();
+    let end = start + pem[start..].find("-----END CERTIFICATE-----")?;
+    let body: String = pem[start..end].split_whitespace().collect();
+    base64::engine::general_purpose::STANDARD.decode(body).ok()
+}
+
+pub use methods::totp;

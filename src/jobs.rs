@@ -1,0 +1,257 @@
+//! Running a job method and following it to its end (`call -j`).
+//!
+//! The client subscribes to `core.get_jobs` *before* calling, so no event can be missed,
+//! learns the job id from the call's result (legacy-jobs mode, which every server
+//! version speaks), then folds each event's fields into the job's state until it is
+//! SUCCESS, FAILED or ABORTED. There is deliberately no overall deadline (jobs can run
+//! for hours), but a silent server is polled so a lost event cannot hang the wait.
+
+use crate::error::{Error, ErrorData, Kind, Result, ServerError, CALL_ERROR, INVALID_PARAMS};
+use crate::rpc::{Client, Notification};
+use serde_json::{json, Map, Value};
+use std::time::{Duration, Instant};
+
+const POLL_AFTER_SILENCE: Duration = Duration::from_secs(30);
+
+/// Where progress goes while waiting.
+pub trait Progress {
+    fn update(&mut self, percent: Option<f64>, description: Option<&str>);
+    fn finish(&mut self, success: bool);
+}
+
+/// No progress output.
+pub struct Silent;
+
+impl Progress for Silent {
+    fn update(&mut self, _: Option<f64>, _: Option<&str>) {}
+    fn finish(&mut self, _: bool) {}
+}
+
+/// Call `method` as a job and return its result when it succeeds.
+pub fn run(
+    client: &mut Client,
+    method: &str,
+    params: Vec<Value>,
+    progress: &mut dyn Progress,
+) -> Result<Value> {
+    client.subscribe("core.get_jobs")?;
+    let started = client.call(method, params)?;
+    let job_id = started
+        .as_i64()
+        .ok_or_else(|| not_a_job(method, &started))?;
+    follow(client, method, job_id, progress)
+}
+
+/// Follow an already started job until it ends (the `core.get_jobs` subscription must
+/// already exist).
+pub fn follow(
+    client: &mut Client,
+    method: &str,
+    job_id: i64,
+    progress: &mut dyn Progress,
+) -> Result<Value> {
+    let mut job = Map::new();
+    // Catches a job that finished before its first event reached us, and non-job methods
+    // that merely returned an integer.
+    let current = client.call(
+        "core.get_jobs",
+        vec![
+            json!([["id", "=", job_id]]),
+            json!({"extra": {"raw_result": true}}),
+        ],
+    )?;
+    match current.as_array().and_then(|a| a.first()) {
+        Some(Value::Object(fields)) => merge(&mut job, fields),
+        _ => return Err(not_a_job(method, &json!(job_id))),
+    }
+    if let Some(m) = job.get("method").and_then(Value::as_str) {
+        if m != method && method != "core.job_wait" {
+            return Err(not_a_job(method, &json!(job_id)));
+        }
+    }
+    let mut last_event = Instant::now();
+    loop {
+        show(&job, progress);
+        if let Some(state) = terminal_state(&job) {
+            progress.finish(state == "SUCCESS");
+            return outcome(job_id, state, &job);
+        }
+        let deadline = Some(Instant::now() + Duration::from_secs(1));
+        match client.next_notification(deadline)? {
+            Some(Notification::Event(ev))
+                if ev.collection == "core.get_jobs"
+                    && ev.id().and_then(Value::as_i64) == Some(job_id) =>
+            {
+                if let Some(Value::Object(fields)) = ev.fields() {
+                    merge(&mut job, fields);
+                }
+                last_event = Instant::now();
+            }
+            Some(_) => {}
+            None if last_event.elapsed() >= POLL_AFTER_SILENCE => {
+                // Also keeps proxies from closing a connection that looks idle.
+                let current = client.call("core.get_jobs", vec![json!([["id", "=", job_id]])])?;
+                if let Some(Value::Object(fields)) = current.as_array().and_then(|a| a.first()) {
+                    let mut fields = fields.clone();
+                    // The polled copy has redacted results; only the event's is raw.
+                    fields.remove("result");
+                    merge(&mut job, &fields);
+                }
+                last_event = Instant::now();
+            }
+            None => {}
+        }
+    }
+}
+
+fn not_a_job(method: &str, got: &Value) -> Error {
+    Error::usage(format!(
+        "{method} is not a job method (it returned {}), so -j has nothing to follow",
+        crate::output::python_json(got)
+    ))
+    .hint("run it again without -j")
+}
+
+fn merge(job: &mut Map<String, Value>, fields: &Map<String, Value>) {
+    for (k, v) in fields {
+        job.insert(k.clone(), v.clone());
+    }
+}
+
+fn terminal_state(job: &Map<String, Value>) -> Option<&str> {
+    job.get("state")
+        .and_then(Value::as_str)
+        .filter(|s| matches!(*s, "SUCCESS" | "FAILED" | "ABORTED"))
+}
+
+fn show(job: &Map<String, Value>, progress: &mut dyn Progress) {
+    let p = job.get("progress");
+    let percent = p.and_then(|p| p.get("percent")).and_then(Value::as_f64);
+    let description = p.and_then(|p| p.get("description")).and_then(Value::as_str);
+    progress.update(percent, description);
+}
+
+/// The job's result, or its failure as the same typed error a failed call gives.
+fn outcome(job_id: i64, state: &str, job: &Map<String, Value>) -> Result<Value> {
+    if state == "SUCCESS" {
+        return Ok(job.get("result").cloned().unwrap_or(Value::Null));
+    }
+    let error_text = job
+        .get("error")
+        .and_then(Value::as_str)
+        .filter(|s| !s.is_empty())
+        .map(str::to_string);
+    let exc_info = job.get("exc_info").filter(|v| v.is_object());
+    if state == "ABORTED" && exc_info.is_none() {
+        return Err(Error::new(
+            Kind::Server,
+            error_text.unwrap_or_else(|| format!("job {job_id} was aborted")),
+        ));
+    }
+    let exc_type = exc_info
+        .and_then(|e| e.get("type"))
+        .and_then(Value::as_str)
+        .unwrap_or("");
+    let extra = exc_info
+        .and_then(|e| e.get("extra"))
+        .cloned()
+        .filter(|v| !v.is_null());
+    let reason = error_text.unwrap_or_else(|| format!("job {job_id} failed ({state})"));
+    let server = if exc_type == "VALIDATION" {
+        ServerError {
+            code: INVALID_PARAMS,
+            message: "Invalid params".into(),
+            data: Some(ErrorData {
+                error: Some(22),
+                errname: Some("EINVAL".into()),
+                reason: Some(reason.clone()),
+                trace: None,
+                extra,
+            }),
+        }
+    } else {
+        let formatted = job.get("exception").cloned().unwrap_or(Value::Null);
+        ServerError {
+            code: CALL_ERROR,
+            message: "Method call error".into(),
+            data: Some(ErrorData {
+                error: exc_info
+                    .and_then(|e| e.get("errno"))
+                    .and_then(Value::as_i64),
+                errname: None,
+                reason: Some(reason.clone()),
+                trace: Some(json!({"class": exc_type, "formatted": formatted})),
+                extra,
+            }),
+        }
+    };
+    let message = if exc_type == "VALIDATION" {
+        format!("job {job_id} failed with validation errors:")
+    } else {
+        format!("job {job_id} failed: {}", reason.trim_end())
+    };
+    let mut e = Error::new(Kind::Server, message);
+    e.server = Some(Box::new(server));
+    Err(e)
+}
+
+/// A progress bar on a terminal (indicatif).
+pub struct Bar {
+    bar: indicatif::ProgressBar,
+}
+
+impl Bar {
+    pub fn new() -> Bar {
+        let bar = indicatif::ProgressBar::new(100);
+        let style = indicatif::ProgressStyle::with_template(
+            "{spinner} [{bar:40.cyan/blue}] {percent:>3}% {wide_msg}",
+        )
+        .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar())
+        .progress_chars("#>-");
+        bar.set_style(style);
+        bar.set_draw_target(indicatif::ProgressDrawTarget::stderr());
+        bar.enable_steady_tick(Duration::from_millis(120));
+        Bar { bar }
+    }
+}
+
+impl Default for Bar {
+    fn default() -> Self {
+        Bar::new()
+    }
+}
+
+impl Progress for Bar {
+    fn update(&mut self, percent: Option<f64>, description: Option<&str>) {
+        if let Some(p) = percent.filter(|p| *p > 0.0) {
+            self.bar.set_position(p.clamp(0.0, 100.0) as u64);
+        }
+        if let Some(d) = description.filter(|d| !d.is_empty()) {
+            self.bar.set_message(d.to_string());
+        }
+    }
+    fn finish(&mut self, success: bool) {
+        if success {
+            self.bar.set_position(100);
+        }
+        self.bar.finish();
+    }
+}
+
+/// Each new description on its own line (`-jp description`), fit for logs.
+#[derive(Default)]
+pub struct Descriptions {
+    last: Option<String>,
+}
+
+impl Progress for Descriptions {
+    fn update(&mut self, _: Option<f64>, description: Option<&str>) {
+        if let Some(d) = description.filter(|d| !d.is_empty()) {
+            if self.last.as_deref() != Some(d) {
+                eprintln!("{d}");
+                self.last = Some(d.to_string());
+            }
+        }
+    }
+    fn finish(&mut self, _: bool) {}
+}

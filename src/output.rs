@@ -1,0 +1,117 @@
+//! How `call` prints results.
+//!
+//! Strings print bare and numbers as they arrived; everything else is one line of JSON
+//! spelled the way the official midclt spells it (Python `json.dumps`: `", "` and `": "`
+//! separators, non-ASCII as `\uXXXX`), so scripts that compare output keep working — but
+//! unlike the official tool, booleans are JSON `true`/`false`, never Python's `True`.
+
+use serde_json::Value;
+use std::fmt::Write as _;
+
+/// The text `midclt call` prints for a result (without the trailing newline).
+pub fn result_text(v: &Value) -> String {
+    match v {
+        Value::String(s) => s.clone(),
+        Value::Number(n) => n.to_string(),
+        other => python_json(other),
+    }
+}
+
+/// One line of JSON in Python `json.dumps` default style.
+pub fn python_json(v: &Value) -> String {
+    let mut out = String::new();
+    write_value(&mut out, v);
+    out
+}
+
+fn write_value(out: &mut String, v: &Value) {
+    match v {
+        Value::Null => out.push_str("null"),
+        Value::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
+        Value::Number(n) => {
+            let _ = write!(out, "{n}");
+        }
+        Value::String(s) => write_str(out, s),
+        Value::Array(items) => {
+            out.push('[');
+            for (i, item) in items.iter().enumerate() {
+                if i > 0 {
+                    out.push_str(", ");
+                }
+                write_value(out, item);
+            }
+            out.push(']');
+        }
+        Value::Object(map) => {
+            out.push('{');
+            for (i, (k, item)) in map.iter().enumerate() {
+                if i > 0 {
+                    out.push_str(", ");
+                }
+                write_str(out, k);
+                out.push_str(": ");
+                write_value(out, item);
+            }
+            out.push('}');
+        }
+    }
+}
+
+fn write_str(out: &mut String, s: &str) {
+    out.push('"');
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            '\u{8}' => out.push_str("\\b"),
+            '\u{c}' => out.push_str("\\f"),
+            c if (c as u32) < 0x20 || (c as u32) > 0x7e && (c as u32) != 0x7f => {
+                let mut buf = [0u16; 2];
+                for unit in c.encode_utf16(&mut buf) {
+                    let _ = write!(out, "\\u{unit:04x}");
+                }
+            }
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn scalars_bare() {
+        assert_eq!(result_text(&json!("pong")), "pong");
+        assert_eq!(result_text(&json!(42)), "42");
+        assert_eq!(result_text(&json!(true)), "true");
+        assert_eq!(result_text(&json!(null)), "null");
+        assert_eq!(result_text(&json!(1.5)), "1.5");
+    }
+
+    #[test]
+    fn python_spelling() {
+        let v: Value =
+            serde_json::from_str(r#"{"a": [1, true, null], "é": "ü😀", "d": {"$date": 5}}"#)
+                .unwrap();
+        assert_eq!(
+            result_text(&v),
+            r#"{"a": [1, true, null], "\u00e9": "\u00fc\ud83d\ude00", "d": {"$date": 5}}"#
+        );
+        assert_eq!(
+            python_json(&json!("a\"b\\c\n\u{1}")),
+            r#""a\"b\\c\n\u0001""#
+        );
+    }
+
+    #[test]
+    fn big_numbers_pass_through() {
+        let v: Value = serde_json::from_str("[123456789012345678901234567890, 1.0]").unwrap();
+        assert_eq!(result_text(&v), "[123456789012345678901234567890, 1.0]");
+    }
+}

@@ -1,0 +1,659 @@
+//! The middleware client: JSON-RPC 2.0 (and the legacy DDP-style protocol) over one
+//! WebSocket, synchronously.
+//!
+//! Several calls may be in flight: [`Client::send`] returns the request id at once and
+//! [`Client::wait`] collects that id's answer, stashing answers to other ids and queueing
+//! notifications (events) for [`Client::next_event`]. Nothing here spawns a thread.
+
+use crate::error::{Error, Kind, Result, ServerError, INVALID_PARAMS};
+use crate::redact;
+use crate::transport::{self, ConnInfo, Stream, TlsOptions};
+use crate::uri::{Endpoint, Protocol};
+use serde_json::{json, Map, Value};
+use std::collections::{HashMap, VecDeque};
+use std::time::{Duration, Instant};
+use tungstenite::protocol::frame::coding::CloseCode;
+use tungstenite::{Message, WebSocket};
+
+pub const DEFAULT_CALL_TIMEOUT: Duration = Duration::from_secs(60);
+pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// How to reach the server.
+#[derive(Clone, Debug)]
+pub struct ConnectOptions {
+    pub endpoint: Endpoint,
+    pub tls: TlsOptions,
+    pub connect_timeout: Duration,
+    pub call_timeout: Duration,
+    /// Print every frame (secrets redacted) to stderr.
+    pub verbose: bool,
+}
+
+impl ConnectOptions {
+    pub fn new(endpoint: Endpoint) -> ConnectOptions {
+        ConnectOptions {
+            endpoint,
+            tls: TlsOptions::default(),
+            connect_timeout: DEFAULT_CONNECT_TIMEOUT,
+            call_timeout: DEFAULT_CALL_TIMEOUT,
+            verbose: false,
+        }
+    }
+}
+
+/// A server→client notification: an event of a subscription.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Event {
+    /// `added`, `changed` or `removed`.
+    pub msg: String,
+    /// The event name, or for event sources the full subscribed `name:arg` string.
+    pub collection: String,
+    /// The notification's parameters as the server sent them (`msg`, `collection`,
+    /// `id`, `fields`, `extra` as present) — what `midclt subscribe` prints.
+    pub params: Value,
+}
+
+impl Event {
+    pub fn id(&self) -> Option<&Value> {
+        self.params.get("id")
+    }
+    pub fn fields(&self) -> Option<&Value> {
+        self.params.get("fields")
+    }
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum Notification {
+    Event(Event),
+    /// An event-source subscription ended; `error` is a TrueNAS error object or null.
+    Unsubscribed {
+        collection: String,
+        error: Value,
+    },
+}
+
+/// The answer to one request: a result or the server's error.
+type Answer = std::result::Result<Value, ServerError>;
+
+pub struct Client {
+    ws: WebSocket<Stream>,
+    info: ConnInfo,
+    call_timeout: Duration,
+    verbose: bool,
+    stash: HashMap<String, Answer>,
+    notifications: VecDeque<Notification>,
+    /// Method of each request still in flight, for error messages and trace redaction.
+    in_flight: HashMap<String, String>,
+    closed: Option<String>,
+}
+
+/// A globally unique request id (UUID v4 text). Job events carry the ids of every
+/// admin session's calls, so counters would collide (gotchas.md item 6).
+pub fn new_request_id() -> String {
+    let mut b = [0u8; 16];
+    if getrandom::fill(&mut b).is_err() {
+        // No entropy source: fall back to time and address bits, still unique per process.
+        let t = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| d.as_nanos())
+            .unwrap_or(0);
+        b = t.to_le_bytes();
+        b[15] ^= (&b as *const _ as usize & 0xff) as u8;
+    }
+    b[6] = (b[6] & 0x0f) | 0x40;
+    b[8] = (b[8] & 0x3f) | 0x80;
+    let h: String = b.iter().map(|x| format!("{x:02x}")).collect();
+    format!(
+        "{}-{}-{}-{}-{}",
+        &h[0..8],
+        &h[8..12],
+        &h[12..16],
+        &h[16..20],
+        &h[20..32]
+    )
+}
+
+/// Connect, upgrade and (for the legacy protocol) complete its handshake.
+pub fn connect(opts: &ConnectOptions) -> Result<Client> {
+    let endpoint = &opts.endpoint;
+    let timeout = opts.connect_timeout;
+    let (ws, protocol) = match endpoint {
+        Endpoint::Mock { protocol } => {
+            let stream = crate::emulator::serve_in_process()?;
+            let ws = transport::upgrade(Stream::Unix(stream), endpoint, *protocol, timeout)?;
+            (ws, *protocol)
+        }
+        _ => {
+            let protocol = endpoint.protocol();
+            let stream = transport::open_stream(endpoint, &opts.tls, timeout)?;
+            match transport::upgrade(stream, endpoint, protocol, timeout) {
+                Ok(ws) => (ws, protocol),
+                Err(e) if e.status == Some(404) && is_current_path(endpoint) => {
+                    // TrueNAS before 25.04 has only /websocket (protocol.md §8.3).
+                    let legacy = endpoint.with_path("/websocket");
+                    if opts.verbose {
+                        eprintln!(
+                            "* {} answered 404: retrying with the legacy protocol at {}",
+                            endpoint.display(),
+                            legacy.display()
+                        );
+                    }
+                    let stream = transport::open_stream(&legacy, &opts.tls, timeout)?;
+                    let ws = transport::upgrade(stream, &legacy, Protocol::Legacy, timeout)?;
+                    (ws, Protocol::Legacy)
+                }
+                Err(e) => return Err(e.into()),
+            }
+        }
+    };
+    let stream = ws.get_ref();
+    let info = ConnInfo {
+        endpoint: endpoint.clone(),
+        protocol,
+        tls: matches!(stream, Stream::Tls(_)),
+        unix: matches!(stream, Stream::Unix(_)),
+        peer_certificate: stream.peer_certificate_der(),
+    };
+    let mut client = Client {
+        ws,
+        info,
+        call_timeout: opts.call_timeout,
+        verbose: opts.verbose,
+        stash: HashMap::new(),
+        notifications: VecDeque::new(),
+        in_flight: HashMap::new(),
+        closed: None,
+    };
+    if opts.verbose {
+        eprintln!(
+            "* connected to {} ({} protocol{})",
+            client.info.endpoint.display(),
+            match protocol {
+                Protocol::JsonRpc => "JSON-RPC 2.0",
+                Protocol::Legacy => "legacy /websocket",
+            },
+            if client.info.tls { ", TLS" } else { "" }
+        );
+    }
+    if protocol == Protocol::Legacy {
+        client.legacy_handshake(timeout)?;
+    }
+    Ok(client)
+}
+
+fn is_current_path(endpoint: &Endpoint) -> bool {
+    matches!(endpoint, Endpoint::Tcp { path, .. } if path == "/api/current")
+}
+
+impl Client {
+    pub fn info(&self) -> &ConnInfo {
+        &self.info
+    }
+
+    pub fn protocol(&self) -> Protocol {
+        self.info.protocol
+    }
+
+    pub fn call_timeout(&self) -> Duration {
+        self.call_timeout
+    }
+
+    pub fn set_call_timeout(&mut self, timeout: Duration) {
+        self.call_timeout = timeout;
+    }
+
+    /// Call `method` and wait (up to the call timeout) for its result.
+    pub fn call(&mut self, method: &str, params: Vec<Value>) -> Result<Value> {
+        let timeout = self.call_timeout;
+        self.call_with_timeout(method, params, timeout)
+    }
+
+    pub fn call_with_timeout(
+        &mut self,
+        method: &str,
+        params: Vec<Value>,
+        timeout: Duration,
+    ) -> Result<Value> {
+        let id = self.send(method, params)?;
+        match self.wait(&id, timeout)? {
+            Ok(v) => Ok(v),
+            Err(e) => Err(Error::server(method, e)),
+        }
+    }
+
+    /// Send a request and return its id without waiting.
+    pub fn send(&mut self, method: &str, params: Vec<Value>) -> Result<String> {
+        let id = new_request_id();
+        let frame = match self.info.protocol {
+            Protocol::JsonRpc => {
+                json!({"jsonrpc": "2.0", "id": id, "method": method, "params": params})
+            }
+            Protocol::Legacy => {
+                json!({"msg": "method", "id": id, "method": method, "params": params})
+            }
+        };
+        if self.verbose {
+            let shown = redact::request(method, &frame);
+            eprintln!("> {shown}");
+        }
+        self.write(frame)?;
+        self.in_flight.insert(id.clone(), method.to_string());
+        Ok(id)
+    }
+
+    /// Wait for the answer to request `id`. The outer error is a transport problem
+    /// (timeout, closed connection); the inner one is the server's refusal.
+    pub fn wait(&mut self, id: &str, timeout: Duration) -> Result<Answer> {
+        let deadline = Instant::now() + timeout;
+        loop {
+            if let Some(answer) = self.stash.remove(id) {
+                self.in_flight.remove(id);
+                return Ok(answer);
+            }
+            if let Err(e) = self.pump(Some(deadline)) {
+                let method = self.in_flight.get(id).cloned().unwrap_or_default();
+                return Err(if e.kind == Kind::Timeout {
+                    Error::timeout(format!(
+                        "{method}: no answer within {} s",
+                        fmt_secs(timeout)
+                    ))
+                    .hint("raise the limit with -t SECONDS (0 = the default, 60 s)")
+                } else {
+                    e
+                });
+            }
+        }
+    }
+
+    /// The next notification, waiting until `deadline` (forever with `None`).
+    /// `Ok(None)` means the deadline passed.
+    pub fn next_notification(&mut self, deadline: Option<Instant>) -> Result<Option<Notification>> {
+        loop {
+            if let Some(n) = self.notifications.pop_front() {
+                return Ok(Some(n));
+            }
+            match self.pump(deadline) {
+                Ok(()) => {}
+                Err(e) if e.kind == Kind::Timeout => return Ok(None),
+                Err(e) => return Err(e),
+            }
+        }
+    }
+
+    /// Subscribe to an event (`core.get_jobs`, `name:{"arg": 1}`, `*`); returns the
+    /// subscription id.
+    pub fn subscribe(&mut self, name: &str) -> Result<String> {
+        let timeout = self.call_timeout.min(Duration::from_secs(30));
+        match self.info.protocol {
+            Protocol::JsonRpc => {
+                let v = self.call_with_timeout("core.subscribe", vec![json!(name)], timeout)?;
+                Ok(v.as_str()
+                    .map(str::to_string)
+                    .unwrap_or_else(|| v.to_string()))
+            }
+            Protocol::Legacy => {
+                let id = new_request_id();
+                let frame = json!({"msg": "sub", "id": id, "name": name});
+                if self.verbose {
+                    eprintln!("> {frame}");
+                }
+                self.write(frame)?;
+                self.in_flight.insert(id.clone(), "core.subscribe".into());
+                match self.wait(&id, timeout)? {
+                    Ok(_) => Ok(id),
+                    Err(e) => Err(Error::server("core.subscribe", e)),
+                }
+            }
+        }
+    }
+
+    pub fn unsubscribe(&mut self, sub_id: &str) -> Result<()> {
+        match self.info.protocol {
+            Protocol::JsonRpc => self.call("core.unsubscribe", vec![json!(sub_id)]).map(drop),
+            Protocol::Legacy => self.write(json!({"msg": "unsub", "id": sub_id})),
+        }
+    }
+
+    /// `core.ping` (both protocols; 25.04+ `/websocket` no longer answers DDP pings).
+    pub fn ping(&mut self) -> Result<Value> {
+        let timeout = self.call_timeout.min(Duration::from_secs(10));
+        self.call_with_timeout("core.ping", vec![], timeout)
+    }
+
+    /// Close politely (status 1000); errors are irrelevant at this point.
+    pub fn close(mut self) {
+        let _ = self.ws.close(None);
+        let _ = self
+            .ws
+            .get_ref()
+            .set_read_timeout(Some(Duration::from_millis(200)));
+        for _ in 0..4 {
+            if self.ws.read().is_err() {
+                break;
+            }
+        }
+        self.ws.get_ref().shutdown();
+    }
+
+    fn legacy_handshake(&mut self, timeout: Duration) -> Result<()> {
+        let frame = json!({"msg": "connect", "version": "1", "support": ["1"], "features": []});
+        if self.verbose {
+            eprintln!("> {frame}");
+        }
+        self.write(frame)?;
+        let deadline = Instant::now() + timeout;
+        loop {
+            let frame = self.read_frame(Some(deadline)).map_err(|e| {
+                if e.kind == Kind::Timeout {
+                    Error::connection("the legacy /websocket handshake got no answer")
+                } else {
+                    e
+                }
+            })?;
+            match frame.get("msg").and_then(Value::as_str) {
+                Some("connected") => return Ok(()),
+                Some("failed") => {
+                    return Err(Error::connection(
+                        "the server refused the legacy protocol handshake (version 1)",
+                    ))
+                }
+                _ => continue,
+            }
+        }
+    }
+
+    fn write(&mut self, frame: Value) -> Result<()> {
+        if let Some(why) = &self.closed {
+            return Err(Error::connection(format!("connection closed: {why}")));
+        }
+        let text = frame.to_string();
+        let _ = self
+            .ws
+            .get_ref()
+            .set_write_timeout(Some(self.call_timeout.max(Duration::from_secs(1))));
+        self.ws
+            .send(Message::text(text))
+            .map_err(|e| self.transport_error("sending", e))
+    }
+
+    /// Read one frame and file it: answers into the stash, events into the queue.
+    fn pump(&mut self, deadline: Option<Instant>) -> Result<()> {
+        let frame = self.read_frame(deadline)?;
+        match self.info.protocol {
+            Protocol::JsonRpc => self.file_jsonrpc(frame),
+            Protocol::Legacy => self.file_legacy(frame),
+        }
+        Ok(())
+    }
+
+    fn trace_in(&self, frame: &Value) {
+        if self.verbose {
+            let method = frame
+                .get("id")
+                .and_then(Value::as_str)
+                .and_then(|id| self.in_flight.get(id))
+                .map(String::as_str)
+                .unwrap_or("");
+            eprintln!("< {}", redact::response(method, frame));
+        }
+    }
+
+    fn file_jsonrpc(&mut self, frame: Value) {
+        self.trace_in(&frame);
+        let Value::Object(mut obj) = frame else {
+            return;
+        };
+        if let Some(Value::String(method)) = obj.get("method").cloned() {
+            let params = obj.remove("params").unwrap_or(Value::Null);
+            match method.as_str() {
+                "collection_update" => self.queue_event(params),
+                "notify_unsubscribed" => self.notifications.push_back(Notification::Unsubscribed {
+                    collection: str_field(&params, "collection"),
+                    error: params.get("error").cloned().unwrap_or(Value::Null),
+                }),
+                _ => {} // unknown notifications are ignored, as the official client does
+            }
+            return;
+        }
+        let answer = match (obj.remove("error"), obj.remove("result")) {
+            (Some(err), _) if !err.is_null() => Err(ServerError::from_json(&err)),
+            (_, Some(result)) => Ok(result),
+            _ => Ok(Value::Null),
+        };
+        match obj.get("id") {
+            Some(Value::String(id)) => {
+                self.stash.insert(id.clone(), answer);
+            }
+            // An error with a null id concerns the whole connection (e.g. a parse error
+            // the server reports): every pending call gets it.
+            Some(Value::Null) | None => {
+                if let Err(e) = answer {
+                    for id in self.in_flight.keys() {
+                        self.stash.insert(id.clone(), Err(e.clone()));
+                    }
+                }
+            }
+            Some(_) => {}
+        }
+    }
+
+    fn file_legacy(&mut self, frame: Value) {
+        self.trace_in(&frame);
+        let Value::Object(mut obj) = frame else {
+            return;
+        };
+        let msg = obj
+            .get("msg")
+            .and_then(Value::as_str)
+            .unwrap_or("")
+            .to_string();
+        match msg.as_str() {
+            "result" => {
+                let id = match obj.get("id") {
+                    Some(Value::String(s)) => s.clone(),
+                    Some(other) => other.to_string(),
+                    None => String::new(),
+                };
+                let err = obj.remove("error").filter(|e| {
+                    // The official client counts only a truthy errno as an error.
+                    e.get("error")
+                        .is_some_and(|n| !n.is_null() && n != &json!(0))
+                });
+                let answer = match err {
+                    Some(e) => Err(legacy_error(&e)),
+                    None => Ok(obj.remove("result").unwrap_or(Value::Null)),
+                };
+                self.stash.insert(id, answer);
+            }
+            "ready" => {
+                if let Some(Value::Array(subs)) = obj.get("subs") {
+                    for s in subs.iter().filter_map(Value::as_str) {
+                        self.stash.insert(s.to_string(), Ok(json!(s)));
+                    }
+                }
+            }
+            "added" | "changed" | "removed" => {
+                let mut params = Map::new();
+                params.insert("msg".into(), json!(msg));
+                for key in ["collection", "id", "fields", "extra", "cleared"] {
+                    if let Some(v) = obj.remove(key) {
+                        params.insert(key.into(), v);
+                    }
+                }
+                self.queue_event(Value::Object(params));
+            }
+            "nosub" => {
+                let collection = match obj.remove("collection") {
+                    Some(Value::String(s)) => s,
+                    _ => String::new(),
+                };
+                self.notifications.push_back(Notification::Unsubscribed {
+                    collection,
+                    error: obj.remove("error").unwrap_or(Value::Null),
+                })
+            }
+            _ => {} // pong, connected, ...
+        }
+    }
+
+    fn queue_event(&mut self, params: Value) {
+        let msg = str_field(&params, "msg").to_ascii_lowercase();
+        let collection = str_field(&params, "collection");
+        self.notifications.push_back(Notification::Event(Event {
+            msg,
+            collection,
+            params,
+        }));
+    }
+
+    fn read_frame(&mut self, deadline: Option<Instant>) -> Result<Value> {
+        loop {
+            if let Some(why) = &self.closed {
+                return Err(Error::connection(format!("connection closed: {why}")));
+            }
+            let wait = match deadline {
+                Some(d) => {
+                    let now = Instant::now();
+                    if now >= d {
+                        return Err(Error::timeout("timed out"));
+                    }
+                    Some((d - now).max(Duration::from_millis(1)))
+                }
+                None => None,
+            };
+            let _ = self.ws.get_ref().set_read_timeout(wait);
+            match self.ws.read() {
+                Ok(Message::Text(text)) => {
+                    return serde_json::from_str(text.as_str()).map_err(|e| {
+                        Error::connection(format!("the server sent a frame that is not JSON: {e}"))
+                    })
+                }
+                Ok(Message::Binary(_)) => {
+                    return Err(Error::connection(
+                        "the server sent a binary frame; TrueNAS sends only text frames",
+                    ))
+                }
+                Ok(Message::Close(frame)) => {
+                    let why = match frame {
+                        Some(f) => describe_close(f.code, f.reason.as_str()),
+                        None => "the server closed the connection".to_string(),
+                    };
+                    self.closed = Some(why.clone());
+                    return Err(Error::connection(format!("connection closed: {why}")));
+                }
+                // Pings are answered by tungstenite on the next write; make it happen now.
+                Ok(_) => {
+                    let _ = self.ws.flush();
+                }
+                Err(tungstenite::Error::Io(e)) if transport::is_timeout(&e) => {}
+                Err(e) => return Err(self.transport_error("receiving", e)),
+            }
+        }
+    }
+
+    fn transport_error(&mut self, doing: &str, e: tungstenite::Error) -> Error {
+        let why = match e {
+            tungstenite::Error::ConnectionClosed | tungstenite::Error::AlreadyClosed => {
+                "the connection was closed".to_string()
+            }
+            tungstenite::Error::Io(io) => format!("{io}"),
+            tungstenite::Error::Protocol(p) => format!("protocol error: {p}"),
+            tungstenite::Error::Capacity(c) => format!("message too large: {c}"),
+            other => other.to_string(),
+        };
+        self.closed = Some(why.clone());
+        Error::connection(format!("connection lost while {doing}: {why}"))
+            .hint("the middleware may have restarted or the network dropped; run the command again")
+    }
+}
+
+fn describe_close(code: CloseCode, reason: &str) -> String {
+    let n: u16 = code.into();
+    let what = match n {
+        1003 => "the server accepts only text frames",
+        1007 => "message too large for a connection that is not logged in (limit 8 KiB)",
+        1008 => "this address is not allowed to use the API (UI allow-list)",
+        1009 => "message too large (limit 64 KiB)",
+        1011 => "the server hit an internal error",
+        _ => "",
+    };
+    let mut s = format!("code {n}");
+    if !reason.is_empty() {
+        s.push_str(&format!(", \"{reason}\""));
+    }
+    if !what.is_empty() {
+        s.push_str(&format!(" — {what}"));
+    }
+    s
+}
+
+fn str_field(v: &Value, key: &str) -> String {
+    match v.get(key) {
+        Some(Value::String(s)) => s.clone(),
+        Some(Value::Null) | None => String::new(),
+        Some(other) => other.to_string(),
+    }
+}
+
+/// Normalise a legacy error object (protocol.md §9.2) into the JSON-RPC shape.
+fn legacy_error(e: &Value) -> ServerError {
+    let data = crate::error::ErrorData::from_json(e);
+    let validation = e.get("type").and_then(Value::as_str) == Some("VALIDATION");
+    ServerError {
+        code: if validation {
+            INVALID_PARAMS
+        } else {
+            crate::error::CALL_ERROR
+        },
+        message: data.reason.clone().unwrap_or_default(),
+        data: Some(data),
+    }
+}
+
+pub fn fmt_secs(d: Duration) -> String {
+    let s = d.as_secs_f64();
+    if s.fract() == 0.0 {
+        format!("{}", s as u64)
+    } else {
+        format!("{s:.1}")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn request_ids_are_uuid_v4_and_unique() {
+        let a = new_request_id();
+        let b = new_request_id();
+        assert_ne!(a, b);
+        assert_eq!(a.len(), 36);
+        assert_eq!(&a[14..15], "4");
+        assert!(a.chars().all(|c| c.is_ascii_hexdigit() || c == '-'));
+    }
+
+    #[test]
+    fn legacy_validation_errors_become_invalid_params() {
+        let e = legacy_error(
+            &json!({"error": 11, "errname": "EAGAIN", "type": "VALIDATION",
+            "reason": "x", "extra": [["a.b", "bad", 22]], "trace": {"formatted": "tb"}}),
+        );
+        assert_eq!(e.code, INVALID_PARAMS);
+        assert_eq!(
+            e.validation_errors().unwrap(),
+            vec![("a.b".into(), "bad".into())]
+        );
+        let e = legacy_error(&json!({"error": 2, "errname": "ENOENT", "type": null,
+            "reason": "[ENOENT] nope"}));
+        assert_eq!(e.code, crate::error::CALL_ERROR);
+        assert_eq!(e.reason(), "[ENOENT] nope");
+    }
+
+    #[test]
+    fn close_codes_are_explained() {
+        assert!(
+            describe_close(CloseCode::from(1009), "Max message length is 64 kB").contains("64 KiB")
+        );
+    }
+}

@@ -1,0 +1,376 @@
+//! Byte streams to the middleware (UNIX socket, TCP, TLS) and the WebSocket upgrade.
+
+use crate::error::{Error, Kind, Result};
+use crate::uri::{Endpoint, Protocol};
+use std::io::{self, Read, Write};
+use std::net::{Shutdown, TcpStream, ToSocketAddrs};
+use std::os::unix::net::UnixStream;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+use tungstenite::handshake::client::generate_key;
+use tungstenite::http::Request;
+use tungstenite::protocol::WebSocketConfig;
+use tungstenite::WebSocket;
+
+/// One connected stream of any kind the client supports.
+pub enum Stream {
+    Tcp(TcpStream),
+    Tls(Box<native_tls::TlsStream<TcpStream>>),
+    Unix(UnixStream),
+}
+
+impl Stream {
+    pub fn set_read_timeout(&self, d: Option<Duration>) -> io::Result<()> {
+        match self {
+            Stream::Tcp(s) => s.set_read_timeout(d),
+            Stream::Tls(s) => s.get_ref().set_read_timeout(d),
+            Stream::Unix(s) => s.set_read_timeout(d),
+        }
+    }
+
+    pub fn set_write_timeout(&self, d: Option<Duration>) -> io::Result<()> {
+        match self {
+            Stream::Tcp(s) => s.set_write_timeout(d),
+            Stream::Tls(s) => s.get_ref().set_write_timeout(d),
+            Stream::Unix(s) => s.set_write_timeout(d),
+        }
+    }
+
+    /// DER of the server's leaf certificate (for SCRAM channel binding).
+    pub fn peer_certificate_der(&self) -> Option<Vec<u8>> {
+        match self {
+            Stream::Tls(s) => s.peer_certificate().ok()??.to_der().ok(),
+            _ => None,
+        }
+    }
+
+    pub fn shutdown(&self) {
+        let _ = match self {
+            Stream::Tcp(s) => s.shutdown(Shutdown::Both),
+            Stream::Tls(s) => s.get_ref().shutdown(Shutdown::Both),
+            Stream::Unix(s) => s.shutdown(Shutdown::Both),
+        };
+    }
+}
+
+impl Read for Stream {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        match self {
+            Stream::Tcp(s) => s.read(buf),
+            Stream::Tls(s) => s.read(buf),
+            Stream::Unix(s) => s.read(buf),
+        }
+    }
+}
+
+impl Write for Stream {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        match self {
+            Stream::Tcp(s) => s.write(buf),
+            Stream::Tls(s) => s.write(buf),
+            Stream::Unix(s) => s.write(buf),
+        }
+    }
+    fn flush(&mut self) -> io::Result<()> {
+        match self {
+            Stream::Tcp(s) => s.flush(),
+            Stream::Tls(s) => s.flush(),
+            Stream::Unix(s) => s.flush(),
+        }
+    }
+}
+
+#[derive(Clone, Debug, Default)]
+pub struct TlsOptions {
+    /// Skip certificate verification (`--insecure`).
+    pub insecure: bool,
+    /// An extra trusted PEM certificate (`--ca-cert`).
+    pub ca_cert: Option<PathBuf>,
+}
+
+/// What is known about an established connection.
+#[derive(Clone, Debug)]
+pub struct ConnInfo {
+    pub endpoint: Endpoint,
+    pub protocol: Protocol,
+    pub tls: bool,
+    pub unix: bool,
+    pub peer_certificate: Option<Vec<u8>>,
+}
+
+/// Frames larger than this are refused by the server anyway (2 MiB for file transfer
+/// methods); the cap keeps a misbehaving peer from exhausting memory.
+const MAX_INCOMING_MESSAGE: usize = 64 << 20;
+
+pub fn websocket_config() -> WebSocketConfig {
+    WebSocketConfig::default()
+        .max_message_size(Some(MAX_INCOMING_MESSAGE))
+        .max_frame_size(Some(MAX_INCOMING_MESSAGE))
+}
+
+/// Open the byte stream for `endpoint` (no WebSocket yet).
+pub fn open_stream(endpoint: &Endpoint, tls: &TlsOptions, timeout: Duration) -> Result<Stream> {
+    match endpoint {
+        Endpoint::Unix { path, .. } => open_unix(path),
+        Endpoint::Tcp {
+            tls: use_tls,
+            host,
+            port,
+            ..
+        } => {
+            let tcp = open_tcp(host, *port, timeout)?;
+            if *use_tls {
+                open_tls(tcp, host, tls, timeout)
+            } else {
+                Ok(Stream::Tcp(tcp))
+            }
+        }
+        Endpoint::Mock { .. } => Err(Error::usage("mock:// is served in-process")),
+    }
+}
+
+fn open_unix(path: &Path) -> Result<Stream> {
+    UnixStream::connect(path).map(Stream::Unix).map_err(|e| {
+        let shown = path.display();
+        match e.kind() {
+            io::ErrorKind::NotFound => Error::connection(format!(
+                "the middleware socket {shown} does not exist: the middleware is not running, or this is not a TrueNAS host"
+            ))
+            .hint("on a TrueNAS host check `systemctl status middlewared`; elsewhere pass --uri wss://NAS-ADDRESS")
+            .hint("to try midclt without a NAS use --uri mock://"),
+            io::ErrorKind::ConnectionRefused => Error::connection(format!(
+                "connection refused on {shown}: the middleware is not running (daemon not running?)"
+            ))
+            .hint("check `systemctl status middlewared`"),
+            io::ErrorKind::PermissionDenied => Error::connection(format!(
+                "permission denied opening {shown}"
+            ))
+            .hint("run as a user allowed to use the socket, or connect over wss:// with credentials"),
+            _ => Error::connection(format!("cannot connect to {shown}: {e}")),
+        }
+    })
+}
+
+fn open_tcp(host: &str, port: u16, timeout: Duration) -> Result<TcpStream> {
+    let addrs: Vec<_> = (host, port)
+        .to_socket_addrs()
+        .map_err(|e| {
+            Error::connection(format!("cannot resolve host '{host}': {e}"))
+                .hint("check the host name in --uri")
+        })?
+        .collect();
+    if addrs.is_empty() {
+        return Err(Error::connection(format!("host '{host}' has no address")));
+    }
+    let mut last = None;
+    for addr in &addrs {
+        match TcpStream::connect_timeout(addr, timeout) {
+            Ok(s) => {
+                let _ = s.set_nodelay(true);
+                return Ok(s);
+            }
+            Err(e) => last = Some(e),
+        }
+    }
+    let e = last.unwrap_or_else(|| io::Error::other("no address"));
+    let target = format!("{host}:{port}");
+    Err(match e.kind() {
+        io::ErrorKind::ConnectionRefused => Error::connection(format!(
+            "connection refused by {target}: nothing is listening there"
+        ))
+        .hint("check the host and port in --uri (the web UI ports: 443 for wss://, 80 for ws://)"),
+        io::ErrorKind::TimedOut | io::ErrorKind::WouldBlock => Error::connection(format!(
+            "no answer from {target} within {} s: the server is unreachable",
+            timeout.as_secs_f64()
+        ))
+        .hint(
+            "check the address, the network path and firewalls; --connect-timeout sets the limit",
+        ),
+        _ => Error::connection(format!("cannot connect to {target}: {e}")),
+    })
+}
+
+fn open_tls(tcp: TcpStream, host: &str, opts: &TlsOptions, timeout: Duration) -> Result<Stream> {
+    let mut builder = native_tls::TlsConnector::builder();
+    if opts.insecure {
+        builder.danger_accept_invalid_certs(true);
+        builder.danger_accept_invalid_hostnames(true);
+    }
+    if let Some(path) = &opts.ca_cert {
+        let pem = std::fs::read(path)
+            .map_err(|e| Error::usage(format!("cannot read --ca-cert {}: {e}", path.display())))?;
+        let cert = native_tls::Certificate::from_pem(&pem).map_err(|e| {
+            Error::usage(format!(
+                "--ca-cert {} is not a PEM certificate: {e}",
+                path.display()
+            ))
+        })?;
+        builder.add_root_certificate(cert);
+    }
+    let connector = builder
+        .build()
+        .map_err(|e| Error::new(Kind::Tls, format!("cannot set up TLS: {e}")))?;
+    let _ = tcp.set_read_timeout(Some(timeout));
+    let _ = tcp.set_write_timeout(Some(timeout));
+    let sni = host.trim_start_matches('[').trim_end_matches(']');
+    match connector.connect(sni, tcp) {
+        Ok(s) => Ok(Stream::Tls(Box::new(s))),
+        Err(native_tls::HandshakeError::WouldBlock(_)) => Err(Error::connection(format!(
+            "TLS handshake with {host} did not finish within {} s",
+            timeout.as_secs_f64()
+        ))),
+        Err(native_tls::HandshakeError::Failure(e)) => Err(tls_failure(host, &e)),
+    }
+}
+
+fn tls_failure(host: &str, e: &native_tls::Error) -> Error {
+    let text = e.to_string();
+    let lower = text.to_ascii_lowercase();
+    if lower.contains("certificate") || lower.contains("verify") {
+        Error::new(
+            Kind::Tls,
+            format!("TLS certificate verification failed for {host}: {text}"),
+        )
+        .hint(
+            "trust the NAS certificate with --ca-cert FILE (export it from System → Certificates)",
+        )
+        .hint("or, on a network you trust, skip verification with --insecure")
+    } else {
+        Error::new(
+            Kind::Tls,
+            format!("TLS handshake with {host} failed: {text}"),
+        )
+        .hint("is this port serving HTTPS? use ws:// for plain HTTP")
+    }
+}
+
+/// The URL sent in the upgrade request. Over a UNIX socket the official client uses a
+/// fixed dummy host, and the path selects only the protocol.
+fn request_url(endpoint: &Endpoint, protocol: Protocol) -> String {
+    match endpoint {
+        Endpoint::Tcp {
+            host, port, path, ..
+        } => {
+            let host = if host.contains(':') {
+                format!("[{host}]")
+            } else {
+                host.clone()
+            };
+            format!("ws://{host}:{port}{path}")
+        }
+        _ => match protocol {
+            Protocol::JsonRpc => "ws://localhost/api/current".into(),
+            Protocol::Legacy => "ws://localhost/websocket".into(),
+        },
+    }
+}
+
+/// Perform the WebSocket upgrade on an open stream.
+pub fn upgrade(
+    stream: Stream,
+    endpoint: &Endpoint,
+    protocol: Protocol,
+    timeout: Duration,
+) -> Result<WebSocket<Stream>, UpgradeError> {
+    let plain = |error| UpgradeError {
+        status: None,
+        error,
+    };
+    let url = request_url(endpoint, protocol);
+    let uri: tungstenite::http::Uri = url
+        .parse()
+        .map_err(|e| plain(Error::usage(format!("invalid URI {url}: {e}"))))?;
+    let host_header = match uri.port_u16() {
+        Some(p) if p != 80 && p != 443 => format!("{}:{p}", uri.host().unwrap_or("localhost")),
+        _ => uri.host().unwrap_or("localhost").to_string(),
+    };
+    let request = Request::builder()
+        .uri(uri)
+        .header("Host", host_header)
+        .header("Connection", "Upgrade")
+        .header("Upgrade", "websocket")
+        .header("Sec-WebSocket-Version", "13")
+        .header("Sec-WebSocket-Key", generate_key())
+        .header(
+            "User-Agent",
+            concat!("midclt-rs/", env!("CARGO_PKG_VERSION")),
+        )
+        .body(())
+        .map_err(|e| {
+            plain(Error::usage(format!(
+                "cannot build the upgrade request: {e}"
+            )))
+        })?;
+    let _ = stream.set_read_timeout(Some(timeout));
+    let _ = stream.set_write_timeout(Some(timeout));
+    match tungstenite::client::client_with_config(request, stream, Some(websocket_config())) {
+        Ok((ws, _resp)) => Ok(ws),
+        Err(tungstenite::HandshakeError::Interrupted(_)) => Err(plain(Error::connection(format!(
+            "{}: the WebSocket handshake did not finish within {} s",
+            endpoint.display(),
+            timeout.as_secs_f64()
+        )))),
+        Err(tungstenite::HandshakeError::Failure(e)) => Err(handshake_failure(endpoint, e)),
+    }
+}
+
+/// A refused or failed upgrade; `status` is the HTTP status when the server answered,
+/// so callers can fall back from `/api/current` to `/websocket` on 404.
+#[derive(Debug)]
+pub struct UpgradeError {
+    pub status: Option<u16>,
+    pub error: Error,
+}
+
+impl From<UpgradeError> for Error {
+    fn from(e: UpgradeError) -> Error {
+        e.error
+    }
+}
+
+fn handshake_failure(endpoint: &Endpoint, e: tungstenite::Error) -> UpgradeError {
+    let shown = endpoint.display();
+    let status = match &e {
+        tungstenite::Error::Http(resp) => Some(resp.status().as_u16()),
+        _ => None,
+    };
+    let error = match e {
+        tungstenite::Error::Http(resp) => {
+            let status = resp.status().as_u16();
+            let location = resp
+                .headers()
+                .get("location")
+                .and_then(|v| v.to_str().ok())
+                .unwrap_or("")
+                .to_string();
+            let base =
+                format!("{shown}: the server refused the WebSocket upgrade with HTTP {status}");
+            match status {
+                301 | 302 | 307 | 308 => {
+                    Error::connection(format!("{base} (redirect to {location})"))
+                        .hint("the NAS redirects plain HTTP to HTTPS: use wss://HOST/api/current")
+                }
+                404 => Error::connection(format!("{base} (no such endpoint)"))
+                    .hint("TrueNAS before 25.04 has no /api/current: use ws(s)://HOST/websocket"),
+                401 | 403 => Error::connection(format!("{base} (access denied)"))
+                    .hint("the UI allow-list may exclude this address (System → General → GUI)"),
+                _ => Error::connection(base),
+            }
+        }
+        tungstenite::Error::Io(io) if is_timeout(&io) => {
+            Error::connection(format!("{shown}: no answer to the WebSocket handshake"))
+        }
+        tungstenite::Error::Io(io) => Error::connection(format!(
+            "{shown}: connection failed during the handshake: {io}"
+        )),
+        other => Error::connection(format!("{shown}: WebSocket handshake failed: {other}")),
+    };
+    UpgradeError { status, error }
+}
+
+pub fn is_timeout(e: &io::Error) -> bool {
+    matches!(
+        e.kind(),
+        io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut
+    )
+}
