@@ -125,6 +125,15 @@ pub fn is_loopback_host(host: &str) -> bool {
 /// `ws(s)://`, `ws+unix:///PATH`, `mock://`, and a bare `HOST` or `HOST:PORT` meaning
 /// `wss://HOST[:PORT]/api/current`.
 pub fn parse(uri: &str) -> Result<Endpoint> {
+    parse_with(uri, false)
+}
+
+/// Like [`parse`], for addresses to listen on: port 0 (any free port) is allowed.
+pub fn parse_listen(uri: &str) -> Result<Endpoint> {
+    parse_with(uri, true)
+}
+
+fn parse_with(uri: &str, any_port: bool) -> Result<Endpoint> {
     let uri = uri.trim();
     if uri.is_empty() {
         return Err(Error::usage("--uri is empty"));
@@ -152,7 +161,7 @@ pub fn parse(uri: &str) -> Result<Endpoint> {
         }
         "ws" | "wss" | "http" | "https" => {
             let tls = scheme == "wss" || scheme == "https";
-            parse_tcp(uri, rest, tls)
+            parse_tcp(uri, rest, tls, any_port)
         }
         other => Err(
             Error::usage(format!("--uri {uri}: unsupported scheme '{other}'")).hint(
@@ -162,7 +171,7 @@ pub fn parse(uri: &str) -> Result<Endpoint> {
     }
 }
 
-fn parse_tcp(uri: &str, rest: &str, tls: bool) -> Result<Endpoint> {
+fn parse_tcp(uri: &str, rest: &str, tls: bool, any_port: bool) -> Result<Endpoint> {
     let (authority, path) = match rest.find(['/', '?', '#']) {
         Some(i) => (&rest[..i], &rest[i..]),
         None => (rest, ""),
@@ -183,7 +192,7 @@ fn parse_tcp(uri: &str, rest: &str, tls: bool) -> Result<Endpoint> {
         Some(p) => p
             .parse::<u16>()
             .ok()
-            .filter(|p| *p != 0)
+            .filter(|p| *p != 0 || any_port)
             .ok_or_else(|| Error::usage(format!("--uri {uri}: invalid port '{p}'")))?,
         None if tls => 443,
         None => 80,

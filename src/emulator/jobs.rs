@@ -10,8 +10,8 @@ use std::time::Duration;
 /// Who started a job, for its `credentials` field and for running sub-calls.
 #[derive(Clone, Debug)]
 pub struct Starter {
-    pub username: Option<String>,
-    pub cred_type: &'static str,
+    /// The job's `credentials` field (null for internal jobs).
+    pub credentials: Value,
     pub request_id: Option<Value>,
 }
 
@@ -73,10 +73,7 @@ impl Emulator {
                 .clone()
                 .map(|r| json!([r]))
                 .unwrap_or(json!([]));
-            let credentials = match &who.username {
-                Some(u) => json!({"type": who.cred_type, "data": {"username": u}}),
-                None => Value::Null,
-            };
+            let credentials = who.credentials.clone();
             let job = json!({
                 "id": id, "message_ids": message_ids, "method": method, "arguments": args,
                 "transient": false, "description": null, "abortable": true,

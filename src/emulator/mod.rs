@@ -147,7 +147,7 @@ impl Emulator {
 
     /// Bind `uri` (ws://, wss://, ws+unix://) and serve it on a background thread.
     pub fn listen(&self, listen_uri: &str) -> Result<Listener> {
-        match uri::parse(listen_uri)? {
+        match uri::parse_listen(listen_uri)? {
             Endpoint::Tcp {
                 tls, host, port, ..
             } => {

@@ -506,12 +506,17 @@ fn describe(u: &User) -> Value {
         json!({"$set": []})
     };
     json!({
-        "pw_name": u.username, "pw_gecos": u.full_name, "pw_dir": home, "pw_shell": "/usr/bin/zsh",
+        "pw_name": u.username, "pw_gecos": u.full_name, "pw_dir": home, "pw_shell": if u.uid == 0 { "/bin/bash" } else { "/usr/bin/zsh" },
         "pw_uid": u.uid, "pw_gid": u.uid, "grouplist": [u.uid], "sid": null, "source": "LOCAL",
         "local": true, "attributes": {},
         "two_factor_config": {"provisioning_uri": null, "secret_configured": u.otp_secret.is_some(), "interval": 30, "otp_digits": 6},
-        "privilege": {"roles": roles, "web_shell": u.api_access},
-        "account_attributes": ["LOCAL"],
+        "privilege": {
+            "roles": roles,
+            "allowlist": if u.api_access { json!([{"method": "*", "resource": "*"}]) } else { json!([]) },
+            "web_shell": u.api_access,
+            "webui_access": u.api_access,
+        },
+        "account_attributes": if u.uid == 0 { json!(["LOCAL", "SYS_ADMIN"]) } else { json!(["LOCAL"]) },
     })
 }
 

@@ -171,8 +171,7 @@ fn unsubscribe(ctx: &mut Ctx<'_>, params: Vec<Value>) -> Result<Value, ApiError>
 
 fn starter(ctx: &Ctx<'_>) -> Starter {
     Starter {
-        username: ctx.session.user.clone(),
-        cred_type: ctx.session.cred_type,
+        credentials: ctx.session.credentials(),
         request_id: ctx.request_id.clone(),
     }
 }

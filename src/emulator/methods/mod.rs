@@ -183,6 +183,8 @@ pub(crate) struct Session {
     pub legacy_connected: bool,
     pub pending_otp: Option<String>,
     pub scram: Option<PendingScram>,
+    /// (login id, login time in ms) of the current login.
+    login: Option<(String, i64)>,
     /// Running event sources: subscription id → stop flag.
     sources: HashMap<String, Arc<AtomicBool>>,
 }
@@ -199,6 +201,7 @@ impl Session {
             legacy_connected: false,
             pending_otp: None,
             scram: None,
+            login: None,
             sources: HashMap::new(),
         }
     }
@@ -206,6 +209,8 @@ impl Session {
     pub fn authenticate(&mut self, emu: &Emulator, username: &str, cred_type: &'static str) {
         self.user = Some(username.to_string());
         self.cred_type = cred_type;
+        let at = super::state::now_ms() / 1000 * 1000;
+        self.login = Some((crate::rpc::new_request_id(), at));
         self.pending_otp = None;
         self.scram = None;
         if let Some(h) = lock(&emu.shared.conns).get_mut(&self.conn_id) {
@@ -213,8 +218,24 @@ impl Session {
         }
     }
 
+    /// The `credentials` object jobs record (protocol.md §4.4).
+    pub fn credentials(&self) -> Value {
+        let (Some(user), Some((login_id, at))) = (&self.user, &self.login) else {
+            return Value::Null;
+        };
+        let ty = match self.cred_type {
+            "UNIX_SOCKET" => "UNIX_SOCKET",
+            "API_KEY" => "API_KEY",
+            "TOKEN" => "TOKEN",
+            "LOGIN_TWOFACTOR" => "LOGIN_TWOFACTOR",
+            _ => "LOGIN_PASSWORD",
+        };
+        json!({"type": ty, "data": {"username": user, "login_id": login_id, "login_at": {"$date": at}}})
+    }
+
     pub fn logout(&mut self, emu: &Emulator) {
         self.user = None;
+        self.login = None;
         if let Some(h) = lock(&emu.shared.conns).get_mut(&self.conn_id) {
             h.authenticated = false;
             h.subs.clear();
@@ -357,8 +378,9 @@ pub(crate) fn call_as(
     params: Vec<Value>,
 ) -> Result<Value, ApiError> {
     let mut s = Session::new(0, Origin::Unix, Protocol::JsonRpc);
-    s.user = user.map(str::to_string);
-    s.cred_type = "LOGIN_PASSWORD";
+    if let Some(user) = user {
+        s.authenticate(emu, user, "LOGIN_PASSWORD");
+    }
     match call(emu, &mut s, method, params, None)? {
         Reply::Value(v) => Ok(v),
         Reply::Deferred => Ok(Value::Null),

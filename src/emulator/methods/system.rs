@@ -28,6 +28,17 @@ pub(super) fn methods() -> Vec<MethodDef> {
         })
         .no_auth(),
         def(
+            "mock.sleep",
+            "Emulator test method. Answers after `seconds` seconds (for timeout tests).",
+            vec![("seconds", number().minimum(0).maximum(3600), true)],
+            boolean(),
+            |_, params| {
+                let secs = params.first().and_then(Value::as_f64).unwrap_or(0.0);
+                std::thread::sleep(Duration::from_secs_f64(secs));
+                Ok(json!(true))
+            },
+        ),
+        def(
             "mock.progress_job",
             "Emulator test job. Runs `steps` steps `interval` seconds apart, reporting progress after each.",
             vec![
@@ -86,8 +97,7 @@ fn info(ctx: &mut Ctx<'_>, _params: Vec<Value>) -> Result<Value, ApiError> {
 
 fn starter(ctx: &Ctx<'_>) -> Starter {
     Starter {
-        username: ctx.session.user.clone(),
-        cred_type: ctx.session.cred_type,
+        credentials: ctx.session.credentials(),
         request_id: ctx.request_id.clone(),
     }
 }

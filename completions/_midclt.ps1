@@ -1,0 +1,166 @@
+
+using namespace System.Management.Automation
+using namespace System.Management.Automation.Language
+
+Register-ArgumentCompleter -Native -CommandName 'midclt' -ScriptBlock {
+    param($wordToComplete, $commandAst, $cursorPosition)
+
+    $commandElements = $commandAst.CommandElements
+    $command = @(
+        'midclt'
+        for ($i = 1; $i -lt $commandElements.Count; $i++) {
+            $element = $commandElements[$i]
+            if ($element -isnot [StringConstantExpressionAst] -or
+                $element.StringConstantType -ne [StringConstantType]::BareWord -or
+                $element.Value.StartsWith('-') -or
+                $element.Value -eq $wordToComplete) {
+                break
+        }
+        $element.Value
+    }) -join ';'
+
+    $completions = @(switch ($command) {
+        'midclt' {
+            [CompletionResult]::new('-u', '-u', [CompletionResultType]::ParameterName, 'Server to talk to: wss://HOST[:PORT]/api/current, ws://..., .../websocket (legacy protocol), ws+unix:///PATH, mock:// (built-in emulator), or a bare HOST[:PORT] meaning wss://HOST/api/current [default: the local middleware socket]')
+            [CompletionResult]::new('--uri', '--uri', [CompletionResultType]::ParameterName, 'Server to talk to: wss://HOST[:PORT]/api/current, ws://..., .../websocket (legacy protocol), ws+unix:///PATH, mock:// (built-in emulator), or a bare HOST[:PORT] meaning wss://HOST/api/current [default: the local middleware socket]')
+            [CompletionResult]::new('-U', '-U ', [CompletionResultType]::ParameterName, 'User to log in as (with a password, or as the owner of the -K API key)')
+            [CompletionResult]::new('--username', '--username', [CompletionResultType]::ParameterName, 'User to log in as (with a password, or as the owner of the -K API key)')
+            [CompletionResult]::new('-P', '-P ', [CompletionResultType]::ParameterName, 'Password; `-` reads it from stdin. Prefer --password-file, MIDCLT_PASSWORD or the prompt: argv is visible to other users')
+            [CompletionResult]::new('--password', '--password', [CompletionResultType]::ParameterName, 'Password; `-` reads it from stdin. Prefer --password-file, MIDCLT_PASSWORD or the prompt: argv is visible to other users')
+            [CompletionResult]::new('--password-file', '--password-file', [CompletionResultType]::ParameterName, 'Read the password from the first line of FILE')
+            [CompletionResult]::new('-K', '-K ', [CompletionResultType]::ParameterName, 'API key (`ID-KEY`) or the path of a key file (raw key, JSON or INI); -U names its owner')
+            [CompletionResult]::new('--api-key', '--api-key', [CompletionResultType]::ParameterName, 'API key (`ID-KEY`) or the path of a key file (raw key, JSON or INI); -U names its owner')
+            [CompletionResult]::new('--token', '--token', [CompletionResultType]::ParameterName, 'Session token from `auth.generate_token` (or `midclt token`)')
+            [CompletionResult]::new('--otp', '--otp', [CompletionResultType]::ParameterName, 'One-time password for two-factor accounts (else asked on the terminal)')
+            [CompletionResult]::new('-t', '-t', [CompletionResultType]::ParameterName, 'Timeout for each call in seconds (0 = the default, 60; env CALL_TIMEOUT)')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Timeout for each call in seconds (0 = the default, 60; env CALL_TIMEOUT)')
+            [CompletionResult]::new('--connect-timeout', '--connect-timeout', [CompletionResultType]::ParameterName, 'Timeout for connecting and the WebSocket/TLS handshakes, in seconds')
+            [CompletionResult]::new('--ca-cert', '--ca-cert', [CompletionResultType]::ParameterName, 'Trust this PEM certificate (e.g. the NAS''s self-signed one) in addition to the system store')
+            [CompletionResult]::new('--insecure', '--insecure', [CompletionResultType]::ParameterName, 'Do not verify the server''s TLS certificate')
+            [CompletionResult]::new('--plain', '--plain', [CompletionResultType]::ParameterName, 'Send the API key itself (API_KEY_PLAIN) instead of SCRAM; required before TrueNAS 26.0')
+            [CompletionResult]::new('--no-channel-binding', '--no-channel-binding', [CompletionResultType]::ParameterName, 'SCRAM without TLS channel binding (needed over plain ws://)')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Print the wire traffic to stderr (secrets are redacted)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Print the wire traffic to stderr (secrets are redacted)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('call', 'call', [CompletionResultType]::ParameterValue, 'Call a middleware method and print its result')
+            [CompletionResult]::new('ping', 'ping', [CompletionResultType]::ParameterValue, 'Check that the middleware answers (core.ping)')
+            [CompletionResult]::new('subscribe', 'subscribe', [CompletionResultType]::ParameterValue, 'Print events of a subscription, one JSON object per line')
+            [CompletionResult]::new('token', 'token', [CompletionResultType]::ParameterValue, 'Print a new session token (auth.generate_token) for scripts')
+            [CompletionResult]::new('key', 'key', [CompletionResultType]::ParameterValue, 'Work with API key files')
+            [CompletionResult]::new('mock-server', 'mock-server', [CompletionResultType]::ParameterValue, 'Run the built-in TrueNAS API emulator')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'midclt;call' {
+            [CompletionResult]::new('--job-print', '--job-print', [CompletionResultType]::ParameterName, 'How to show job progress on stderr (also `-jp`)')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only the error''s one-line message (no traceback, no extra data)')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only the error''s one-line message (no traceback, no extra data)')
+            [CompletionResult]::new('-j', '-j', [CompletionResultType]::ParameterName, 'The method is a job: wait for it to finish and print its result')
+            [CompletionResult]::new('--job', '--job', [CompletionResultType]::ParameterName, 'The method is a job: wait for it to finish and print its result')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            break
+        }
+        'midclt;ping' {
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'midclt;subscribe' {
+            [CompletionResult]::new('-n', '-n', [CompletionResultType]::ParameterName, 'Exit after N events')
+            [CompletionResult]::new('--number', '--number', [CompletionResultType]::ParameterName, 'Exit after N events')
+            [CompletionResult]::new('-t', '-t', [CompletionResultType]::ParameterName, 'Exit with status 6 when no event arrives within SECONDS (total)')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Exit with status 6 when no event arrives within SECONDS (total)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'midclt;token' {
+            [CompletionResult]::new('--ttl', '--ttl', [CompletionResultType]::ParameterName, 'Token lifetime in seconds (refreshed while the token''s session is used)')
+            [CompletionResult]::new('--single-use', '--single-use', [CompletionResultType]::ParameterName, 'The token may be used only once')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'midclt;key' {
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('precompute', 'precompute', [CompletionResultType]::ParameterValue, 'Write a key file with precomputed SCRAM keys so logins skip PBKDF2 (mode 0600)')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'midclt;key;precompute' {
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Where to write the key file (JSON)')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Where to write the key file (JSON)')
+            [CompletionResult]::new('--force', '--force', [CompletionResultType]::ParameterName, 'Replace FILE if it exists')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'midclt;key;help' {
+            [CompletionResult]::new('precompute', 'precompute', [CompletionResultType]::ParameterValue, 'Write a key file with precomputed SCRAM keys so logins skip PBKDF2 (mode 0600)')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'midclt;key;help;precompute' {
+            break
+        }
+        'midclt;key;help;help' {
+            break
+        }
+        'midclt;mock-server' {
+            [CompletionResult]::new('--listen', '--listen', [CompletionResultType]::ParameterName, 'Where to listen: ws://ADDR:PORT, wss://ADDR:PORT, ws+unix:///PATH (repeatable; port 0 picks a free port). Each listener serves /api/current, /api/vX.Y.Z and /websocket')
+            [CompletionResult]::new('--tls-cert', '--tls-cert', [CompletionResultType]::ParameterName, 'PEM certificate for wss:// (default: a fresh self-signed one for localhost)')
+            [CompletionResult]::new('--tls-key', '--tls-key', [CompletionResultType]::ParameterName, 'PEM private key (PKCS#8) for --tls-cert')
+            [CompletionResult]::new('--write-cert', '--write-cert', [CompletionResultType]::ParameterName, 'Write the certificate in use (PEM) to FILE, e.g. for --ca-cert')
+            [CompletionResult]::new('--password', '--password', [CompletionResultType]::ParameterName, 'Password of the emulated `root` and `admin` accounts')
+            [CompletionResult]::new('--scram-iterations', '--scram-iterations', [CompletionResultType]::ParameterName, 'PBKDF2 iterations for new API keys'' SCRAM data (the real server uses 500000)')
+            [CompletionResult]::new('--loopback-is-remote', '--loopback-is-remote', [CompletionResultType]::ParameterName, 'Treat TCP clients on loopback as remote (insecure transport), as a NAS sees clients on the network; plain API keys sent over ws:// then get revoked')
+            [CompletionResult]::new('--no-unix-auth', '--no-unix-auth', [CompletionResultType]::ParameterName, 'Do not authenticate UNIX-socket clients automatically as root')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'midclt;help' {
+            [CompletionResult]::new('call', 'call', [CompletionResultType]::ParameterValue, 'Call a middleware method and print its result')
+            [CompletionResult]::new('ping', 'ping', [CompletionResultType]::ParameterValue, 'Check that the middleware answers (core.ping)')
+            [CompletionResult]::new('subscribe', 'subscribe', [CompletionResultType]::ParameterValue, 'Print events of a subscription, one JSON object per line')
+            [CompletionResult]::new('token', 'token', [CompletionResultType]::ParameterValue, 'Print a new session token (auth.generate_token) for scripts')
+            [CompletionResult]::new('key', 'key', [CompletionResultType]::ParameterValue, 'Work with API key files')
+            [CompletionResult]::new('mock-server', 'mock-server', [CompletionResultType]::ParameterValue, 'Run the built-in TrueNAS API emulator')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'midclt;help;call' {
+            break
+        }
+        'midclt;help;ping' {
+            break
+        }
+        'midclt;help;subscribe' {
+            break
+        }
+        'midclt;help;token' {
+            break
+        }
+        'midclt;help;key' {
+            [CompletionResult]::new('precompute', 'precompute', [CompletionResultType]::ParameterValue, 'Write a key file with precomputed SCRAM keys so logins skip PBKDF2 (mode 0600)')
+            break
+        }
+        'midclt;help;key;precompute' {
+            break
+        }
+        'midclt;help;mock-server' {
+            break
+        }
+        'midclt;help;help' {
+            break
+        }
+    })
+
+    $completions.Where{ $_.CompletionText -like "$wordToComplete*" } |
+        Sort-Object -Property ListItemText
+}

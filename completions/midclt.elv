@@ -1,0 +1,141 @@
+
+use builtin;
+use str;
+
+set edit:completion:arg-completer[midclt] = {|@words|
+    fn spaces {|n|
+        builtin:repeat $n ' ' | str:join ''
+    }
+    fn cand {|text desc|
+        edit:complex-candidate $text &display=$text' '(spaces (- 14 (wcswidth $text)))$desc
+    }
+    var command = 'midclt'
+    for word $words[1..-1] {
+        if (str:has-prefix $word '-') {
+            break
+        }
+        set command = $command';'$word
+    }
+    var completions = [
+        &'midclt'= {
+            cand -u 'Server to talk to: wss://HOST[:PORT]/api/current, ws://..., .../websocket (legacy protocol), ws+unix:///PATH, mock:// (built-in emulator), or a bare HOST[:PORT] meaning wss://HOST/api/current [default: the local middleware socket]'
+            cand --uri 'Server to talk to: wss://HOST[:PORT]/api/current, ws://..., .../websocket (legacy protocol), ws+unix:///PATH, mock:// (built-in emulator), or a bare HOST[:PORT] meaning wss://HOST/api/current [default: the local middleware socket]'
+            cand -U 'User to log in as (with a password, or as the owner of the -K API key)'
+            cand --username 'User to log in as (with a password, or as the owner of the -K API key)'
+            cand -P 'Password; `-` reads it from stdin. Prefer --password-file, MIDCLT_PASSWORD or the prompt: argv is visible to other users'
+            cand --password 'Password; `-` reads it from stdin. Prefer --password-file, MIDCLT_PASSWORD or the prompt: argv is visible to other users'
+            cand --password-file 'Read the password from the first line of FILE'
+            cand -K 'API key (`ID-KEY`) or the path of a key file (raw key, JSON or INI); -U names its owner'
+            cand --api-key 'API key (`ID-KEY`) or the path of a key file (raw key, JSON or INI); -U names its owner'
+            cand --token 'Session token from `auth.generate_token` (or `midclt token`)'
+            cand --otp 'One-time password for two-factor accounts (else asked on the terminal)'
+            cand -t 'Timeout for each call in seconds (0 = the default, 60; env CALL_TIMEOUT)'
+            cand --timeout 'Timeout for each call in seconds (0 = the default, 60; env CALL_TIMEOUT)'
+            cand --connect-timeout 'Timeout for connecting and the WebSocket/TLS handshakes, in seconds'
+            cand --ca-cert 'Trust this PEM certificate (e.g. the NAS''s self-signed one) in addition to the system store'
+            cand --insecure 'Do not verify the server''s TLS certificate'
+            cand --plain 'Send the API key itself (API_KEY_PLAIN) instead of SCRAM; required before TrueNAS 26.0'
+            cand --no-channel-binding 'SCRAM without TLS channel binding (needed over plain ws://)'
+            cand -v 'Print the wire traffic to stderr (secrets are redacted)'
+            cand --verbose 'Print the wire traffic to stderr (secrets are redacted)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+            cand call 'Call a middleware method and print its result'
+            cand ping 'Check that the middleware answers (core.ping)'
+            cand subscribe 'Print events of a subscription, one JSON object per line'
+            cand token 'Print a new session token (auth.generate_token) for scripts'
+            cand key 'Work with API key files'
+            cand mock-server 'Run the built-in TrueNAS API emulator'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'midclt;call'= {
+            cand --job-print 'How to show job progress on stderr (also `-jp`)'
+            cand -q 'Print only the error''s one-line message (no traceback, no extra data)'
+            cand --quiet 'Print only the error''s one-line message (no traceback, no extra data)'
+            cand -j 'The method is a job: wait for it to finish and print its result'
+            cand --job 'The method is a job: wait for it to finish and print its result'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
+        &'midclt;ping'= {
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'midclt;subscribe'= {
+            cand -n 'Exit after N events'
+            cand --number 'Exit after N events'
+            cand -t 'Exit with status 6 when no event arrives within SECONDS (total)'
+            cand --timeout 'Exit with status 6 when no event arrives within SECONDS (total)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'midclt;token'= {
+            cand --ttl 'Token lifetime in seconds (refreshed while the token''s session is used)'
+            cand --single-use 'The token may be used only once'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'midclt;key'= {
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand precompute 'Write a key file with precomputed SCRAM keys so logins skip PBKDF2 (mode 0600)'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'midclt;key;precompute'= {
+            cand -o 'Where to write the key file (JSON)'
+            cand --output 'Where to write the key file (JSON)'
+            cand --force 'Replace FILE if it exists'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'midclt;key;help'= {
+            cand precompute 'Write a key file with precomputed SCRAM keys so logins skip PBKDF2 (mode 0600)'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'midclt;key;help;precompute'= {
+        }
+        &'midclt;key;help;help'= {
+        }
+        &'midclt;mock-server'= {
+            cand --listen 'Where to listen: ws://ADDR:PORT, wss://ADDR:PORT, ws+unix:///PATH (repeatable; port 0 picks a free port). Each listener serves /api/current, /api/vX.Y.Z and /websocket'
+            cand --tls-cert 'PEM certificate for wss:// (default: a fresh self-signed one for localhost)'
+            cand --tls-key 'PEM private key (PKCS#8) for --tls-cert'
+            cand --write-cert 'Write the certificate in use (PEM) to FILE, e.g. for --ca-cert'
+            cand --password 'Password of the emulated `root` and `admin` accounts'
+            cand --scram-iterations 'PBKDF2 iterations for new API keys'' SCRAM data (the real server uses 500000)'
+            cand --loopback-is-remote 'Treat TCP clients on loopback as remote (insecure transport), as a NAS sees clients on the network; plain API keys sent over ws:// then get revoked'
+            cand --no-unix-auth 'Do not authenticate UNIX-socket clients automatically as root'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'midclt;help'= {
+            cand call 'Call a middleware method and print its result'
+            cand ping 'Check that the middleware answers (core.ping)'
+            cand subscribe 'Print events of a subscription, one JSON object per line'
+            cand token 'Print a new session token (auth.generate_token) for scripts'
+            cand key 'Work with API key files'
+            cand mock-server 'Run the built-in TrueNAS API emulator'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'midclt;help;call'= {
+        }
+        &'midclt;help;ping'= {
+        }
+        &'midclt;help;subscribe'= {
+        }
+        &'midclt;help;token'= {
+        }
+        &'midclt;help;key'= {
+            cand precompute 'Write a key file with precomputed SCRAM keys so logins skip PBKDF2 (mode 0600)'
+        }
+        &'midclt;help;key;precompute'= {
+        }
+        &'midclt;help;mock-server'= {
+        }
+        &'midclt;help;help'= {
+        }
+    ]
+    $completions[$command]
+}

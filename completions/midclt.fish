@@ -1,0 +1,86 @@
+# Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
+function __fish_midclt_global_optspecs
+    string join \n u/uri= U/username= P/password= password-file= K/api-key= token= otp= t/timeout= connect-timeout= insecure ca-cert= plain no-channel-binding v/verbose h/help V/version
+end
+
+function __fish_midclt_needs_command
+    # Figure out if the current invocation already has a command.
+    set -l cmd (commandline -opc)
+    set -e cmd[1]
+    argparse -s (__fish_midclt_global_optspecs) -- $cmd 2>/dev/null
+    or return
+    if set -q argv[1]
+        # Also print the command, so this can be used to figure out what it is.
+        echo $argv[1]
+        return 1
+    end
+    return 0
+end
+
+function __fish_midclt_using_subcommand
+    set -l cmd (__fish_midclt_needs_command)
+    test -z "$cmd"
+    and return 1
+    contains -- $cmd[1] $argv
+end
+
+complete -c midclt -n "__fish_midclt_needs_command" -s u -l uri -d 'Server to talk to: wss://HOST[:PORT]/api/current, ws://..., .../websocket (legacy protocol), ws+unix:///PATH, mock:// (built-in emulator), or a bare HOST[:PORT] meaning wss://HOST/api/current [default: the local middleware socket]' -r
+complete -c midclt -n "__fish_midclt_needs_command" -s U -l username -d 'User to log in as (with a password, or as the owner of the -K API key)' -r
+complete -c midclt -n "__fish_midclt_needs_command" -s P -l password -d 'Password; `-` reads it from stdin. Prefer --password-file, MIDCLT_PASSWORD or the prompt: argv is visible to other users' -r
+complete -c midclt -n "__fish_midclt_needs_command" -l password-file -d 'Read the password from the first line of FILE' -r -F
+complete -c midclt -n "__fish_midclt_needs_command" -s K -l api-key -d 'API key (`ID-KEY`) or the path of a key file (raw key, JSON or INI); -U names its owner' -r
+complete -c midclt -n "__fish_midclt_needs_command" -l token -d 'Session token from `auth.generate_token` (or `midclt token`)' -r
+complete -c midclt -n "__fish_midclt_needs_command" -l otp -d 'One-time password for two-factor accounts (else asked on the terminal)' -r
+complete -c midclt -n "__fish_midclt_needs_command" -s t -l timeout -d 'Timeout for each call in seconds (0 = the default, 60; env CALL_TIMEOUT)' -r
+complete -c midclt -n "__fish_midclt_needs_command" -l connect-timeout -d 'Timeout for connecting and the WebSocket/TLS handshakes, in seconds' -r
+complete -c midclt -n "__fish_midclt_needs_command" -l ca-cert -d 'Trust this PEM certificate (e.g. the NAS\'s self-signed one) in addition to the system store' -r -F
+complete -c midclt -n "__fish_midclt_needs_command" -l insecure -d 'Do not verify the server\'s TLS certificate'
+complete -c midclt -n "__fish_midclt_needs_command" -l plain -d 'Send the API key itself (API_KEY_PLAIN) instead of SCRAM; required before TrueNAS 26.0'
+complete -c midclt -n "__fish_midclt_needs_command" -l no-channel-binding -d 'SCRAM without TLS channel binding (needed over plain ws://)'
+complete -c midclt -n "__fish_midclt_needs_command" -s v -l verbose -d 'Print the wire traffic to stderr (secrets are redacted)'
+complete -c midclt -n "__fish_midclt_needs_command" -s h -l help -d 'Print help'
+complete -c midclt -n "__fish_midclt_needs_command" -s V -l version -d 'Print version'
+complete -c midclt -n "__fish_midclt_needs_command" -f -a "call" -d 'Call a middleware method and print its result'
+complete -c midclt -n "__fish_midclt_needs_command" -f -a "ping" -d 'Check that the middleware answers (core.ping)'
+complete -c midclt -n "__fish_midclt_needs_command" -f -a "subscribe" -d 'Print events of a subscription, one JSON object per line'
+complete -c midclt -n "__fish_midclt_needs_command" -f -a "token" -d 'Print a new session token (auth.generate_token) for scripts'
+complete -c midclt -n "__fish_midclt_needs_command" -f -a "key" -d 'Work with API key files'
+complete -c midclt -n "__fish_midclt_needs_command" -f -a "mock-server" -d 'Run the built-in TrueNAS API emulator'
+complete -c midclt -n "__fish_midclt_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c midclt -n "__fish_midclt_using_subcommand call" -l job-print -d 'How to show job progress on stderr (also `-jp`)' -r -f -a "progressbar\t'A progress bar with percent and description (only when stderr is a terminal)'
+description\t'Each new progress description on its own line (suits logs)'"
+complete -c midclt -n "__fish_midclt_using_subcommand call" -s q -l quiet -d 'Print only the error\'s one-line message (no traceback, no extra data)'
+complete -c midclt -n "__fish_midclt_using_subcommand call" -s j -l job -d 'The method is a job: wait for it to finish and print its result'
+complete -c midclt -n "__fish_midclt_using_subcommand call" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c midclt -n "__fish_midclt_using_subcommand ping" -s h -l help -d 'Print help'
+complete -c midclt -n "__fish_midclt_using_subcommand subscribe" -s n -l number -d 'Exit after N events' -r
+complete -c midclt -n "__fish_midclt_using_subcommand subscribe" -s t -l timeout -d 'Exit with status 6 when no event arrives within SECONDS (total)' -r
+complete -c midclt -n "__fish_midclt_using_subcommand subscribe" -s h -l help -d 'Print help'
+complete -c midclt -n "__fish_midclt_using_subcommand token" -l ttl -d 'Token lifetime in seconds (refreshed while the token\'s session is used)' -r
+complete -c midclt -n "__fish_midclt_using_subcommand token" -l single-use -d 'The token may be used only once'
+complete -c midclt -n "__fish_midclt_using_subcommand token" -s h -l help -d 'Print help'
+complete -c midclt -n "__fish_midclt_using_subcommand key; and not __fish_seen_subcommand_from precompute help" -s h -l help -d 'Print help'
+complete -c midclt -n "__fish_midclt_using_subcommand key; and not __fish_seen_subcommand_from precompute help" -f -a "precompute" -d 'Write a key file with precomputed SCRAM keys so logins skip PBKDF2 (mode 0600)'
+complete -c midclt -n "__fish_midclt_using_subcommand key; and not __fish_seen_subcommand_from precompute help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c midclt -n "__fish_midclt_using_subcommand key; and __fish_seen_subcommand_from precompute" -s o -l output -d 'Where to write the key file (JSON)' -r -F
+complete -c midclt -n "__fish_midclt_using_subcommand key; and __fish_seen_subcommand_from precompute" -l force -d 'Replace FILE if it exists'
+complete -c midclt -n "__fish_midclt_using_subcommand key; and __fish_seen_subcommand_from precompute" -s h -l help -d 'Print help'
+complete -c midclt -n "__fish_midclt_using_subcommand key; and __fish_seen_subcommand_from help" -f -a "precompute" -d 'Write a key file with precomputed SCRAM keys so logins skip PBKDF2 (mode 0600)'
+complete -c midclt -n "__fish_midclt_using_subcommand key; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c midclt -n "__fish_midclt_using_subcommand mock-server" -l listen -d 'Where to listen: ws://ADDR:PORT, wss://ADDR:PORT, ws+unix:///PATH (repeatable; port 0 picks a free port). Each listener serves /api/current, /api/vX.Y.Z and /websocket' -r
+complete -c midclt -n "__fish_midclt_using_subcommand mock-server" -l tls-cert -d 'PEM certificate for wss:// (default: a fresh self-signed one for localhost)' -r -F
+complete -c midclt -n "__fish_midclt_using_subcommand mock-server" -l tls-key -d 'PEM private key (PKCS#8) for --tls-cert' -r -F
+complete -c midclt -n "__fish_midclt_using_subcommand mock-server" -l write-cert -d 'Write the certificate in use (PEM) to FILE, e.g. for --ca-cert' -r -F
+complete -c midclt -n "__fish_midclt_using_subcommand mock-server" -l password -d 'Password of the emulated `root` and `admin` accounts' -r
+complete -c midclt -n "__fish_midclt_using_subcommand mock-server" -l scram-iterations -d 'PBKDF2 iterations for new API keys\' SCRAM data (the real server uses 500000)' -r
+complete -c midclt -n "__fish_midclt_using_subcommand mock-server" -l loopback-is-remote -d 'Treat TCP clients on loopback as remote (insecure transport), as a NAS sees clients on the network; plain API keys sent over ws:// then get revoked'
+complete -c midclt -n "__fish_midclt_using_subcommand mock-server" -l no-unix-auth -d 'Do not authenticate UNIX-socket clients automatically as root'
+complete -c midclt -n "__fish_midclt_using_subcommand mock-server" -s h -l help -d 'Print help'
+complete -c midclt -n "__fish_midclt_using_subcommand help; and not __fish_seen_subcommand_from call ping subscribe token key mock-server help" -f -a "call" -d 'Call a middleware method and print its result'
+complete -c midclt -n "__fish_midclt_using_subcommand help; and not __fish_seen_subcommand_from call ping subscribe token key mock-server help" -f -a "ping" -d 'Check that the middleware answers (core.ping)'
+complete -c midclt -n "__fish_midclt_using_subcommand help; and not __fish_seen_subcommand_from call ping subscribe token key mock-server help" -f -a "subscribe" -d 'Print events of a subscription, one JSON object per line'
+complete -c midclt -n "__fish_midclt_using_subcommand help; and not __fish_seen_subcommand_from call ping subscribe token key mock-server help" -f -a "token" -d 'Print a new session token (auth.generate_token) for scripts'
+complete -c midclt -n "__fish_midclt_using_subcommand help; and not __fish_seen_subcommand_from call ping subscribe token key mock-server help" -f -a "key" -d 'Work with API key files'
+complete -c midclt -n "__fish_midclt_using_subcommand help; and not __fish_seen_subcommand_from call ping subscribe token key mock-server help" -f -a "mock-server" -d 'Run the built-in TrueNAS API emulator'
+complete -c midclt -n "__fish_midclt_using_subcommand help; and not __fish_seen_subcommand_from call ping subscribe token key mock-server help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c midclt -n "__fish_midclt_using_subcommand help; and __fish_seen_subcommand_from key" -f -a "precompute" -d 'Write a key file with precomputed SCRAM keys so logins skip PBKDF2 (mode 0600)'

@@ -1,0 +1,239 @@
+//! Shared test support: an emulator on real sockets and a fluent runner for the binary,
+//! so each test reads as one scenario.
+#![allow(dead_code)]
+
+use assert_cmd::cargo::CommandCargoExt;
+use midclt::emulator::{Config, Emulator};
+use serde_json::Value;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+
+/// An emulator listening on ws://, wss:// and a UNIX socket on this machine.
+pub struct Server {
+    pub emu: Emulator,
+    pub ws: String,
+    pub wss: String,
+    pub unix: String,
+    pub cert: PathBuf,
+    pub dir: tempfile::TempDir,
+}
+
+pub const PASSWORD: &str = "s3cret-Pass";
+
+impl Server {
+    pub fn start() -> Server {
+        Server::with(Config::default())
+    }
+
+    pub fn with(mut config: Config) -> Server {
+        config.password = PASSWORD.into();
+        // Fast keys; the iteration count itself is covered by the SCRAM unit tests.
+        config.scram_iterations = midclt::scram::MIN_ITERATIONS;
+        let emu = Emulator::new(config);
+        let dir = tempfile::tempdir().expect("temp dir");
+        let ws = emu.listen("ws://127.0.0.1:0").expect("ws listener").uri;
+        let wss = emu.listen("wss://127.0.0.1:0").expect("wss listener").uri;
+        let sock = dir.path().join("middlewared.sock");
+        let unix = emu
+            .listen(&format!("ws+unix://{}", sock.display()))
+            .expect("unix listener")
+            .uri;
+        let cert = dir.path().join("cert.pem");
+        std::fs::write(&cert, emu.tls_material().expect("cert").cert_pem).expect("write cert");
+        Server {
+            emu,
+            ws,
+            wss,
+            unix,
+            cert,
+            dir,
+        }
+    }
+
+    /// `ws://127.0.0.1:PORT` + `path`.
+    pub fn ws_path(&self, path: &str) -> String {
+        self.ws.replace("/api/current", path)
+    }
+
+    pub fn file(&self, name: &str, content: &str) -> PathBuf {
+        let p = self.dir.path().join(name);
+        std::fs::write(&p, content).expect("write file");
+        p
+    }
+
+    /// Create an API key for `user` as root (over the auto-authenticated socket).
+    pub fn create_key(&self, name: &str, user: &str) -> (u64, String) {
+        let out = midclt()
+            .uri(&self.unix)
+            .args(["call", "api_key.create"])
+            .arg(format!(r#"{{"name": "{name}", "username": "{user}"}}"#))
+            .run()
+            .success();
+        let v = out.json();
+        (
+            v["id"].as_u64().expect("id"),
+            v["key"].as_str().expect("key").to_string(),
+        )
+    }
+}
+
+pub fn midclt() -> Run {
+    let mut cmd = Command::cargo_bin("midclt").expect("binary");
+    for var in [
+        "MIDCLT_URI",
+        "MIDCLT_USERNAME",
+        "MIDCLT_PASSWORD",
+        "MIDCLT_API_KEY",
+        "MIDCLT_API_KEY_FILE",
+        "MIDCLT_TOKEN",
+        "MIDCLT_OTP",
+        "CALL_TIMEOUT",
+    ] {
+        cmd.env_remove(var);
+    }
+    Run { cmd, stdin: None }
+}
+
+pub struct Run {
+    cmd: Command,
+    stdin: Option<String>,
+}
+
+impl Run {
+    pub fn uri(mut self, uri: &str) -> Self {
+        self.cmd.args(["--uri", uri]);
+        self
+    }
+    pub fn arg(mut self, a: impl AsRef<std::ffi::OsStr>) -> Self {
+        self.cmd.arg(a);
+        self
+    }
+    pub fn args<I, S>(mut self, args: I) -> Self
+    where
+        I: IntoIterator<Item = S>,
+        S: AsRef<std::ffi::OsStr>,
+    {
+        self.cmd.args(args);
+        self
+    }
+    pub fn env(mut self, k: &str, v: impl AsRef<std::ffi::OsStr>) -> Self {
+        self.cmd.env(k, v);
+        self
+    }
+    pub fn stdin(mut self, s: &str) -> Self {
+        self.stdin = Some(s.to_string());
+        self
+    }
+    pub fn login(self, user: &str) -> Self {
+        self.args(["-U", user]).env("MIDCLT_PASSWORD", PASSWORD)
+    }
+    pub fn spawn(mut self) -> std::process::Child {
+        self.cmd
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped());
+        self.cmd.spawn().expect("spawn")
+    }
+    pub fn run(mut self) -> Outcome {
+        self.cmd.stdin(if self.stdin.is_some() {
+            Stdio::piped()
+        } else {
+            Stdio::null()
+        });
+        self.cmd.stdout(Stdio::piped()).stderr(Stdio::piped());
+        let mut child = self.cmd.spawn().expect("spawn midclt");
+        if let Some(input) = self.stdin.take() {
+            let mut pipe = child.stdin.take().expect("stdin");
+            pipe.write_all(input.as_bytes()).expect("write stdin");
+        }
+        Outcome::from(child.wait_with_output().expect("wait"))
+    }
+}
+
+pub struct Outcome {
+    pub code: i32,
+    pub stdout: String,
+    pub stderr: String,
+}
+
+impl From<Output> for Outcome {
+    fn from(o: Output) -> Outcome {
+        Outcome {
+            code: o.status.code().unwrap_or(-1),
+            stdout: String::from_utf8_lossy(&o.stdout).into_owned(),
+            stderr: String::from_utf8_lossy(&o.stderr).into_owned(),
+        }
+    }
+}
+
+impl Outcome {
+    #[track_caller]
+    pub fn code(self, expected: i32) -> Self {
+        assert_eq!(
+            self.code, expected,
+            "exit code\n--- stdout:\n{}\n--- stderr:\n{}",
+            self.stdout, self.stderr
+        );
+        self
+    }
+    #[track_caller]
+    pub fn success(self) -> Self {
+        self.code(0)
+    }
+    #[track_caller]
+    pub fn stdout_is(self, expected: &str) -> Self {
+        assert_eq!(self.stdout, expected, "stdout (stderr: {})", self.stderr);
+        self
+    }
+    #[track_caller]
+    pub fn stdout_has(self, needle: &str) -> Self {
+        assert!(
+            self.stdout.contains(needle),
+            "stdout lacks {needle:?}:\n{}\n--- stderr:\n{}",
+            self.stdout,
+            self.stderr
+        );
+        self
+    }
+    #[track_caller]
+    pub fn stderr_has(self, needle: &str) -> Self {
+        assert!(
+            self.stderr.contains(needle),
+            "stderr lacks {needle:?}:\n{}",
+            self.stderr
+        );
+        self
+    }
+    #[track_caller]
+    pub fn stderr_lacks(self, needle: &str) -> Self {
+        assert!(
+            !self.stderr.contains(needle),
+            "stderr contains {needle:?}:\n{}",
+            self.stderr
+        );
+        self
+    }
+    #[track_caller]
+    pub fn stdout_lacks(self, needle: &str) -> Self {
+        assert!(
+            !self.stdout.contains(needle),
+            "stdout contains {needle:?}:\n{}",
+            self.stdout
+        );
+        self
+    }
+    #[track_caller]
+    pub fn json(&self) -> Value {
+        serde_json::from_str(self.stdout.trim())
+            .unwrap_or_else(|e| panic!("stdout is not JSON ({e}): {}", self.stdout))
+    }
+}
+
+/// The project's shared facts directory (`../shared` beside the checkout).
+pub fn shared(rel: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("..")
+        .join("shared")
+        .join(rel)
+}

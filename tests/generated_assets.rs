@@ -1,0 +1,73 @@
+//! Completions (completions/) and man pages (man/) are generated from the clap model.
+//! This test fails when they are stale; `MIDCLT_UPDATE_ASSETS=1 cargo test --test
+//! generated_assets` rewrites them.
+
+use clap_complete::Shell;
+use std::path::{Path, PathBuf};
+
+fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).to_path_buf()
+}
+
+fn expected() -> Vec<(PathBuf, Vec<u8>)> {
+    let mut files = Vec::new();
+    for shell in [
+        Shell::Bash,
+        Shell::Zsh,
+        Shell::Fish,
+        Shell::Elvish,
+        Shell::PowerShell,
+    ] {
+        let mut cmd = midclt::cli::command();
+        let mut buf = Vec::new();
+        clap_complete::generate(shell, &mut cmd, "midclt", &mut buf);
+        let name = match shell {
+            Shell::Bash => "midclt.bash".to_string(),
+            Shell::Zsh => "_midclt".to_string(),
+            Shell::Fish => "midclt.fish".to_string(),
+            Shell::Elvish => "midclt.elv".to_string(),
+            _ => "_midclt.ps1".to_string(),
+        };
+        files.push((root().join("completions").join(name), buf));
+    }
+    let cmd = midclt::cli::command();
+    let mut pages = vec![(String::from("midclt"), cmd.clone())];
+    for sub in cmd.get_subcommands() {
+        pages.push((
+            format!("midclt-{}", sub.get_name()),
+            sub.clone().name(format!("midclt-{}", sub.get_name())),
+        ));
+        for subsub in sub.get_subcommands() {
+            let name = format!("midclt-{}-{}", sub.get_name(), subsub.get_name());
+            pages.push((name.clone(), subsub.clone().name(name)));
+        }
+    }
+    for (name, page) in pages {
+        let mut buf = Vec::new();
+        clap_mangen::Man::new(page)
+            .render(&mut buf)
+            .expect("render man page");
+        files.push((root().join("man").join(format!("{name}.1")), buf));
+    }
+    files
+}
+
+#[test]
+fn completions_and_man_pages_are_up_to_date() {
+    let update = std::env::var_os("MIDCLT_UPDATE_ASSETS").is_some();
+    let mut stale = Vec::new();
+    for (path, content) in expected() {
+        if std::fs::read(&path).ok().as_deref() != Some(content.as_slice()) {
+            if update {
+                std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+                std::fs::write(&path, &content).unwrap();
+            } else {
+                stale.push(path.display().to_string());
+            }
+        }
+    }
+    assert!(
+        stale.is_empty(),
+        "stale generated files (run `MIDCLT_UPDATE_ASSETS=1 cargo test --test generated_assets`): {stale:?}"
+    );
+}
