@@ -107,6 +107,7 @@ set edit:completion:arg-completer[midclt] = {|@words|
             cand --scram-iterations 'PBKDF2 iterations for new API keys'' SCRAM data (the real server uses 500000)'
             cand --loopback-is-remote 'Treat TCP clients on loopback as remote (insecure transport), as a NAS sees clients on the network; plain API keys sent over ws:// then get revoked'
             cand --no-unix-auth 'Do not authenticate UNIX-socket clients automatically as root'
+            cand --no-rate-limit 'Do not rate-limit unauthenticated calls (the server allows 20 per minute per method and client address)'
             cand -h 'Print help'
             cand --help 'Print help'
         }

@@ -75,6 +75,7 @@ complete -c midclt -n "__fish_midclt_using_subcommand mock-server" -l password -
 complete -c midclt -n "__fish_midclt_using_subcommand mock-server" -l scram-iterations -d 'PBKDF2 iterations for new API keys\' SCRAM data (the real server uses 500000)' -r
 complete -c midclt -n "__fish_midclt_using_subcommand mock-server" -l loopback-is-remote -d 'Treat TCP clients on loopback as remote (insecure transport), as a NAS sees clients on the network; plain API keys sent over ws:// then get revoked'
 complete -c midclt -n "__fish_midclt_using_subcommand mock-server" -l no-unix-auth -d 'Do not authenticate UNIX-socket clients automatically as root'
+complete -c midclt -n "__fish_midclt_using_subcommand mock-server" -l no-rate-limit -d 'Do not rate-limit unauthenticated calls (the server allows 20 per minute per method and client address)'
 complete -c midclt -n "__fish_midclt_using_subcommand mock-server" -s h -l help -d 'Print help'
 complete -c midclt -n "__fish_midclt_using_subcommand help; and not __fish_seen_subcommand_from call ping subscribe token key mock-server help" -f -a "call" -d 'Call a middleware method and print its result'
 complete -c midclt -n "__fish_midclt_using_subcommand help; and not __fish_seen_subcommand_from call ping subscribe token key mock-server help" -f -a "ping" -d 'Check that the middleware answers (core.ping)'

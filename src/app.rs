@@ -84,8 +84,12 @@ pub fn connect_options(g: &GlobalArgs) -> Result<ConnectOptions> {
 
 /// Connect and log in as the options say.
 pub fn open(g: &GlobalArgs, stdin_taken: bool) -> Result<Client> {
+    open_as(g, credentials::resolve(g, stdin_taken)?)
+}
+
+/// Connect and log in with `login`.
+pub fn open_as(g: &GlobalArgs, login: Login) -> Result<Client> {
     let opts = connect_options(g)?;
-    let login = credentials::resolve(g, stdin_taken)?;
     auth::check_before_connect(&opts.endpoint, &login)?;
     let mut client = rpc::connect(&opts)?;
     auth::login(&mut client, &login, &credentials::prompt_otp)?;

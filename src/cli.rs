@@ -216,6 +216,10 @@ pub struct MockServerArgs {
     /// Do not authenticate UNIX-socket clients automatically as root
     #[arg(long = "no-unix-auth")]
     pub no_unix_auth: bool,
+    /// Do not rate-limit unauthenticated calls (the server allows 20 per minute per
+    /// method and client address)
+    #[arg(long = "no-rate-limit")]
+    pub no_rate_limit: bool,
 }
 
 /// The clap command (for man pages and completions).

@@ -25,6 +25,12 @@ pub const ENV_OTP: &str = "MIDCLT_OTP";
 /// `stdin_taken`: stdin is already claimed (e.g. by a `-` call argument), so `-P -`
 /// cannot read from it.
 pub fn resolve(g: &GlobalArgs, stdin_taken: bool) -> Result<Login> {
+    resolve_with(g, stdin_taken, true)
+}
+
+/// Like [`resolve`]; with `key_logs_in` false, `-K` and the key variables are not
+/// credentials (they are what the command works on, as in `key precompute`).
+pub fn resolve_with(g: &GlobalArgs, stdin_taken: bool, key_logs_in: bool) -> Result<Login> {
     let env = |k: &str| std::env::var(k).ok().filter(|v| !v.is_empty());
     let username = g.username.clone().filter(|u| !u.is_empty());
     let otp = match &g.otp {
@@ -52,6 +58,7 @@ pub fn resolve(g: &GlobalArgs, stdin_taken: bool) -> Result<Login> {
     };
 
     let key_text: Option<(Secret, bool)> = match &g.api_key {
+        _ if !key_logs_in => None,
         Some(k) => Some((Zeroizing::new(k.clone()), true)),
         None => match env(ENV_API_KEY) {
             Some(k) => Some((Zeroizing::new(k), false)),

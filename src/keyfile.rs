@@ -40,7 +40,10 @@ fn precompute(g: &GlobalArgs, args: &PrecomputeArgs) -> Result<()> {
             args.output.display()
         )));
     }
-    let mut client = app::open(g, false)?;
+    // With -U the key logs itself in (SCRAM), proving it works; otherwise the session
+    // comes from a password, a token, or the local socket.
+    let login = credentials::resolve_with(g, false, g.username.is_some())?;
+    let mut client = app::open_as(g, login)?;
     let entry = client.call("api_key.get_instance", vec![json!(key.id)])?;
     client.close();
     let b64 = base64::engine::general_purpose::STANDARD;

@@ -37,6 +37,8 @@ pub struct Config {
     pub scram_iterations: u32,
     /// Authenticate UNIX-socket clients as root, as the real socket does for uid 0.
     pub unix_auth: bool,
+    /// Limit unauthenticated TCP calls to 20 per minute per method and address.
+    pub rate_limit: bool,
 }
 
 impl Default for Config {
@@ -46,6 +48,7 @@ impl Default for Config {
             loopback_is_remote: false,
             scram_iterations: 500_000,
             unix_auth: true,
+            rate_limit: true,
         }
     }
 }

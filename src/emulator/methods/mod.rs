@@ -122,7 +122,8 @@ pub(crate) fn call(
             return Err(ApiError::not_authenticated());
         }
         if let Origin::Tcp { peer, .. } = &session.origin {
-            if method != "core.set_options"
+            if emu.shared.config.rate_limit
+                && method != "core.set_options"
                 && !lock(&emu.shared.state).rate_allow(method, &peer.ip().to_string())
             {
                 return Err(ApiError::call(super::api::EBUSY, "Rate Limit Exceeded"));

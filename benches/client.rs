@@ -1,0 +1,152 @@
+//! `cargo bench`: figures for the README and the issue notes. Nothing here asserts a
+//! time; it only measures and prints.
+//!
+//! - process start to exit for `midclt --version`
+//! - `midclt call core.ping` end to end over a UNIX socket (emulator in this process)
+//! - 10 000 calls on one connection, one at a time and pipelined (library)
+//! - SCRAM login with a raw key (500 000 PBKDF2 rounds) vs a precomputed key file
+
+use midclt::emulator::{Config, Emulator};
+use midclt::rpc::{self, ConnectOptions};
+use serde_json::json;
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+const BIN: &str = env!("CARGO_BIN_EXE_midclt");
+
+fn stats(label: &str, mut samples: Vec<Duration>) {
+    samples.sort();
+    let ms = |d: Duration| d.as_secs_f64() * 1e3;
+    let mean = samples.iter().sum::<Duration>() / samples.len() as u32;
+    println!(
+        "{label:<48} n={:<5} median {:>8.3} ms  mean {:>8.3} ms  p95 {:>8.3} ms  min {:>8.3} ms",
+        samples.len(),
+        ms(samples[samples.len() / 2]),
+        ms(mean),
+        ms(samples[samples.len() * 95 / 100]),
+        ms(samples[0]),
+    );
+}
+
+fn throughput(label: &str, calls: u32, d: Duration) {
+    let secs = d.as_secs_f64();
+    println!(
+        "{label:<48} total {:>8.1} ms  {:>8.1} µs/call  {:>8.0} calls/s",
+        secs * 1e3,
+        secs * 1e6 / f64::from(calls),
+        f64::from(calls) / secs
+    );
+}
+
+fn time_process(args: &[&str], env: &[(&str, &str)], n: usize) -> Vec<Duration> {
+    (0..n)
+        .map(|_| {
+            let mut cmd = Command::new(BIN);
+            cmd.args(args).stdout(Stdio::null()).stderr(Stdio::null());
+            for (k, v) in env {
+                cmd.env(k, v);
+            }
+            let t = Instant::now();
+            let st = cmd.status().expect("run midclt");
+            let d = t.elapsed();
+            assert!(st.success(), "midclt {args:?} failed");
+            d
+        })
+        .collect()
+}
+
+fn main() {
+    // `cargo bench` passes --bench; a filter argument is accepted and ignored.
+    let dir = tempfile::tempdir().expect("temp dir");
+    let emu = Emulator::new(Config {
+        rate_limit: false,
+        ..Config::default()
+    });
+    let sock = dir.path().join("m.sock");
+    let unix = emu
+        .listen(&format!("ws+unix://{}", sock.display()))
+        .expect("listen")
+        .uri;
+    let ws = emu.listen("ws://127.0.0.1:0").expect("listen").uri;
+
+    println!(
+        "midclt benchmarks ({} cores)",
+        std::thread::available_parallelism()
+            .map(|n| n.get())
+            .unwrap_or(1)
+    );
+    stats(
+        "midclt --version (process start to exit)",
+        time_process(&["--version"], &[], 300),
+    );
+    stats(
+        "midclt call core.ping (UNIX socket, end to end)",
+        time_process(&["--uri", &unix, "call", "core.ping"], &[], 300),
+    );
+    stats(
+        "midclt call core.ping (ws:// loopback, end to end)",
+        time_process(&["--uri", &ws, "call", "core.ping"], &[], 200),
+    );
+
+    let mut c = rpc::connect(&ConnectOptions::new(midclt::uri::parse(&unix).unwrap())).unwrap();
+    let t = Instant::now();
+    for _ in 0..10_000 {
+        c.call("core.ping", vec![]).unwrap();
+    }
+    throughput(
+        "10 000 core.ping on one connection (sequential)",
+        10_000,
+        t.elapsed(),
+    );
+    let t = Instant::now();
+    for _ in 0..500 {
+        let ids: Vec<_> = (0..20)
+            .map(|_| c.send("core.ping", vec![]).unwrap())
+            .collect();
+        for id in ids {
+            c.wait(&id, Duration::from_secs(10)).unwrap().unwrap();
+        }
+    }
+    throughput(
+        "10 000 core.ping on one connection (20 in flight)",
+        10_000,
+        t.elapsed(),
+    );
+
+    // SCRAM: the server's real iteration count.
+    let key = c
+        .call(
+            "api_key.create",
+            vec![json!({"name": "bench", "username": "root"})],
+        )
+        .unwrap();
+    let raw = key["key"].as_str().unwrap().to_string();
+    let keyfile = dir.path().join("bench.key");
+    let st = Command::new(BIN)
+        .args(["--uri", &unix, "-K", &raw, "key", "precompute", "-o"])
+        .arg(&keyfile)
+        .stderr(Stdio::null())
+        .status()
+        .unwrap();
+    assert!(st.success(), "precompute failed");
+    let keyfile = keyfile.to_string_lossy().to_string();
+    let scram = |k: &str| {
+        time_process(
+            &[
+                "--uri",
+                &ws,
+                "-U",
+                "root",
+                "--no-channel-binding",
+                "-K",
+                k,
+                "call",
+                "core.ping",
+            ],
+            &[],
+            20,
+        )
+    };
+    stats("SCRAM login + call, raw key (PBKDF2 500 000)", scram(&raw));
+    stats("SCRAM login + call, precomputed key file", scram(&keyfile));
+}
