@@ -121,6 +121,7 @@ Register-ArgumentCompleter -Native -CommandName 'midclt' -ScriptBlock {
             [CompletionResult]::new('--loopback-is-remote', '--loopback-is-remote', [CompletionResultType]::ParameterName, 'Treat TCP clients on loopback as remote (insecure transport), as a NAS sees clients on the network; plain API keys sent over ws:// then get revoked')
             [CompletionResult]::new('--no-unix-auth', '--no-unix-auth', [CompletionResultType]::ParameterName, 'Do not authenticate UNIX-socket clients automatically as root')
             [CompletionResult]::new('--no-rate-limit', '--no-rate-limit', [CompletionResultType]::ParameterName, 'Do not rate-limit unauthenticated calls (the server allows 20 per minute per method and client address)')
+            [CompletionResult]::new('--legacy-only', '--legacy-only', [CompletionResultType]::ParameterName, 'Emulate TrueNAS 24.10 and earlier: only the legacy /websocket protocol, no auth.login_ex (logins use auth.login / auth.login_with_api_key)')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             break

@@ -376,7 +376,7 @@ _midclt() {
             return 0
             ;;
         midclt__subcmd__mock__subcmd__server)
-            opts="-h --listen --tls-cert --tls-key --write-cert --password --loopback-is-remote --scram-iterations --no-unix-auth --no-rate-limit --help"
+            opts="-h --listen --tls-cert --tls-key --write-cert --password --loopback-is-remote --scram-iterations --no-unix-auth --no-rate-limit --legacy-only --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

@@ -108,6 +108,7 @@ set edit:completion:arg-completer[midclt] = {|@words|
             cand --loopback-is-remote 'Treat TCP clients on loopback as remote (insecure transport), as a NAS sees clients on the network; plain API keys sent over ws:// then get revoked'
             cand --no-unix-auth 'Do not authenticate UNIX-socket clients automatically as root'
             cand --no-rate-limit 'Do not rate-limit unauthenticated calls (the server allows 20 per minute per method and client address)'
+            cand --legacy-only 'Emulate TrueNAS 24.10 and earlier: only the legacy /websocket protocol, no auth.login_ex (logins use auth.login / auth.login_with_api_key)'
             cand -h 'Print help'
             cand --help 'Print help'
         }

@@ -76,6 +76,7 @@ complete -c midclt -n "__fish_midclt_using_subcommand mock-server" -l scram-iter
 complete -c midclt -n "__fish_midclt_using_subcommand mock-server" -l loopback-is-remote -d 'Treat TCP clients on loopback as remote (insecure transport), as a NAS sees clients on the network; plain API keys sent over ws:// then get revoked'
 complete -c midclt -n "__fish_midclt_using_subcommand mock-server" -l no-unix-auth -d 'Do not authenticate UNIX-socket clients automatically as root'
 complete -c midclt -n "__fish_midclt_using_subcommand mock-server" -l no-rate-limit -d 'Do not rate-limit unauthenticated calls (the server allows 20 per minute per method and client address)'
+complete -c midclt -n "__fish_midclt_using_subcommand mock-server" -l legacy-only -d 'Emulate TrueNAS 24.10 and earlier: only the legacy /websocket protocol, no auth.login_ex (logins use auth.login / auth.login_with_api_key)'
 complete -c midclt -n "__fish_midclt_using_subcommand mock-server" -s h -l help -d 'Print help'
 complete -c midclt -n "__fish_midclt_using_subcommand help; and not __fish_seen_subcommand_from call ping subscribe token key mock-server help" -f -a "call" -d 'Call a middleware method and print its result'
 complete -c midclt -n "__fish_midclt_using_subcommand help; and not __fish_seen_subcommand_from call ping subscribe token key mock-server help" -f -a "ping" -d 'Check that the middleware answers (core.ping)'

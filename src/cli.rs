@@ -220,6 +220,10 @@ pub struct MockServerArgs {
     /// method and client address)
     #[arg(long = "no-rate-limit")]
     pub no_rate_limit: bool,
+    /// Emulate TrueNAS 24.10 and earlier: only the legacy /websocket protocol, no
+    /// auth.login_ex (logins use auth.login / auth.login_with_api_key)
+    #[arg(long = "legacy-only")]
+    pub legacy_only: bool,
 }
 
 /// The clap command (for man pages and completions).

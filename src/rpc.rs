@@ -130,7 +130,13 @@ pub fn connect(opts: &ConnectOptions) -> Result<Client> {
                 Ok(ws) => (ws, protocol),
                 Err(e) if e.status == Some(404) && is_current_path(endpoint) => {
                     // TrueNAS before 25.04 has only /websocket (protocol.md §8.3).
-                    let legacy = endpoint.with_path("/websocket");
+                    let legacy = match endpoint {
+                        Endpoint::Unix { path, .. } => Endpoint::Unix {
+                            path: path.clone(),
+                            protocol: Protocol::Legacy,
+                        },
+                        other => other.with_path("/websocket"),
+                    };
                     if opts.verbose {
                         eprintln!(
                             "* {} answered 404: retrying with the legacy protocol at {}",
@@ -181,8 +187,14 @@ pub fn connect(opts: &ConnectOptions) -> Result<Client> {
     Ok(client)
 }
 
+/// Only the default endpoint falls back: a pinned version (`/api/v25.10.0`) that is
+/// missing is an error the user should see.
 fn is_current_path(endpoint: &Endpoint) -> bool {
-    matches!(endpoint, Endpoint::Tcp { path, .. } if path == "/api/current")
+    match endpoint {
+        Endpoint::Tcp { path, .. } => path == "/api/current",
+        Endpoint::Unix { protocol, .. } => *protocol == Protocol::JsonRpc,
+        Endpoint::Mock { .. } => false,
+    }
 }
 
 impl Client {

@@ -14,6 +14,7 @@ pub fn run(args: &MockServerArgs) -> Result<()> {
             .clamp(crate::scram::MIN_ITERATIONS, crate::scram::MAX_ITERATIONS),
         unix_auth: !args.no_unix_auth,
         rate_limit: !args.no_rate_limit,
+        legacy_only: args.legacy_only,
     });
     if let (Some(cert), Some(key)) = (&args.tls_cert, &args.tls_key) {
         let read = |p: &std::path::Path| {

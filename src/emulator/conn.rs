@@ -62,9 +62,10 @@ fn is_api_path(p: &str) -> bool {
 #[allow(clippy::result_large_err)]
 fn serve(emu: Emulator, stream: Stream, origin: Origin) {
     let mut path = String::new();
+    let legacy_only = emu.shared.config.legacy_only;
     let route = |req: &Request, resp: Response| -> Result<Response, ErrorResponse> {
         let p = req.uri().path();
-        if is_api_path(p) || p == "/websocket" {
+        if (is_api_path(p) && !legacy_only) || p == "/websocket" {
             path = p.to_string();
             Ok(resp)
         } else {
@@ -376,8 +377,14 @@ impl Conn {
                 }
                 Flow::Continue
             }
-            // The 25.04+ shim no longer answers DDP pings (protocol.md §9.3).
-            "ping" | "pong" => Flow::Continue,
+            // 24.10 answers DDP pings; the 25.04+ shim no longer does (protocol.md §9.3).
+            "ping" if self.emu.shared.config.legacy_only => {
+                let mut pong = json!({"msg": "pong"});
+                if !id.is_null() {
+                    pong["id"] = id;
+                }
+                self.reply(pong)
+            }
             _ => Flow::Continue,
         }
     }

@@ -39,6 +39,9 @@ pub struct Config {
     pub unix_auth: bool,
     /// Limit unauthenticated TCP calls to 20 per minute per method and address.
     pub rate_limit: bool,
+    /// Behave like TrueNAS 24.10 and earlier: only the legacy `/websocket` endpoint
+    /// (answering DDP pings), and no `auth.login_ex` family or `core.set_options`.
+    pub legacy_only: bool,
 }
 
 impl Default for Config {
@@ -49,6 +52,7 @@ impl Default for Config {
             scram_iterations: 500_000,
             unix_auth: true,
             rate_limit: true,
+            legacy_only: false,
         }
     }
 }

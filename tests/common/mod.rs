@@ -121,6 +121,10 @@ impl Run {
         self.cmd.env(k, v);
         self
     }
+    pub fn current_dir(mut self, dir: &Path) -> Self {
+        self.cmd.current_dir(dir);
+        self
+    }
     pub fn stdin(mut self, s: &str) -> Self {
         self.stdin = Some(s.to_string());
         self
@@ -228,6 +232,15 @@ impl Outcome {
         serde_json::from_str(self.stdout.trim())
             .unwrap_or_else(|e| panic!("stdout is not JSON ({e}): {}", self.stdout))
     }
+}
+
+/// Current TOTP code of the emulator's two-factor account.
+pub fn otp_now() -> String {
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs() as i64;
+    midclt::emulator::totp(midclt::emulator::state::OTP_SECRET, now)
 }
 
 /// The project's shared facts directory (`../shared` beside the checkout).

@@ -104,6 +104,15 @@ pub(crate) fn registry() -> &'static [MethodDef] {
     })
 }
 
+/// Methods TrueNAS 24.10 did not have.
+const LEGACY_MISSING: &[&str] = &[
+    "auth.login_ex",
+    "auth.login_ex_continue",
+    "auth.mechanism_choices",
+    "core.set_options",
+    "api_key.convert_raw_key",
+];
+
 fn find(name: &str) -> Option<&'static MethodDef> {
     registry().iter().find(|m| m.name == name)
 }
@@ -116,7 +125,9 @@ pub(crate) fn call(
     params: Vec<Value>,
     request_id: Option<Value>,
 ) -> Result<Reply, ApiError> {
-    let def = find(method).ok_or(ApiError::MethodNotFound)?;
+    let def = find(method)
+        .filter(|_| !(emu.shared.config.legacy_only && LEGACY_MISSING.contains(&method)))
+        .ok_or(ApiError::MethodNotFound)?;
     if session.user.is_none() {
         if !def.no_auth {
             return Err(ApiError::not_authenticated());
