@@ -15,6 +15,7 @@ pub mod error;
 pub mod jobs;
 mod keyfile;
 pub mod output;
+pub mod pyfmt;
 pub mod redact;
 pub mod rpc;
 pub mod scram;
