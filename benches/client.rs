@@ -5,6 +5,8 @@
 //! - `midclt call core.ping` end to end over a UNIX socket (emulator in this process)
 //! - 10 000 calls on one connection, one at a time and pipelined (library)
 //! - SCRAM login with a raw key (500 000 PBKDF2 rounds) vs a precomputed key file
+//! - `midclt auth api_key query` against the real 27.0 catalogue: cold (catalogue fetch
+//!   and cache write) and warm (cached)
 
 use midclt::emulator::{Config, Emulator};
 use midclt::rpc::{self, ConnectOptions};
@@ -149,4 +151,51 @@ fn main() {
     };
     stats("SCRAM login + call, raw key (PBKDF2 500 000)", scram(&raw));
     stats("SCRAM login + call, precomputed key file", scram(&keyfile));
+
+    cli_catalogue(&dir);
+}
+
+fn cli_catalogue(dir: &tempfile::TempDir) {
+    let shared = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/catalog");
+    let catalog = match midclt::emulator::ServedCatalog::load(
+        &shared.join("methods-cli-root-v27.0.0-master-66d9e1b9.json"),
+        Some(&shared.join("services-cli-v27.0.0-master-66d9e1b9.json")),
+    ) {
+        Ok(c) => c,
+        Err(e) => {
+            println!("(skipping the catalogue benchmarks: {})", e.message);
+            return;
+        }
+    };
+    let emu = Emulator::new(Config {
+        catalog: Some(std::sync::Arc::new(catalog)),
+        ..Config::default()
+    });
+    let sock = dir.path().join("cat.sock");
+    let unix = emu
+        .listen(&format!("ws+unix://{}", sock.display()))
+        .expect("listen")
+        .uri;
+    let cache = dir.path().join("cache");
+    let cache_s = cache.to_string_lossy().to_string();
+    let args = [
+        "--uri",
+        unix.as_str(),
+        "-o",
+        "table",
+        "auth",
+        "api_key",
+        "query",
+    ];
+    let cold: Vec<Duration> = (0..20)
+        .map(|_| {
+            let _ = std::fs::remove_dir_all(&cache);
+            time_process(&args, &[("MIDCLT_CACHE_DIR", &cache_s)], 1)[0]
+        })
+        .collect();
+    stats("auth api_key query, cold (27.0 catalogue fetch)", cold);
+    stats(
+        "auth api_key query, warm (cached catalogue)",
+        time_process(&args, &[("MIDCLT_CACHE_DIR", &cache_s)], 200),
+    );
 }

@@ -36,11 +36,16 @@ Register-ArgumentCompleter -Native -CommandName 'midclt' -ScriptBlock {
             [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Timeout for each call in seconds (0 = the default, 60; env CALL_TIMEOUT)')
             [CompletionResult]::new('--connect-timeout', '--connect-timeout', [CompletionResultType]::ParameterName, 'Timeout for connecting and the WebSocket/TLS handshakes, in seconds')
             [CompletionResult]::new('--ca-cert', '--ca-cert', [CompletionResultType]::ParameterName, 'Trust this PEM certificate (e.g. the NAS''s self-signed one) in addition to the system store')
+            [CompletionResult]::new('-c', '-c', [CompletionResultType]::ParameterName, 'Run one TrueNAS CLI command line, parsed as the TrueNAS CLI''s prompt would (like `cli -c`), e.g. -c ''auth api_key create name=ci username=root''')
+            [CompletionResult]::new('--command', '--command', [CompletionResultType]::ParameterName, 'Run one TrueNAS CLI command line, parsed as the TrueNAS CLI''s prompt would (like `cli -c`), e.g. -c ''auth api_key create name=ci username=root''')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output of TrueNAS CLI commands and `render`: table, csv, json or yaml [default: table on a terminal, json when piped]')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output of TrueNAS CLI commands and `render`: table, csv, json or yaml [default: table on a terminal, json when piped]')
             [CompletionResult]::new('--insecure', '--insecure', [CompletionResultType]::ParameterName, 'Do not verify the server''s TLS certificate')
             [CompletionResult]::new('--plain', '--plain', [CompletionResultType]::ParameterName, 'Send the API key itself (API_KEY_PLAIN) instead of SCRAM; required before TrueNAS 26.0')
             [CompletionResult]::new('--no-channel-binding', '--no-channel-binding', [CompletionResultType]::ParameterName, 'SCRAM without TLS channel binding (needed over plain ws://)')
             [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Print the wire traffic to stderr (secrets are redacted)')
             [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Print the wire traffic to stderr (secrets are redacted)')
+            [CompletionResult]::new('--dry-run', '--dry-run', [CompletionResultType]::ParameterName, 'Print the call a TrueNAS CLI command would make ({"method": ..., "params": [...]}) instead of making it')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
@@ -51,6 +56,8 @@ Register-ArgumentCompleter -Native -CommandName 'midclt' -ScriptBlock {
             [CompletionResult]::new('token', 'token', [CompletionResultType]::ParameterValue, 'Print a new session token (auth.generate_token) for scripts')
             [CompletionResult]::new('key', 'key', [CompletionResultType]::ParameterValue, 'Work with API key files')
             [CompletionResult]::new('mock-server', 'mock-server', [CompletionResultType]::ParameterValue, 'Run the built-in TrueNAS API emulator')
+            [CompletionResult]::new('cache', 'cache', [CompletionResultType]::ParameterValue, 'Manage the cached method catalogues of TrueNAS CLI commands')
+            [CompletionResult]::new('render', 'render', [CompletionResultType]::ParameterValue, 'Render a JSON value from stdin as a command result would be rendered')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -118,10 +125,53 @@ Register-ArgumentCompleter -Native -CommandName 'midclt' -ScriptBlock {
             [CompletionResult]::new('--write-cert', '--write-cert', [CompletionResultType]::ParameterName, 'Write the certificate in use (PEM) to FILE, e.g. for --ca-cert')
             [CompletionResult]::new('--password', '--password', [CompletionResultType]::ParameterName, 'Password of the emulated `root` and `admin` accounts')
             [CompletionResult]::new('--scram-iterations', '--scram-iterations', [CompletionResultType]::ParameterName, 'PBKDF2 iterations for new API keys'' SCRAM data (the real server uses 500000)')
+            [CompletionResult]::new('--catalog', '--catalog', [CompletionResultType]::ParameterName, 'Serve this recorded `core.get_methods` answer (JSON) as the method catalogue')
+            [CompletionResult]::new('--services', '--services', [CompletionResultType]::ParameterName, 'Serve this recorded `core.get_services` answer (JSON) with --catalog')
+            [CompletionResult]::new('--server-version', '--server-version', [CompletionResultType]::ParameterName, 'What system.version answers (e.g. to match a served catalogue)')
             [CompletionResult]::new('--loopback-is-remote', '--loopback-is-remote', [CompletionResultType]::ParameterName, 'Treat TCP clients on loopback as remote (insecure transport), as a NAS sees clients on the network; plain API keys sent over ws:// then get revoked')
             [CompletionResult]::new('--no-unix-auth', '--no-unix-auth', [CompletionResultType]::ParameterName, 'Do not authenticate UNIX-socket clients automatically as root')
             [CompletionResult]::new('--no-rate-limit', '--no-rate-limit', [CompletionResultType]::ParameterName, 'Do not rate-limit unauthenticated calls (the server allows 20 per minute per method and client address)')
             [CompletionResult]::new('--legacy-only', '--legacy-only', [CompletionResultType]::ParameterName, 'Emulate TrueNAS 24.10 and earlier: only the legacy /websocket protocol, no auth.login_ex (logins use auth.login / auth.login_with_api_key)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'midclt;cache' {
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('clear', 'clear', [CompletionResultType]::ParameterValue, 'Remove every cached catalogue (they are rebuilt on the next command)')
+            [CompletionResult]::new('path', 'path', [CompletionResultType]::ParameterValue, 'Print the cache directory')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'midclt;cache;clear' {
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'midclt;cache;path' {
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'midclt;cache;help' {
+            [CompletionResult]::new('clear', 'clear', [CompletionResultType]::ParameterValue, 'Remove every cached catalogue (they are rebuilt on the next command)')
+            [CompletionResult]::new('path', 'path', [CompletionResultType]::ParameterValue, 'Print the cache directory')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'midclt;cache;help;clear' {
+            break
+        }
+        'midclt;cache;help;path' {
+            break
+        }
+        'midclt;cache;help;help' {
+            break
+        }
+        'midclt;render' {
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'table, csv, json or yaml [default: table on a terminal, json when piped]')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'table, csv, json or yaml [default: table on a terminal, json when piped]')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             break
@@ -133,6 +183,8 @@ Register-ArgumentCompleter -Native -CommandName 'midclt' -ScriptBlock {
             [CompletionResult]::new('token', 'token', [CompletionResultType]::ParameterValue, 'Print a new session token (auth.generate_token) for scripts')
             [CompletionResult]::new('key', 'key', [CompletionResultType]::ParameterValue, 'Work with API key files')
             [CompletionResult]::new('mock-server', 'mock-server', [CompletionResultType]::ParameterValue, 'Run the built-in TrueNAS API emulator')
+            [CompletionResult]::new('cache', 'cache', [CompletionResultType]::ParameterValue, 'Manage the cached method catalogues of TrueNAS CLI commands')
+            [CompletionResult]::new('render', 'render', [CompletionResultType]::ParameterValue, 'Render a JSON value from stdin as a command result would be rendered')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -156,6 +208,20 @@ Register-ArgumentCompleter -Native -CommandName 'midclt' -ScriptBlock {
             break
         }
         'midclt;help;mock-server' {
+            break
+        }
+        'midclt;help;cache' {
+            [CompletionResult]::new('clear', 'clear', [CompletionResultType]::ParameterValue, 'Remove every cached catalogue (they are rebuilt on the next command)')
+            [CompletionResult]::new('path', 'path', [CompletionResultType]::ParameterValue, 'Print the cache directory')
+            break
+        }
+        'midclt;help;cache;clear' {
+            break
+        }
+        'midclt;help;cache;path' {
+            break
+        }
+        'midclt;help;render' {
             break
         }
         'midclt;help;help' {

@@ -16,6 +16,9 @@ _midclt() {
             ",$1")
                 cmd="midclt"
                 ;;
+            midclt,cache)
+                cmd="midclt__subcmd__cache"
+                ;;
             midclt,call)
                 cmd="midclt__subcmd__call"
                 ;;
@@ -31,11 +34,35 @@ _midclt() {
             midclt,ping)
                 cmd="midclt__subcmd__ping"
                 ;;
+            midclt,render)
+                cmd="midclt__subcmd__render"
+                ;;
             midclt,subscribe)
                 cmd="midclt__subcmd__subscribe"
                 ;;
             midclt,token)
                 cmd="midclt__subcmd__token"
+                ;;
+            midclt__subcmd__cache,clear)
+                cmd="midclt__subcmd__cache__subcmd__clear"
+                ;;
+            midclt__subcmd__cache,help)
+                cmd="midclt__subcmd__cache__subcmd__help"
+                ;;
+            midclt__subcmd__cache,path)
+                cmd="midclt__subcmd__cache__subcmd__path"
+                ;;
+            midclt__subcmd__cache__subcmd__help,clear)
+                cmd="midclt__subcmd__cache__subcmd__help__subcmd__clear"
+                ;;
+            midclt__subcmd__cache__subcmd__help,help)
+                cmd="midclt__subcmd__cache__subcmd__help__subcmd__help"
+                ;;
+            midclt__subcmd__cache__subcmd__help,path)
+                cmd="midclt__subcmd__cache__subcmd__help__subcmd__path"
+                ;;
+            midclt__subcmd__help,cache)
+                cmd="midclt__subcmd__help__subcmd__cache"
                 ;;
             midclt__subcmd__help,call)
                 cmd="midclt__subcmd__help__subcmd__call"
@@ -52,11 +79,20 @@ _midclt() {
             midclt__subcmd__help,ping)
                 cmd="midclt__subcmd__help__subcmd__ping"
                 ;;
+            midclt__subcmd__help,render)
+                cmd="midclt__subcmd__help__subcmd__render"
+                ;;
             midclt__subcmd__help,subscribe)
                 cmd="midclt__subcmd__help__subcmd__subscribe"
                 ;;
             midclt__subcmd__help,token)
                 cmd="midclt__subcmd__help__subcmd__token"
+                ;;
+            midclt__subcmd__help__subcmd__cache,clear)
+                cmd="midclt__subcmd__help__subcmd__cache__subcmd__clear"
+                ;;
+            midclt__subcmd__help__subcmd__cache,path)
+                cmd="midclt__subcmd__help__subcmd__cache__subcmd__path"
                 ;;
             midclt__subcmd__help__subcmd__key,precompute)
                 cmd="midclt__subcmd__help__subcmd__key__subcmd__precompute"
@@ -80,7 +116,7 @@ _midclt() {
 
     case "${cmd}" in
         midclt)
-            opts="-u -U -P -K -t -v -h -V --uri --username --password --password-file --api-key --token --otp --timeout --connect-timeout --insecure --ca-cert --plain --no-channel-binding --verbose --help --version call ping subscribe token key mock-server help"
+            opts="-u -U -P -K -t -v -c -o -h -V --uri --username --password --password-file --api-key --token --otp --timeout --connect-timeout --insecure --ca-cert --plain --no-channel-binding --verbose --command --output --dry-run --help --version call ping subscribe token key mock-server cache render help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -146,6 +182,120 @@ _midclt() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --command)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -c)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        midclt__subcmd__cache)
+            opts="-h --help clear path help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        midclt__subcmd__cache__subcmd__clear)
+            opts="-h --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        midclt__subcmd__cache__subcmd__help)
+            opts="clear path help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        midclt__subcmd__cache__subcmd__help__subcmd__clear)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        midclt__subcmd__cache__subcmd__help__subcmd__help)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        midclt__subcmd__cache__subcmd__help__subcmd__path)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        midclt__subcmd__cache__subcmd__path)
+            opts="-h --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
                 *)
                     COMPREPLY=()
                     ;;
@@ -172,8 +322,50 @@ _midclt() {
             return 0
             ;;
         midclt__subcmd__help)
-            opts="call ping subscribe token key mock-server help"
+            opts="call ping subscribe token key mock-server cache render help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        midclt__subcmd__help__subcmd__cache)
+            opts="clear path"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        midclt__subcmd__help__subcmd__cache__subcmd__clear)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        midclt__subcmd__help__subcmd__cache__subcmd__path)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
@@ -256,6 +448,20 @@ _midclt() {
             return 0
             ;;
         midclt__subcmd__help__subcmd__ping)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        midclt__subcmd__help__subcmd__render)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -376,7 +582,7 @@ _midclt() {
             return 0
             ;;
         midclt__subcmd__mock__subcmd__server)
-            opts="-h --listen --tls-cert --tls-key --write-cert --password --loopback-is-remote --scram-iterations --no-unix-auth --no-rate-limit --legacy-only --help"
+            opts="-h --listen --tls-cert --tls-key --write-cert --password --loopback-is-remote --scram-iterations --no-unix-auth --no-rate-limit --legacy-only --catalog --services --server-version --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -406,6 +612,18 @@ _midclt() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --catalog)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --services)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --server-version)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -420,6 +638,28 @@ _midclt() {
                 return 0
             fi
             case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        midclt__subcmd__render)
+            opts="-o -h --output --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --output)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;

@@ -33,11 +33,16 @@ set edit:completion:arg-completer[midclt] = {|@words|
             cand --timeout 'Timeout for each call in seconds (0 = the default, 60; env CALL_TIMEOUT)'
             cand --connect-timeout 'Timeout for connecting and the WebSocket/TLS handshakes, in seconds'
             cand --ca-cert 'Trust this PEM certificate (e.g. the NAS''s self-signed one) in addition to the system store'
+            cand -c 'Run one TrueNAS CLI command line, parsed as the TrueNAS CLI''s prompt would (like `cli -c`), e.g. -c ''auth api_key create name=ci username=root'''
+            cand --command 'Run one TrueNAS CLI command line, parsed as the TrueNAS CLI''s prompt would (like `cli -c`), e.g. -c ''auth api_key create name=ci username=root'''
+            cand -o 'Output of TrueNAS CLI commands and `render`: table, csv, json or yaml [default: table on a terminal, json when piped]'
+            cand --output 'Output of TrueNAS CLI commands and `render`: table, csv, json or yaml [default: table on a terminal, json when piped]'
             cand --insecure 'Do not verify the server''s TLS certificate'
             cand --plain 'Send the API key itself (API_KEY_PLAIN) instead of SCRAM; required before TrueNAS 26.0'
             cand --no-channel-binding 'SCRAM without TLS channel binding (needed over plain ws://)'
             cand -v 'Print the wire traffic to stderr (secrets are redacted)'
             cand --verbose 'Print the wire traffic to stderr (secrets are redacted)'
+            cand --dry-run 'Print the call a TrueNAS CLI command would make ({"method": ..., "params": [...]}) instead of making it'
             cand -h 'Print help'
             cand --help 'Print help'
             cand -V 'Print version'
@@ -48,6 +53,8 @@ set edit:completion:arg-completer[midclt] = {|@words|
             cand token 'Print a new session token (auth.generate_token) for scripts'
             cand key 'Work with API key files'
             cand mock-server 'Run the built-in TrueNAS API emulator'
+            cand cache 'Manage the cached method catalogues of TrueNAS CLI commands'
+            cand render 'Render a JSON value from stdin as a command result would be rendered'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'midclt;call'= {
@@ -105,10 +112,45 @@ set edit:completion:arg-completer[midclt] = {|@words|
             cand --write-cert 'Write the certificate in use (PEM) to FILE, e.g. for --ca-cert'
             cand --password 'Password of the emulated `root` and `admin` accounts'
             cand --scram-iterations 'PBKDF2 iterations for new API keys'' SCRAM data (the real server uses 500000)'
+            cand --catalog 'Serve this recorded `core.get_methods` answer (JSON) as the method catalogue'
+            cand --services 'Serve this recorded `core.get_services` answer (JSON) with --catalog'
+            cand --server-version 'What system.version answers (e.g. to match a served catalogue)'
             cand --loopback-is-remote 'Treat TCP clients on loopback as remote (insecure transport), as a NAS sees clients on the network; plain API keys sent over ws:// then get revoked'
             cand --no-unix-auth 'Do not authenticate UNIX-socket clients automatically as root'
             cand --no-rate-limit 'Do not rate-limit unauthenticated calls (the server allows 20 per minute per method and client address)'
             cand --legacy-only 'Emulate TrueNAS 24.10 and earlier: only the legacy /websocket protocol, no auth.login_ex (logins use auth.login / auth.login_with_api_key)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'midclt;cache'= {
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand clear 'Remove every cached catalogue (they are rebuilt on the next command)'
+            cand path 'Print the cache directory'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'midclt;cache;clear'= {
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'midclt;cache;path'= {
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'midclt;cache;help'= {
+            cand clear 'Remove every cached catalogue (they are rebuilt on the next command)'
+            cand path 'Print the cache directory'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'midclt;cache;help;clear'= {
+        }
+        &'midclt;cache;help;path'= {
+        }
+        &'midclt;cache;help;help'= {
+        }
+        &'midclt;render'= {
+            cand -o 'table, csv, json or yaml [default: table on a terminal, json when piped]'
+            cand --output 'table, csv, json or yaml [default: table on a terminal, json when piped]'
             cand -h 'Print help'
             cand --help 'Print help'
         }
@@ -119,6 +161,8 @@ set edit:completion:arg-completer[midclt] = {|@words|
             cand token 'Print a new session token (auth.generate_token) for scripts'
             cand key 'Work with API key files'
             cand mock-server 'Run the built-in TrueNAS API emulator'
+            cand cache 'Manage the cached method catalogues of TrueNAS CLI commands'
+            cand render 'Render a JSON value from stdin as a command result would be rendered'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'midclt;help;call'= {
@@ -135,6 +179,16 @@ set edit:completion:arg-completer[midclt] = {|@words|
         &'midclt;help;key;precompute'= {
         }
         &'midclt;help;mock-server'= {
+        }
+        &'midclt;help;cache'= {
+            cand clear 'Remove every cached catalogue (they are rebuilt on the next command)'
+            cand path 'Print the cache directory'
+        }
+        &'midclt;help;cache;clear'= {
+        }
+        &'midclt;help;cache;path'= {
+        }
+        &'midclt;help;render'= {
         }
         &'midclt;help;help'= {
         }

@@ -1,6 +1,6 @@
 # Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
 function __fish_midclt_global_optspecs
-    string join \n u/uri= U/username= P/password= password-file= K/api-key= token= otp= t/timeout= connect-timeout= insecure ca-cert= plain no-channel-binding v/verbose h/help V/version
+    string join \n u/uri= U/username= P/password= password-file= K/api-key= token= otp= t/timeout= connect-timeout= insecure ca-cert= plain no-channel-binding v/verbose c/command= o/output= dry-run h/help V/version
 end
 
 function __fish_midclt_needs_command
@@ -34,10 +34,13 @@ complete -c midclt -n "__fish_midclt_needs_command" -l otp -d 'One-time password
 complete -c midclt -n "__fish_midclt_needs_command" -s t -l timeout -d 'Timeout for each call in seconds (0 = the default, 60; env CALL_TIMEOUT)' -r
 complete -c midclt -n "__fish_midclt_needs_command" -l connect-timeout -d 'Timeout for connecting and the WebSocket/TLS handshakes, in seconds' -r
 complete -c midclt -n "__fish_midclt_needs_command" -l ca-cert -d 'Trust this PEM certificate (e.g. the NAS\'s self-signed one) in addition to the system store' -r -F
+complete -c midclt -n "__fish_midclt_needs_command" -s c -l command -d 'Run one TrueNAS CLI command line, parsed as the TrueNAS CLI\'s prompt would (like `cli -c`), e.g. -c \'auth api_key create name=ci username=root\'' -r
+complete -c midclt -n "__fish_midclt_needs_command" -s o -l output -d 'Output of TrueNAS CLI commands and `render`: table, csv, json or yaml [default: table on a terminal, json when piped]' -r
 complete -c midclt -n "__fish_midclt_needs_command" -l insecure -d 'Do not verify the server\'s TLS certificate'
 complete -c midclt -n "__fish_midclt_needs_command" -l plain -d 'Send the API key itself (API_KEY_PLAIN) instead of SCRAM; required before TrueNAS 26.0'
 complete -c midclt -n "__fish_midclt_needs_command" -l no-channel-binding -d 'SCRAM without TLS channel binding (needed over plain ws://)'
 complete -c midclt -n "__fish_midclt_needs_command" -s v -l verbose -d 'Print the wire traffic to stderr (secrets are redacted)'
+complete -c midclt -n "__fish_midclt_needs_command" -l dry-run -d 'Print the call a TrueNAS CLI command would make ({"method": ..., "params": [...]}) instead of making it'
 complete -c midclt -n "__fish_midclt_needs_command" -s h -l help -d 'Print help'
 complete -c midclt -n "__fish_midclt_needs_command" -s V -l version -d 'Print version'
 complete -c midclt -n "__fish_midclt_needs_command" -f -a "call" -d 'Call a middleware method and print its result'
@@ -46,6 +49,8 @@ complete -c midclt -n "__fish_midclt_needs_command" -f -a "subscribe" -d 'Print 
 complete -c midclt -n "__fish_midclt_needs_command" -f -a "token" -d 'Print a new session token (auth.generate_token) for scripts'
 complete -c midclt -n "__fish_midclt_needs_command" -f -a "key" -d 'Work with API key files'
 complete -c midclt -n "__fish_midclt_needs_command" -f -a "mock-server" -d 'Run the built-in TrueNAS API emulator'
+complete -c midclt -n "__fish_midclt_needs_command" -f -a "cache" -d 'Manage the cached method catalogues of TrueNAS CLI commands'
+complete -c midclt -n "__fish_midclt_needs_command" -f -a "render" -d 'Render a JSON value from stdin as a command result would be rendered'
 complete -c midclt -n "__fish_midclt_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c midclt -n "__fish_midclt_using_subcommand call" -l job-print -d 'How to show job progress on stderr (also `-jp`)' -r -f -a "progressbar\t'A progress bar with percent and description (only when stderr is a terminal)'
 description\t'Each new progress description on its own line (suits logs)'"
@@ -73,16 +78,34 @@ complete -c midclt -n "__fish_midclt_using_subcommand mock-server" -l tls-key -d
 complete -c midclt -n "__fish_midclt_using_subcommand mock-server" -l write-cert -d 'Write the certificate in use (PEM) to FILE, e.g. for --ca-cert' -r -F
 complete -c midclt -n "__fish_midclt_using_subcommand mock-server" -l password -d 'Password of the emulated `root` and `admin` accounts' -r
 complete -c midclt -n "__fish_midclt_using_subcommand mock-server" -l scram-iterations -d 'PBKDF2 iterations for new API keys\' SCRAM data (the real server uses 500000)' -r
+complete -c midclt -n "__fish_midclt_using_subcommand mock-server" -l catalog -d 'Serve this recorded `core.get_methods` answer (JSON) as the method catalogue' -r -F
+complete -c midclt -n "__fish_midclt_using_subcommand mock-server" -l services -d 'Serve this recorded `core.get_services` answer (JSON) with --catalog' -r -F
+complete -c midclt -n "__fish_midclt_using_subcommand mock-server" -l server-version -d 'What system.version answers (e.g. to match a served catalogue)' -r
 complete -c midclt -n "__fish_midclt_using_subcommand mock-server" -l loopback-is-remote -d 'Treat TCP clients on loopback as remote (insecure transport), as a NAS sees clients on the network; plain API keys sent over ws:// then get revoked'
 complete -c midclt -n "__fish_midclt_using_subcommand mock-server" -l no-unix-auth -d 'Do not authenticate UNIX-socket clients automatically as root'
 complete -c midclt -n "__fish_midclt_using_subcommand mock-server" -l no-rate-limit -d 'Do not rate-limit unauthenticated calls (the server allows 20 per minute per method and client address)'
 complete -c midclt -n "__fish_midclt_using_subcommand mock-server" -l legacy-only -d 'Emulate TrueNAS 24.10 and earlier: only the legacy /websocket protocol, no auth.login_ex (logins use auth.login / auth.login_with_api_key)'
 complete -c midclt -n "__fish_midclt_using_subcommand mock-server" -s h -l help -d 'Print help'
-complete -c midclt -n "__fish_midclt_using_subcommand help; and not __fish_seen_subcommand_from call ping subscribe token key mock-server help" -f -a "call" -d 'Call a middleware method and print its result'
-complete -c midclt -n "__fish_midclt_using_subcommand help; and not __fish_seen_subcommand_from call ping subscribe token key mock-server help" -f -a "ping" -d 'Check that the middleware answers (core.ping)'
-complete -c midclt -n "__fish_midclt_using_subcommand help; and not __fish_seen_subcommand_from call ping subscribe token key mock-server help" -f -a "subscribe" -d 'Print events of a subscription, one JSON object per line'
-complete -c midclt -n "__fish_midclt_using_subcommand help; and not __fish_seen_subcommand_from call ping subscribe token key mock-server help" -f -a "token" -d 'Print a new session token (auth.generate_token) for scripts'
-complete -c midclt -n "__fish_midclt_using_subcommand help; and not __fish_seen_subcommand_from call ping subscribe token key mock-server help" -f -a "key" -d 'Work with API key files'
-complete -c midclt -n "__fish_midclt_using_subcommand help; and not __fish_seen_subcommand_from call ping subscribe token key mock-server help" -f -a "mock-server" -d 'Run the built-in TrueNAS API emulator'
-complete -c midclt -n "__fish_midclt_using_subcommand help; and not __fish_seen_subcommand_from call ping subscribe token key mock-server help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c midclt -n "__fish_midclt_using_subcommand cache; and not __fish_seen_subcommand_from clear path help" -s h -l help -d 'Print help'
+complete -c midclt -n "__fish_midclt_using_subcommand cache; and not __fish_seen_subcommand_from clear path help" -f -a "clear" -d 'Remove every cached catalogue (they are rebuilt on the next command)'
+complete -c midclt -n "__fish_midclt_using_subcommand cache; and not __fish_seen_subcommand_from clear path help" -f -a "path" -d 'Print the cache directory'
+complete -c midclt -n "__fish_midclt_using_subcommand cache; and not __fish_seen_subcommand_from clear path help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c midclt -n "__fish_midclt_using_subcommand cache; and __fish_seen_subcommand_from clear" -s h -l help -d 'Print help'
+complete -c midclt -n "__fish_midclt_using_subcommand cache; and __fish_seen_subcommand_from path" -s h -l help -d 'Print help'
+complete -c midclt -n "__fish_midclt_using_subcommand cache; and __fish_seen_subcommand_from help" -f -a "clear" -d 'Remove every cached catalogue (they are rebuilt on the next command)'
+complete -c midclt -n "__fish_midclt_using_subcommand cache; and __fish_seen_subcommand_from help" -f -a "path" -d 'Print the cache directory'
+complete -c midclt -n "__fish_midclt_using_subcommand cache; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c midclt -n "__fish_midclt_using_subcommand render" -s o -l output -d 'table, csv, json or yaml [default: table on a terminal, json when piped]' -r
+complete -c midclt -n "__fish_midclt_using_subcommand render" -s h -l help -d 'Print help'
+complete -c midclt -n "__fish_midclt_using_subcommand help; and not __fish_seen_subcommand_from call ping subscribe token key mock-server cache render help" -f -a "call" -d 'Call a middleware method and print its result'
+complete -c midclt -n "__fish_midclt_using_subcommand help; and not __fish_seen_subcommand_from call ping subscribe token key mock-server cache render help" -f -a "ping" -d 'Check that the middleware answers (core.ping)'
+complete -c midclt -n "__fish_midclt_using_subcommand help; and not __fish_seen_subcommand_from call ping subscribe token key mock-server cache render help" -f -a "subscribe" -d 'Print events of a subscription, one JSON object per line'
+complete -c midclt -n "__fish_midclt_using_subcommand help; and not __fish_seen_subcommand_from call ping subscribe token key mock-server cache render help" -f -a "token" -d 'Print a new session token (auth.generate_token) for scripts'
+complete -c midclt -n "__fish_midclt_using_subcommand help; and not __fish_seen_subcommand_from call ping subscribe token key mock-server cache render help" -f -a "key" -d 'Work with API key files'
+complete -c midclt -n "__fish_midclt_using_subcommand help; and not __fish_seen_subcommand_from call ping subscribe token key mock-server cache render help" -f -a "mock-server" -d 'Run the built-in TrueNAS API emulator'
+complete -c midclt -n "__fish_midclt_using_subcommand help; and not __fish_seen_subcommand_from call ping subscribe token key mock-server cache render help" -f -a "cache" -d 'Manage the cached method catalogues of TrueNAS CLI commands'
+complete -c midclt -n "__fish_midclt_using_subcommand help; and not __fish_seen_subcommand_from call ping subscribe token key mock-server cache render help" -f -a "render" -d 'Render a JSON value from stdin as a command result would be rendered'
+complete -c midclt -n "__fish_midclt_using_subcommand help; and not __fish_seen_subcommand_from call ping subscribe token key mock-server cache render help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c midclt -n "__fish_midclt_using_subcommand help; and __fish_seen_subcommand_from key" -f -a "precompute" -d 'Write a key file with precomputed SCRAM keys so logins skip PBKDF2 (mode 0600)'
+complete -c midclt -n "__fish_midclt_using_subcommand help; and __fish_seen_subcommand_from cache" -f -a "clear" -d 'Remove every cached catalogue (they are rebuilt on the next command)'
+complete -c midclt -n "__fish_midclt_using_subcommand help; and __fish_seen_subcommand_from cache" -f -a "path" -d 'Print the cache directory'

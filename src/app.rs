@@ -1,7 +1,11 @@
 //! The `midclt` program: parse the command line, run the command, report the outcome.
 
 use crate::auth::{self, Login};
-use crate::cli::{CallArgs, Cli, Command, GlobalArgs, JobPrint, SubscribeArgs, TokenArgs};
+use crate::catalog;
+use crate::cli::{
+    CacheCommand, CallArgs, Cli, Command, GlobalArgs, JobPrint, SubscribeArgs, TokenArgs,
+};
+use crate::commands;
 use crate::credentials;
 use crate::error::{Error, ExitCode, Result};
 use crate::jobs;
@@ -28,7 +32,7 @@ pub fn main() -> i32 {
             };
         }
     };
-    let quiet = matches!(&cli.command, Command::Call(c) if c.quiet);
+    let quiet = matches!(&cli.command, Some(Command::Call(c)) if c.quiet);
     match run(cli) {
         Ok(()) => ExitCode::Success as i32,
         Err(e) => {
@@ -40,13 +44,51 @@ pub fn main() -> i32 {
 
 fn run(cli: Cli) -> Result<()> {
     let g = &cli.global;
-    match &cli.command {
-        Command::Call(args) => call(g, args),
-        Command::Ping => ping(g),
-        Command::Subscribe(args) => subscribe(g, args),
-        Command::Token(args) => token(g, args),
-        Command::Key(cmd) => crate::keyfile::run(g, cmd),
-        Command::MockServer(args) => crate::emulator::cli::run(args),
+    let mut flags = commands::Flags {
+        output: g
+            .output
+            .as_deref()
+            .map(commands::parse_format)
+            .transpose()?,
+        dry_run: g.dry_run,
+        help: false,
+    };
+    match (&cli.command, &g.command_line) {
+        (Some(_), Some(_)) => Err(Error::usage(
+            "-c LINE runs a command line by itself; drop the subcommand",
+        )),
+        (None, Some(line)) => commands::run(g, commands::Input::Line(line.clone()), &flags),
+        (None, None) => Err(Error::usage("no command given").hint("see `midclt --help`")),
+        (Some(command), None) => match command {
+            Command::Call(args) => call(g, args),
+            Command::Ping => ping(g),
+            Command::Subscribe(args) => subscribe(g, args),
+            Command::Token(args) => token(g, args),
+            Command::Key(cmd) => crate::keyfile::run(g, cmd),
+            Command::MockServer(args) => crate::emulator::cli::run(args),
+            Command::Cache(CacheCommand::Clear) => {
+                let n = catalog::clear()?;
+                print_line(&format!(
+                    "removed {n} cached catalogue(s) from {}",
+                    catalog::cache_root().display()
+                ))
+            }
+            Command::Cache(CacheCommand::Path) => {
+                print_line(&catalog::cache_root().display().to_string())
+            }
+            Command::Render(args) => {
+                let format = args
+                    .output
+                    .as_deref()
+                    .map(commands::parse_format)
+                    .transpose()?;
+                commands::render_stdin(format.or(flags.output))
+            }
+            Command::External(words) => {
+                let words = commands::extract_flags(words.clone(), &mut flags)?;
+                commands::run(g, commands::Input::Argv(words), &flags)
+            }
+        },
     }
 }
 
@@ -100,6 +142,9 @@ pub fn open_as(g: &GlobalArgs, login: Login) -> Result<Client> {
 }
 
 fn call(g: &GlobalArgs, args: &CallArgs) -> Result<()> {
+    if let Some(o) = &g.output {
+        commands::parse_format(o)?;
+    }
     let params = call_params(&args.args)?;
     let stdin_taken = args.args.iter().any(|a| a == "-");
     let mut client = open(g, stdin_taken)?;
@@ -114,7 +159,16 @@ fn call(g: &GlobalArgs, args: &CallArgs) -> Result<()> {
         client.call(&args.method, params)
     };
     client.close();
-    print_line(&output::result_text(&result?))
+    let result = result?;
+    match g
+        .output
+        .as_deref()
+        .map(commands::parse_format)
+        .transpose()?
+    {
+        Some(format) => commands::print_rendered(&result, format),
+        None => print_line(&output::result_text(&result)),
+    }
 }
 
 /// Each argument is JSON when it parses as JSON, else a string; `-` is stdin's content.

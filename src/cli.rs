@@ -16,12 +16,19 @@ Examples:
 
 /// A fast, safe client for the TrueNAS middleware API (compatible with midclt).
 #[derive(Debug, Parser)]
-#[command(name = "midclt", version, about, after_help = AFTER_HELP, arg_required_else_help = true)]
+#[command(
+    name = "midclt",
+    version,
+    about,
+    after_help = AFTER_HELP,
+    arg_required_else_help = true,
+    allow_external_subcommands = true
+)]
 pub struct Cli {
     #[command(flatten)]
     pub global: GlobalArgs,
     #[command(subcommand)]
-    pub command: Command,
+    pub command: Option<Command>,
 }
 
 #[derive(Debug, Args, Clone, Default)]
@@ -93,6 +100,21 @@ pub struct GlobalArgs {
     /// Print the wire traffic to stderr (secrets are redacted)
     #[arg(short = 'v', long = "verbose")]
     pub verbose: bool,
+
+    /// Run one TrueNAS CLI command line, parsed as the TrueNAS CLI's prompt would
+    /// (like `cli -c`), e.g. -c 'auth api_key create name=ci username=root'
+    #[arg(short = 'c', long = "command", value_name = "LINE")]
+    pub command_line: Option<String>,
+
+    /// Output of TrueNAS CLI commands and `render`: table, csv, json or yaml
+    /// [default: table on a terminal, json when piped]
+    #[arg(short = 'o', long = "output", value_name = "FORMAT")]
+    pub output: Option<String>,
+
+    /// Print the call a TrueNAS CLI command would make ({"method": ..., "params": [...]})
+    /// instead of making it
+    #[arg(long = "dry-run")]
+    pub dry_run: bool,
 }
 
 #[derive(Debug, Subcommand)]
@@ -110,6 +132,29 @@ pub enum Command {
     Key(KeyCommand),
     /// Run the built-in TrueNAS API emulator
     MockServer(MockServerArgs),
+    /// Manage the cached method catalogues of TrueNAS CLI commands
+    #[command(subcommand)]
+    Cache(CacheCommand),
+    /// Render a JSON value from stdin as a command result would be rendered
+    Render(RenderArgs),
+    /// A TrueNAS CLI command path: `midclt auth api_key query`, `midclt account user create ...`
+    #[command(external_subcommand)]
+    External(Vec<String>),
+}
+
+#[derive(Debug, Args)]
+pub struct RenderArgs {
+    /// table, csv, json or yaml [default: table on a terminal, json when piped]
+    #[arg(short = 'o', long = "output", value_name = "FORMAT")]
+    pub output: Option<String>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum CacheCommand {
+    /// Remove every cached catalogue (they are rebuilt on the next command)
+    Clear,
+    /// Print the cache directory
+    Path,
 }
 
 #[derive(Debug, Args)]
@@ -224,6 +269,15 @@ pub struct MockServerArgs {
     /// auth.login_ex (logins use auth.login / auth.login_with_api_key)
     #[arg(long = "legacy-only")]
     pub legacy_only: bool,
+    /// Serve this recorded `core.get_methods` answer (JSON) as the method catalogue
+    #[arg(long = "catalog", value_name = "FILE")]
+    pub catalog: Option<PathBuf>,
+    /// Serve this recorded `core.get_services` answer (JSON) with --catalog
+    #[arg(long = "services", value_name = "FILE", requires = "catalog")]
+    pub services: Option<PathBuf>,
+    /// What system.version answers (e.g. to match a served catalogue)
+    #[arg(long = "server-version", value_name = "VERSION")]
+    pub server_version: Option<String>,
 }
 
 /// The clap command (for man pages and completions).

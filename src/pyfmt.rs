@@ -63,6 +63,56 @@ pub fn float_value(x: f64) -> Option<Value> {
         .map(Value::Number)
 }
 
+/// Python's `str.expandtabs()`: tab stops every 8 columns, columns restart after `\n`
+/// and `\r` (midcli's parser and prettytable both expand tabs this way).
+pub fn expand_tabs(text: &str) -> String {
+    if !text.contains('\t') {
+        return text.to_string();
+    }
+    let mut out = String::with_capacity(text.len() + 8);
+    let mut column = 0usize;
+    for c in text.chars() {
+        if c == '\t' {
+            let n = 8 - column % 8;
+            out.extend(std::iter::repeat_n(' ', n));
+            column += n;
+        } else {
+            out.push(c);
+            column = if c == '\n' || c == '\r' {
+                0
+            } else {
+                column + 1
+            };
+        }
+    }
+    out
+}
+
+/// A JSON string as Python's `json.dumps` writes it (`ensure_ascii`: everything outside
+/// printable ASCII as `\uXXXX`, astral characters as surrogate pairs).
+pub fn json_str(s: &str, out: &mut String) {
+    out.push('"');
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            '\u{8}' => out.push_str("\\b"),
+            '\u{c}' => out.push_str("\\f"),
+            ' '..='~' => out.push(c),
+            _ => {
+                let mut units = [0u16; 2];
+                for unit in c.encode_utf16(&mut units) {
+                    out.push_str(&format!("\\u{unit:04x}"));
+                }
+            }
+        }
+    }
+    out.push('"');
+}
+
 /// Python's `repr` of a str (single quotes unless the text has one and no double quote).
 pub fn str_repr(s: &str) -> String {
     let quote = if s.contains('\'') && !s.contains('"') {

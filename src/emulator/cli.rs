@@ -1,12 +1,21 @@
 //! `midclt mock-server`: run the emulator until interrupted.
 
-use super::{Config, Emulator, TlsMaterial};
+use super::{Config, Emulator, ServedCatalog, TlsMaterial};
 use crate::cli::MockServerArgs;
 use crate::error::{Error, Result};
 use std::io::Write;
 
 pub fn run(args: &MockServerArgs) -> Result<()> {
+    let catalog = match &args.catalog {
+        Some(m) => Some(std::sync::Arc::new(ServedCatalog::load(
+            m,
+            args.services.as_deref(),
+        )?)),
+        None => None,
+    };
     let emu = Emulator::new(Config {
+        catalog,
+        version: args.server_version.clone(),
         password: args.password.clone(),
         loopback_is_remote: args.loopback_is_remote,
         scram_iterations: args

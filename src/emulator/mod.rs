@@ -42,6 +42,37 @@ pub struct Config {
     /// Behave like TrueNAS 24.10 and earlier: only the legacy `/websocket` endpoint
     /// (answering DDP pings), and no `auth.login_ex` family or `core.set_options`.
     pub legacy_only: bool,
+    /// Answer `core.get_methods` / `core.get_services` with a recorded catalogue (a real
+    /// server's), instead of the emulator's own methods.
+    pub catalog: Option<Arc<ServedCatalog>>,
+    /// What `system.version` answers (default: the emulator's own version string).
+    pub version: Option<String>,
+}
+
+/// A recorded `core.get_methods` answer and, optionally, `core.get_services`.
+#[derive(Debug)]
+pub struct ServedCatalog {
+    pub methods: serde_json::Value,
+    pub services: Option<serde_json::Value>,
+}
+
+impl ServedCatalog {
+    /// Read the JSON files (e.g. from ../shared/catalog).
+    pub fn load(
+        methods: &std::path::Path,
+        services: Option<&std::path::Path>,
+    ) -> Result<ServedCatalog> {
+        let read = |p: &std::path::Path| -> Result<serde_json::Value> {
+            let text = std::fs::read_to_string(p)
+                .map_err(|e| Error::usage(format!("cannot read {}: {e}", p.display())))?;
+            serde_json::from_str(&text)
+                .map_err(|e| Error::usage(format!("{} is not JSON: {e}", p.display())))
+        };
+        Ok(ServedCatalog {
+            methods: read(methods)?,
+            services: services.map(read).transpose()?,
+        })
+    }
 }
 
 impl Default for Config {
@@ -53,6 +84,8 @@ impl Default for Config {
             unix_auth: true,
             rate_limit: true,
             legacy_only: false,
+            catalog: None,
+            version: None,
         }
     }
 }

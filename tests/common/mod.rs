@@ -51,6 +51,13 @@ impl Server {
         }
     }
 
+    /// The binary on the UNIX socket (root), with a catalogue cache private to this server.
+    pub fn cli(&self) -> Run {
+        midclt()
+            .uri(&self.unix)
+            .env("MIDCLT_CACHE_DIR", self.dir.path().join("cache"))
+    }
+
     /// `ws://127.0.0.1:PORT` + `path`.
     pub fn ws_path(&self, path: &str) -> String {
         self.ws.replace("/api/current", path)

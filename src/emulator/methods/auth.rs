@@ -19,7 +19,16 @@ pub(crate) struct PendingScram {
 
 pub(super) fn methods() -> Vec<MethodDef> {
     let login_data = || vec![("login_data", dict(), true)];
-    vec![
+    // The real server hides these from the TrueNAS CLI.
+    const CLI_PRIVATE: &[&str] = &[
+        "auth.login",
+        "auth.login_ex",
+        "auth.login_ex_continue",
+        "auth.login_with_api_key",
+        "auth.login_with_token",
+        "auth.logout",
+    ];
+    let all = vec![
         def(
             "auth.login_ex",
             "Authenticate using one of the available mechanisms.",
@@ -108,7 +117,16 @@ pub(super) fn methods() -> Vec<MethodDef> {
                 Ok(json!(true))
             },
         ),
-    ]
+    ];
+    all.into_iter()
+        .map(|m| {
+            if CLI_PRIVATE.contains(&m.name) {
+                m.cli_private()
+            } else {
+                m
+            }
+        })
+        .collect()
 }
 
 fn field<'a>(data: &'a Value, name: &str) -> &'a str {

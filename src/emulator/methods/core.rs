@@ -311,11 +311,29 @@ fn bulk(ctx: &mut Ctx<'_>, params: Vec<Value>) -> Result<Value, ApiError> {
 
 fn get_methods(ctx: &mut Ctx<'_>, params: Vec<Value>) -> Result<Value, ApiError> {
     let service = params.first().and_then(Value::as_str).map(str::to_string);
+    let cli = params.get(1).and_then(Value::as_str) == Some("CLI");
+    if let Some(cat) = &ctx.emu.shared.config.catalog {
+        let Value::Object(all) = &cat.methods else {
+            return Ok(json!({}));
+        };
+        let picked = all
+            .iter()
+            .filter(|(name, _)| match &service {
+                Some(s) => name.rsplit_once('.').is_some_and(|(svc, _)| svc == s),
+                None => true,
+            })
+            .map(|(k, v)| (k.clone(), v.clone()))
+            .collect();
+        return Ok(Value::Object(picked));
+    }
     let authenticated = ctx.session.user.is_some();
     let mut out = Map::new();
     for m in registry() {
         let (svc, _) = m.name.rsplit_once('.').unwrap_or(("", m.name));
-        if service.as_deref().is_some_and(|s| s != svc) || (!authenticated && !m.no_auth) {
+        if service.as_deref().is_some_and(|s| s != svc)
+            || (!authenticated && !m.no_auth)
+            || (cli && m.cli_private)
+        {
             continue;
         }
         let cli_description = m
@@ -329,7 +347,7 @@ fn get_methods(ctx: &mut Ctx<'_>, params: Vec<Value>) -> Result<Value, ApiError>
             json!({
                 "description": m.description, "cli_description": cli_description,
                 "examples": {}, "no_auth_required": m.no_auth, "no_authz_required": m.no_auth,
-                "cli_private": false, "filterable": m.filterable, "filterable_schema": null,
+                "cli_private": m.cli_private, "filterable": m.filterable, "filterable_schema": null,
                 "pass_application": false, "job": m.job, "downloadable": false,
                 "uploadable": false, "check_pipes": false, "roles": m.roles,
                 "accepts": m.accepts, "returns": [m.returns],
@@ -348,7 +366,17 @@ const SERVICES: &[(&str, &str, &str, &str)] = &[
     ("mock", "service", "mock", "Emulator test jobs"),
 ];
 
-fn get_services(_ctx: &mut Ctx<'_>, _params: Vec<Value>) -> Result<Value, ApiError> {
+fn get_services(ctx: &mut Ctx<'_>, _params: Vec<Value>) -> Result<Value, ApiError> {
+    if let Some(services) = ctx
+        .emu
+        .shared
+        .config
+        .catalog
+        .as_ref()
+        .and_then(|c| c.services.clone())
+    {
+        return Ok(services);
+    }
     let mut out = Map::new();
     for (name, ty, ns, desc) in SERVICES {
         out.insert(

@@ -45,6 +45,8 @@ pub(crate) struct MethodDef {
     pub accepts: Vec<Value>,
     pub returns: Value,
     pub roles: &'static [&'static str],
+    /// Hidden from the CLI catalogue (`core.get_methods(null, "CLI")`).
+    pub cli_private: bool,
 }
 
 /// A registry entry; `accepts` are `(name, schema, required)` positional parameters.
@@ -68,6 +70,7 @@ pub(crate) fn def(
             .collect(),
         returns: schema::param("result", returns, true),
         roles: &["FULL_ADMIN"],
+        cli_private: false,
     }
 }
 
@@ -84,6 +87,10 @@ impl MethodDef {
     pub fn query(mut self) -> Self {
         self.filterable = true;
         self.accepts = schema::query_params();
+        self
+    }
+    pub fn cli_private(mut self) -> Self {
+        self.cli_private = true;
         self
     }
     pub fn roles(mut self, roles: &'static [&'static str]) -> Self {

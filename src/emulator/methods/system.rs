@@ -14,7 +14,9 @@ const VERSION: &str = "TrueNAS-27.0.0-MASTER-midclt-emulator";
 pub(super) fn methods() -> Vec<MethodDef> {
     vec![
         def("system.info", "Returns basic system information.", vec![], dict(), info),
-        def("system.version", "Returns software version of the system.", vec![], string(), |_, _| Ok(json!(VERSION))),
+        def("system.version", "Returns software version of the system.", vec![], string(), |ctx, _| {
+            Ok(json!(ctx.emu.shared.config.version.as_deref().unwrap_or(VERSION)))
+        }),
         def("system.version_short", "Returns the short version of the system.", vec![], string(), |_, _| Ok(json!("27.0.0"))),
         def("system.hostname", "Returns the hostname.", vec![], string(), |ctx, _| {
             Ok(json!(lock(&ctx.emu.shared.state).hostname))
@@ -72,8 +74,9 @@ fn info(ctx: &mut Ctx<'_>, _params: Vec<Value>) -> Result<Value, ApiError> {
         .unwrap_or(0);
     let now = now_ms();
     let up = (now - boot_ms).max(0) as f64 / 1000.0;
+    let version = ctx.emu.shared.config.version.as_deref().unwrap_or(VERSION);
     Ok(json!({
-        "version": VERSION,
+        "version": version,
         "buildtime": {"$date": 1_790_000_000_000i64},
         "hostname": st.hostname,
         "physmem": 17_179_869_184u64,

@@ -1,0 +1,539 @@
+//! The server's method catalogue as a TrueNAS CLI command tree, cached on disk.
+//!
+//! The tree is built exactly as midcli builds it (cli-syntax.md §2): every method of
+//! `core.get_methods(null, "CLI")` becomes a command under its service's `cli_namespace`.
+//! The full answer is megabytes of JSON, so the cache keeps a small index (command paths,
+//! kinds, one-line descriptions) and one file per method with its parameter schemas: a
+//! warm command reads the index and one method file, nothing more. The cache is keyed by
+//! server and user (the tree depends on the user's roles) and is rebuilt when the
+//! server's version changes.
+
+use crate::error::{Error, Result};
+use crate::rpc::Client;
+use serde::{Deserialize, Serialize};
+use serde_json::{json, Value};
+use sha2::{Digest, Sha256};
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+/// Bump when the on-disk layout changes; older caches are then rebuilt.
+const FORMAT: u32 = 1;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ServiceType {
+    Crud,
+    Config,
+    Service,
+}
+
+/// One command of the tree.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct CommandInfo {
+    /// Namespace words and the command name, e.g. `["auth", "api_key", "create"]`.
+    #[serde(rename = "p")]
+    pub path: Vec<String>,
+    /// The API method, e.g. `api_key.create`.
+    #[serde(rename = "m")]
+    pub method: String,
+    #[serde(rename = "t")]
+    pub service_type: ServiceType,
+    #[serde(rename = "j", default)]
+    pub job: bool,
+    #[serde(rename = "f", default)]
+    pub filterable: bool,
+    #[serde(rename = "d", default)]
+    pub description: String,
+}
+
+impl CommandInfo {
+    pub fn name(&self) -> &str {
+        self.path.last().map(String::as_str).unwrap_or("")
+    }
+    /// The override key midcli uses: `cli_namespace` + `.` + short name.
+    pub fn cli_key(&self) -> String {
+        self.path.join(".")
+    }
+}
+
+/// What the cache keeps about one method (the parts a command needs).
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+pub struct MethodDetail {
+    pub accepts: Vec<Value>,
+    #[serde(default)]
+    pub description: Option<String>,
+    #[serde(default)]
+    pub job: bool,
+    #[serde(default)]
+    pub filterable: bool,
+    #[serde(default)]
+    pub downloadable: bool,
+}
+
+#[derive(Serialize, Deserialize)]
+struct Index {
+    format: u32,
+    version: String,
+    /// Namespace path (space-joined) → description.
+    namespaces: Vec<(String, Option<String>)>,
+    commands: Vec<CommandInfo>,
+}
+
+/// A node of the tree, children in insertion order (lookup takes the first match).
+#[derive(Clone, Debug, Default)]
+pub struct Namespace {
+    pub path: Vec<String>,
+    pub description: Option<String>,
+    namespaces: Vec<Namespace>,
+    commands: Vec<CommandInfo>,
+    /// Child names in insertion order, pointing into `namespaces` or `commands`.
+    order: Vec<(String, Slot)>,
+}
+
+#[derive(Clone, Copy, Debug)]
+enum Slot {
+    Namespace(usize),
+    Command(usize),
+}
+
+pub enum Child<'a> {
+    Namespace(&'a Namespace),
+    Command(&'a CommandInfo),
+}
+
+impl Namespace {
+    fn child_namespace(&mut self, name: &str) -> &mut Namespace {
+        let found = self.order.iter().find_map(|(n, slot)| match slot {
+            Slot::Namespace(i) if n == name => Some(*i),
+            _ => None,
+        });
+        let i = match found {
+            Some(i) => i,
+            None => {
+                let mut path = self.path.clone();
+                path.push(name.to_string());
+                self.namespaces.push(Namespace {
+                    path,
+                    ..Namespace::default()
+                });
+                let i = self.namespaces.len() - 1;
+                self.order.push((name.to_string(), Slot::Namespace(i)));
+                i
+            }
+        };
+        &mut self.namespaces[i]
+    }
+
+    fn add_command(&mut self, cmd: CommandInfo) {
+        self.order
+            .push((cmd.name().to_string(), Slot::Command(self.commands.len())));
+        self.commands.push(cmd);
+    }
+
+    fn get(&self, slot: Slot) -> Option<Child<'_>> {
+        match slot {
+            Slot::Namespace(i) => self.namespaces.get(i).map(Child::Namespace),
+            Slot::Command(i) => self.commands.get(i).map(Child::Command),
+        }
+    }
+
+    pub fn find(&self, name: &str) -> Option<Child<'_>> {
+        let slot = self.order.iter().find(|(n, _)| n == name)?.1;
+        self.get(slot)
+    }
+
+    /// Children in insertion order.
+    pub fn children(&self) -> impl Iterator<Item = (&str, Child<'_>)> {
+        self.order
+            .iter()
+            .filter_map(|(n, slot)| Some((n.as_str(), self.get(*slot)?)))
+    }
+
+    /// Every command below this namespace.
+    pub fn all_commands(&self) -> Vec<&CommandInfo> {
+        let mut out = Vec::new();
+        for (_, c) in self.children() {
+            match c {
+                Child::Command(cmd) => out.push(cmd),
+                Child::Namespace(ns) => out.extend(ns.all_commands()),
+            }
+        }
+        out
+    }
+}
+
+/// The command tree of one server.
+pub struct Catalog {
+    pub version: String,
+    pub root: Namespace,
+    dir: Option<PathBuf>,
+    /// Method details held in memory (fresh builds, and tests).
+    details: HashMap<String, MethodDetail>,
+}
+
+/// How a sequence of words resolved.
+pub enum Resolved<'a> {
+    Namespace(&'a Namespace),
+    /// A command and the index of the first word after its name.
+    Command(&'a CommandInfo, usize),
+    /// `words[index]` names nothing in `namespace`.
+    Unknown {
+        namespace: &'a Namespace,
+        index: usize,
+    },
+}
+
+impl Catalog {
+    /// Build from `core.get_methods(null, "CLI")` and `core.get_services("CLI")` answers.
+    pub fn build(version: &str, methods: &Value, services: &Value) -> Catalog {
+        let (index, details) = index_from(version, methods, services);
+        Catalog {
+            version: version.to_string(),
+            root: tree(&index),
+            dir: None,
+            details,
+        }
+    }
+
+    /// The catalogue of the connected server, from the cache when it is current.
+    pub fn load(client: &mut Client, server_key: &str, verbose: bool) -> Result<Catalog> {
+        let version = client
+            .call("system.version", vec![])
+            .map(|v| v.as_str().unwrap_or_default().to_string())
+            .unwrap_or_default();
+        let dir = cache_root().join(cache_key(server_key));
+        if let Some(cat) = read_cache(&dir, &version) {
+            return Ok(cat);
+        }
+        if verbose {
+            eprintln!("* fetching the method catalogue (server version {version:?})");
+        }
+        let methods = client.call("core.get_methods", vec![Value::Null, json!("CLI")])?;
+        let services = client.call("core.get_services", vec![json!("CLI")])?;
+        let (index, details) = index_from(&version, &methods, &services);
+        if let Err(e) = write_cache(&dir, &index, &details) {
+            // A read-only home must not stop the command; it only costs speed.
+            if verbose {
+                eprintln!(
+                    "* cannot write the catalogue cache {}: {}",
+                    dir.display(),
+                    e.message
+                );
+            }
+        }
+        Ok(Catalog {
+            version,
+            root: tree(&index),
+            dir: Some(dir),
+            details,
+        })
+    }
+
+    /// Parameter schemas and flags of `method`.
+    pub fn method(&self, method: &str) -> Result<MethodDetail> {
+        if let Some(d) = self.details.get(method) {
+            return Ok(d.clone());
+        }
+        let dir = self.dir.as_ref().ok_or_else(|| missing(method))?;
+        let text = std::fs::read_to_string(dir.join("methods").join(format!("{method}.json")))
+            .map_err(|_| missing(method).hint("run `midclt cache clear` and try again"))?;
+        serde_json::from_str(&text)
+            .map_err(|_| missing(method).hint("run `midclt cache clear` and try again"))
+    }
+
+    /// Walk `words` from the root.
+    pub fn resolve<'a>(&'a self, words: &[String]) -> Resolved<'a> {
+        let mut ns = &self.root;
+        for (i, w) in words.iter().enumerate() {
+            match ns.find(w) {
+                Some(Child::Namespace(next)) => ns = next,
+                Some(Child::Command(cmd)) => return Resolved::Command(cmd, i + 1),
+                None => {
+                    return Resolved::Unknown {
+                        namespace: ns,
+                        index: i,
+                    }
+                }
+            }
+        }
+        Resolved::Namespace(ns)
+    }
+}
+
+fn missing(method: &str) -> Error {
+    Error::usage(format!("the cached catalogue has no details for {method}"))
+}
+
+fn index_from(
+    version: &str,
+    methods: &Value,
+    services: &Value,
+) -> (Index, HashMap<String, MethodDetail>) {
+    let mut namespaces: Vec<(String, Option<String>)> = Vec::new();
+    let mut commands = Vec::new();
+    let mut details = HashMap::new();
+    let empty = serde_json::Map::new();
+    let methods = methods.as_object().unwrap_or(&empty);
+    let services = services.as_object().unwrap_or(&empty);
+    for (name, m) in methods {
+        if m.get("cli_private").and_then(Value::as_bool) == Some(true) {
+            continue;
+        }
+        let Some((service, short)) = name.rsplit_once('.') else {
+            continue;
+        };
+        let svc = services.get(service);
+        let config = svc.and_then(|s| s.get("config"));
+        let flag = |k: &str| config.and_then(|c| c.get(k)).and_then(Value::as_bool) == Some(true);
+        if flag("private") || flag("cli_private") {
+            continue;
+        }
+        // midcli requires cli_namespace; a service the server did not list (older
+        // catalogues) or one without it falls back to its API namespace.
+        let cli_ns = config
+            .and_then(|c| c.get("cli_namespace"))
+            .and_then(Value::as_str)
+            .filter(|s| !s.is_empty())
+            .unwrap_or(service);
+        let ns_words: Vec<String> = cli_ns
+            .split('.')
+            .filter(|w| !w.is_empty())
+            .map(str::to_string)
+            .collect();
+        let ns_key = ns_words.join(" ");
+        // Intermediate namespaces exist without a description of their own.
+        for depth in 1..ns_words.len() {
+            let k = ns_words[..depth].join(" ");
+            if !namespaces.iter().any(|(n, _)| *n == k) {
+                namespaces.push((k, None));
+            }
+        }
+        let desc = config
+            .and_then(|c| c.get("cli_description"))
+            .and_then(Value::as_str)
+            .map(str::to_string);
+        match namespaces.iter_mut().find(|(n, _)| *n == ns_key) {
+            // Later services with the same path overwrite the description (midcli).
+            Some(entry) => entry.1 = desc.or(entry.1.take()),
+            None => namespaces.push((ns_key, desc)),
+        }
+        let service_type = match svc.and_then(|s| s.get("type")).and_then(Value::as_str) {
+            Some("crud") => ServiceType::Crud,
+            Some("config") => ServiceType::Config,
+            _ => ServiceType::Service,
+        };
+        let b = |k: &str| m.get(k).and_then(Value::as_bool) == Some(true);
+        let mut path = ns_words;
+        path.push(short.to_string());
+        commands.push(CommandInfo {
+            path,
+            method: name.clone(),
+            service_type,
+            job: b("job"),
+            filterable: b("filterable"),
+            description: m
+                .get("cli_description")
+                .and_then(Value::as_str)
+                .unwrap_or("")
+                .to_string(),
+        });
+        details.insert(
+            name.clone(),
+            MethodDetail {
+                accepts: m
+                    .get("accepts")
+                    .and_then(Value::as_array)
+                    .cloned()
+                    .unwrap_or_default(),
+                description: m
+                    .get("description")
+                    .and_then(Value::as_str)
+                    .map(str::to_string),
+                job: b("job"),
+                filterable: b("filterable"),
+                downloadable: b("downloadable"),
+            },
+        );
+    }
+    let index = Index {
+        format: FORMAT,
+        version: version.to_string(),
+        namespaces,
+        commands,
+    };
+    (index, details)
+}
+
+fn tree(index: &Index) -> Namespace {
+    let mut root = Namespace::default();
+    let words = |k: &str| -> Vec<String> {
+        k.split(' ')
+            .filter(|w| !w.is_empty())
+            .map(str::to_string)
+            .collect()
+    };
+    for (k, desc) in &index.namespaces {
+        let mut ns = &mut root;
+        for w in words(k) {
+            ns = ns.child_namespace(&w);
+        }
+        if desc.is_some() {
+            ns.description = desc.clone();
+        }
+    }
+    for cmd in &index.commands {
+        let Some((_, ns_words)) = cmd.path.split_last() else {
+            continue;
+        };
+        let mut ns = &mut root;
+        for w in ns_words {
+            ns = ns.child_namespace(w);
+        }
+        ns.add_command(cmd.clone());
+    }
+    root
+}
+
+/// `$MIDCLT_CACHE_DIR`, else `$XDG_CACHE_HOME/midclt`, else `~/.cache/midclt`.
+pub fn cache_root() -> PathBuf {
+    if let Some(d) = std::env::var_os("MIDCLT_CACHE_DIR").filter(|d| !d.is_empty()) {
+        return PathBuf::from(d);
+    }
+    if let Some(d) = std::env::var_os("XDG_CACHE_HOME").filter(|d| !d.is_empty()) {
+        return PathBuf::from(d).join("midclt");
+    }
+    match std::env::var_os("HOME").filter(|d| !d.is_empty()) {
+        Some(h) => PathBuf::from(h).join(".cache").join("midclt"),
+        None => std::env::temp_dir().join("midclt-cache"),
+    }
+}
+
+fn cache_key(server_key: &str) -> String {
+    let h = Sha256::digest(server_key.as_bytes());
+    h.iter().take(12).map(|b| format!("{b:02x}")).collect()
+}
+
+fn read_cache(dir: &Path, version: &str) -> Option<Catalog> {
+    let text = std::fs::read_to_string(dir.join("index.json")).ok()?;
+    let index: Index = serde_json::from_str(&text).ok()?;
+    if index.format != FORMAT || index.version != version {
+        return None;
+    }
+    Some(Catalog {
+        version: index.version.clone(),
+        root: tree(&index),
+        dir: Some(dir.to_path_buf()),
+        details: HashMap::new(),
+    })
+}
+
+fn write_cache(dir: &Path, index: &Index, details: &HashMap<String, MethodDetail>) -> Result<()> {
+    let io = |e: std::io::Error| Error::usage(e.to_string());
+    let parent = dir.parent().unwrap_or(dir);
+    std::fs::create_dir_all(parent).map_err(io)?;
+    // Build beside the final place and swap it in, so a concurrent reader never sees a
+    // half-written cache.
+    let tmp = parent.join(format!(
+        ".tmp-{}-{}",
+        std::process::id(),
+        crate::rpc::new_request_id()
+    ));
+    std::fs::create_dir_all(tmp.join("methods")).map_err(io)?;
+    for (name, d) in details {
+        let text = serde_json::to_string(d).map_err(|e| Error::usage(e.to_string()))?;
+        std::fs::write(tmp.join("methods").join(format!("{name}.json")), text).map_err(io)?;
+    }
+    let text = serde_json::to_string(index).map_err(|e| Error::usage(e.to_string()))?;
+    std::fs::write(tmp.join("index.json"), text).map_err(io)?;
+    let old = parent.join(format!(".old-{}", crate::rpc::new_request_id()));
+    let had_old = std::fs::rename(dir, &old).is_ok();
+    let result = std::fs::rename(&tmp, dir).map_err(io);
+    if had_old {
+        let _ = std::fs::remove_dir_all(&old);
+    }
+    if result.is_err() {
+        let _ = std::fs::remove_dir_all(&tmp);
+    }
+    result
+}
+
+/// `midclt cache clear`: remove every cached catalogue; returns how many there were.
+pub fn clear() -> Result<usize> {
+    let root = cache_root();
+    let entries = match std::fs::read_dir(&root) {
+        Ok(e) => e,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(0),
+        Err(e) => return Err(Error::usage(format!("cannot read {}: {e}", root.display()))),
+    };
+    let mut n = 0;
+    for entry in entries.flatten() {
+        let p = entry.path();
+        if p.is_dir() {
+            std::fs::remove_dir_all(&p)
+                .map_err(|e| Error::usage(format!("cannot remove {}: {e}", p.display())))?;
+            n += 1;
+        }
+    }
+    Ok(n)
+}
+
+/// Names close to `word` (for "did you mean"), best first.
+pub fn suggestions<'a>(word: &str, candidates: impl Iterator<Item = &'a str>) -> Vec<&'a str> {
+    let mut scored: Vec<(usize, &str)> = candidates
+        .filter_map(|c| {
+            let d = edit_distance(word, c);
+            let limit = (word.chars().count().max(c.chars().count()) / 3).max(1);
+            (d <= limit || (word.len() >= 3 && c.starts_with(word))).then_some((d, c))
+        })
+        .collect();
+    scored.sort();
+    scored.dedup_by(|a, b| a.1 == b.1);
+    scored.into_iter().take(3).map(|(_, c)| c).collect()
+}
+
+/// Optimal string alignment distance: Levenshtein plus adjacent transpositions, the
+/// commonest typo (`qeury`).
+fn edit_distance(a: &str, b: &str) -> usize {
+    let a: Vec<char> = a.chars().collect();
+    let b: Vec<char> = b.chars().collect();
+    let mut d = vec![vec![0usize; b.len() + 1]; a.len() + 1];
+    for (i, row) in d.iter_mut().enumerate() {
+        row[0] = i;
+    }
+    for (j, cell) in d[0].iter_mut().enumerate() {
+        *cell = j;
+    }
+    for i in 1..=a.len() {
+        for j in 1..=b.len() {
+            let cost = usize::from(a[i - 1] != b[j - 1]);
+            let mut v = (d[i - 1][j] + 1)
+                .min(d[i][j - 1] + 1)
+                .min(d[i - 1][j - 1] + cost);
+            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
+                v = v.min(d[i - 2][j - 2] + 1);
+            }
+            d[i][j] = v;
+        }
+    }
+    d[a.len()][b.len()]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn distances_and_suggestions() {
+        assert_eq!(edit_distance("qeury", "query"), 1);
+        assert_eq!(edit_distance("kitten", "sitting"), 3);
+        assert_eq!(
+            suggestions("qeury", ["query", "create", "delete"].into_iter()),
+            vec!["query"]
+        );
+        assert_eq!(
+            suggestions("api", ["api_key", "app"].into_iter()),
+            vec!["app", "api_key"]
+        );
+        assert!(suggestions("zzzzzz", ["query"].into_iter()).is_empty());
+    }
+}

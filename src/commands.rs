@@ -1,0 +1,620 @@
+//! TrueNAS CLI commands (`midclt auth api_key query`, `midclt -c 'LINE'`): resolve words
+//! in the server's command tree, turn the arguments into call parameters the way midcli
+//! does, make the call (following jobs), and render the result.
+
+use crate::app::{self, print_line};
+use crate::catalog::{
+    self, Catalog, Child, CommandInfo, MethodDetail, Namespace, Resolved, ServiceType,
+};
+use crate::cli::GlobalArgs;
+use crate::cli_args::{self, Mapped, Mode, ParsedArgs};
+use crate::cli_query;
+use crate::editor;
+use crate::error::{Error, Result};
+use crate::jobs;
+use crate::render::{self, Format};
+use crate::rpc::Client;
+use serde_json::{json, Value};
+use std::io::IsTerminal;
+
+/// Options of this mode that may also appear after the command path in argv form.
+#[derive(Debug, Default, Clone)]
+pub struct Flags {
+    pub output: Option<Format>,
+    pub dry_run: bool,
+    pub help: bool,
+}
+
+/// What the user typed after `midclt` (argv) or in `-c`.
+pub enum Input {
+    Argv(Vec<String>),
+    Line(String),
+}
+
+/// Pull `-o FMT`, `--output FMT`, `--dry-run`, `-h`/`--help` out of argv words (before
+/// any `--`), so they work after the command path as well as before it.
+pub fn extract_flags(words: Vec<String>, flags: &mut Flags) -> Result<Vec<String>> {
+    let mut out = Vec::with_capacity(words.len());
+    let mut it = words.into_iter();
+    while let Some(w) = it.next() {
+        match w.as_str() {
+            "--" => {
+                out.push(w);
+                out.extend(it.by_ref());
+            }
+            "--dry-run" => flags.dry_run = true,
+            "-h" | "--help" => flags.help = true,
+            "-o" | "--output" => {
+                let v = it.next().ok_or_else(|| {
+                    Error::usage(format!("{w} needs a format: table, csv, json or yaml"))
+                })?;
+                flags.output = Some(parse_format(&v)?);
+            }
+            _ if w.starts_with("--output=") => {
+                flags.output = Some(parse_format(&w["--output=".len()..])?)
+            }
+            _ => out.push(w),
+        }
+    }
+    Ok(out)
+}
+
+pub fn parse_format(s: &str) -> Result<Format> {
+    s.parse::<Format>().map_err(|_| {
+        Error::usage(format!(
+            "unknown output format '{s}': use table, csv, json or yaml"
+        ))
+    })
+}
+
+/// Run a TrueNAS CLI command.
+pub fn run(g: &GlobalArgs, input: Input, flags: &Flags) -> Result<()> {
+    let mut client = app::open(g, false)?;
+    let key = format!(
+        "{}\u{0}{}",
+        client.info().endpoint.display(),
+        g.username.as_deref().unwrap_or("")
+    );
+    let cat = Catalog::load(&mut client, &key, g.verbose)?;
+    let result = dispatch(&mut client, &cat, input, flags);
+    client.close();
+    result
+}
+
+fn dispatch(client: &mut Client, cat: &Catalog, input: Input, flags: &Flags) -> Result<()> {
+    let (words, line_rest): (Vec<String>, Option<LineWords>) = match &input {
+        Input::Argv(w) => (w.clone(), None),
+        Input::Line(l) => {
+            let lw = LineWords::new(l);
+            (lw.words.iter().map(|(w, _)| w.clone()).collect(), Some(lw))
+        }
+    };
+    if words.is_empty() {
+        return print_line(&listing(&cat.root));
+    }
+    match cat.resolve(&words) {
+        Resolved::Namespace(ns) => {
+            if flags.help {
+                return print_line(&namespace_help(ns));
+            }
+            print_line(&listing(ns))
+        }
+        Resolved::Unknown { namespace, index } => {
+            builtin(cat, namespace, &words, index, line_rest.as_ref())
+        }
+        Resolved::Command(cmd, used) => {
+            let detail = cat.method(&cmd.method)?;
+            if flags.help {
+                return print_line(&command_help(cmd, &detail));
+            }
+            let call = match (&input, &line_rest) {
+                (Input::Line(_), Some(lw)) => {
+                    build_call(client, cmd, &detail, Args::Text(lw.rest_after(used)))?
+                }
+                _ => build_call(client, cmd, &detail, Args::Words(&words[used..]))?,
+            };
+            execute(client, cmd, &detail, call, flags)
+        }
+    }
+}
+
+/// The words of a `-c` line with their byte offsets, so the command receives the rest of
+/// the line verbatim (its grammar cares about spacing and quotes).
+struct LineWords {
+    line: String,
+    words: Vec<(String, usize)>,
+}
+
+impl LineWords {
+    fn new(line: &str) -> LineWords {
+        let mut words = Vec::new();
+        let mut start = None;
+        for (i, c) in line.char_indices() {
+            match (c.is_whitespace(), start) {
+                (true, Some(s)) => {
+                    words.push((line[s..i].to_string(), s));
+                    start = None;
+                }
+                (false, None) => start = Some(i),
+                _ => {}
+            }
+        }
+        if let Some(s) = start {
+            words.push((line[s..].to_string(), s));
+        }
+        LineWords {
+            line: line.to_string(),
+            words,
+        }
+    }
+
+    /// The text after the first `n` words (leading whitespace dropped, as midcli does).
+    fn rest_after(&self, n: usize) -> &str {
+        match self.words.get(n) {
+            Some((_, off)) => &self.line[*off..],
+            None => "",
+        }
+    }
+}
+
+/// midcli's built-ins that make sense for one command line: `ls`, `man`, `?`/`help`.
+fn builtin(
+    cat: &Catalog,
+    ns: &Namespace,
+    words: &[String],
+    index: usize,
+    _line: Option<&LineWords>,
+) -> Result<()> {
+    let word = words.get(index).map(String::as_str).unwrap_or("");
+    match word {
+        "ls" => print_line(&listing(ns)),
+        "?" | "help" => print_line(&namespace_help(ns)),
+        "man" => {
+            let target: Vec<String> = ns
+                .path
+                .iter()
+                .chain(words.get(index + 1..).unwrap_or(&[]))
+                .cloned()
+                .collect();
+            if target.len() == ns.path.len() {
+                return Err(Error::usage("usage: man COMMAND"));
+            }
+            match cat.resolve(&target) {
+                Resolved::Command(cmd, _) => {
+                    print_line(&command_help(cmd, &cat.method(&cmd.method)?))
+                }
+                Resolved::Namespace(n) => print_line(&namespace_help(n)),
+                Resolved::Unknown { namespace, index } => Err(unknown(namespace, &target, index)),
+            }
+        }
+        _ => Err(unknown(ns, words, index)),
+    }
+}
+
+fn unknown(ns: &Namespace, words: &[String], index: usize) -> Error {
+    let word = words.get(index).map(String::as_str).unwrap_or("");
+    let place = if ns.path.is_empty() {
+        "the top level".to_string()
+    } else {
+        format!("`{}`", ns.path.join(" "))
+    };
+    let mut e = Error::usage(format!("`{word}` is not a command or namespace in {place}"));
+    let names: Vec<&str> = ns.children().map(|(n, _)| n).collect();
+    let close = catalog::suggestions(word, names.iter().copied());
+    if !close.is_empty() {
+        let full: Vec<String> = close
+            .iter()
+            .map(|c| {
+                ns.path
+                    .iter()
+                    .map(String::as_str)
+                    .chain([*c])
+                    .collect::<Vec<_>>()
+                    .join(" ")
+            })
+            .collect();
+        e = e.hint(format!("did you mean: {}?", full.join(", ")));
+    }
+    let list = if ns.path.is_empty() {
+        "midclt ls".to_string()
+    } else {
+        format!("midclt {}", ns.path.join(" "))
+    };
+    e.hint(format!(
+        "`{list}` lists what is there; `midclt call METHOD` calls any method directly"
+    ))
+}
+
+/// `ls`: children sorted by name, `name - description`, names padded (midcli's layout).
+pub fn listing(ns: &Namespace) -> String {
+    let mut rows: Vec<(String, String)> = ns
+        .children()
+        .map(|(name, c)| {
+            let d = match c {
+                Child::Namespace(n) => n.description.clone().unwrap_or_default(),
+                Child::Command(cmd) => cmd.description.clone(),
+            };
+            (name.to_string(), d)
+        })
+        .collect();
+    rows.sort_by(|a, b| a.0.cmp(&b.0));
+    rows.dedup_by(|a, b| a.0 == b.0);
+    let width = rows
+        .iter()
+        .map(|(n, _)| n.chars().count())
+        .max()
+        .unwrap_or(0);
+    rows.iter()
+        .map(|(n, d)| {
+            if d.is_empty() {
+                n.clone()
+            } else {
+                format!("{n:<width$} - {}", d.replace('\n', " "))
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+fn namespace_help(ns: &Namespace) -> String {
+    let title = if ns.path.is_empty() {
+        "midclt".to_string()
+    } else {
+        format!("midclt {}", ns.path.join(" "))
+    };
+    let mut s = title.clone();
+    if let Some(d) = &ns.description {
+        s.push_str(&format!(" — {d}"));
+    }
+    s.push_str("\n\n");
+    s.push_str(&listing(ns));
+    s.push_str(&format!(
+        "\n\nRun `{title} COMMAND --help` for a command's arguments."
+    ));
+    s
+}
+
+/// How this command maps its arguments (cli-syntax.md §2.3).
+pub fn mode(cmd: &CommandInfo) -> Mode {
+    // midcli's interface override is not the generic update command: it splices at 1
+    // but has no `id=` convention and no automatic editor.
+    if cmd.cli_key() == "network.interface.update" {
+        return Mode::Splice(1);
+    }
+    match (cmd.service_type, cmd.name()) {
+        (ServiceType::Crud, "create") | (ServiceType::Config, "update") => Mode::Splice(0),
+        (ServiceType::Crud, "update") => Mode::Update,
+        _ => Mode::PositionalKeyword,
+    }
+}
+
+/// Create/update/delete print nothing on success in midcli (table and csv).
+fn output_off(cmd: &CommandInfo) -> bool {
+    matches!(
+        (cmd.service_type, cmd.name()),
+        (ServiceType::Crud, "create" | "update" | "delete") | (ServiceType::Config, "update")
+    )
+}
+
+fn is_query(cmd: &CommandInfo) -> bool {
+    cmd.filterable
+}
+
+enum Args<'a> {
+    Text(&'a str),
+    Words(&'a [String]),
+}
+
+/// A prepared call.
+pub struct Call {
+    pub method: String,
+    pub params: Vec<Value>,
+    /// Client-side column selection of a query.
+    pub columns: Option<Vec<String>>,
+}
+
+fn build_call(
+    client: &mut Client,
+    cmd: &CommandInfo,
+    detail: &MethodDetail,
+    args: Args<'_>,
+) -> Result<Call> {
+    if is_query(cmd) {
+        let text = match args {
+            Args::Text(t) => t.to_string(),
+            Args::Words(w) => w.join(" "),
+        };
+        let q = cli_query::parse(&text).map_err(|e| Error::usage(e.to_string()))?;
+        return Ok(Call {
+            method: cmd.method.clone(),
+            params: vec![Value::Array(q.filters), Value::Object(q.options)],
+            columns: q.columns,
+        });
+    }
+    let parsed: ParsedArgs = match args {
+        Args::Text(t) => cli_args::parse(t, true),
+        Args::Words(w) => cli_args::parse_argv(w),
+    }
+    .map_err(|e| Error::usage(e.to_string()))?;
+    if let Some(file) = &parsed.output_file {
+        return Err(Error::usage(format!(
+            "saving a job's output to a file (> {file}) is not supported yet"
+        ))
+        .hint("use `midclt call` with core.download for downloads"));
+    }
+    let mode = mode(cmd);
+    let nothing_given = parsed.positional.is_empty() && parsed.keywords.is_empty();
+    let needs_input = nothing_given
+        && detail
+            .accepts
+            .first()
+            .is_some_and(|p| p.get("_required_") == Some(&json!(true)));
+    let wants_editor = parsed.interactive
+        || (needs_input && std::io::stdin().is_terminal() && std::io::stdout().is_terminal());
+    let params = if wants_editor {
+        editor::edit(client, cmd, detail, mode, None)?
+    } else {
+        match cli_args::map_params(&parsed, &detail.accepts, mode).map_err(Error::usage)? {
+            Mapped::Params(p) => p,
+            Mapped::Editor(key) => editor::edit(client, cmd, detail, mode, Some(key))?,
+        }
+    };
+    let params = interface_aliases(cmd, params)?;
+    Ok(Call {
+        method: cmd.method.clone(),
+        params,
+        columns: None,
+    })
+}
+
+/// midcli's `network interface create|update` override: aliases written in CIDR
+/// notation become `{"type": "INET"|"INET6", "address": ..., "netmask": N}`.
+fn interface_aliases(cmd: &CommandInfo, mut params: Vec<Value>) -> Result<Vec<Value>> {
+    let (index, schema) = match cmd.cli_key().as_str() {
+        "network.interface.create" => (0, "interface_create"),
+        "network.interface.update" => (1, "interface_update"),
+        _ => return Ok(params),
+    };
+    let Some(Value::Array(aliases)) = params.get_mut(index).and_then(|p| p.get_mut("aliases"))
+    else {
+        return Ok(params);
+    };
+    for (i, alias) in aliases.iter_mut().enumerate() {
+        let Value::String(text) = alias else { continue };
+        let Some((address, mask)) = text.split_once('/') else {
+            return Err(Error::usage(format!(
+                "{schema}.aliases.{i}: Please specify the IP address in CIDR notation"
+            )));
+        };
+        let netmask: u64 = mask
+            .parse()
+            .map_err(|_| Error::usage(format!("{schema}.aliases.{i}: invalid netmask '{mask}'")))?;
+        let kind = if address.contains(':') {
+            "INET6"
+        } else {
+            "INET"
+        };
+        *alias = json!({"type": kind, "address": address, "netmask": netmask});
+    }
+    Ok(params)
+}
+
+fn execute(
+    client: &mut Client,
+    cmd: &CommandInfo,
+    detail: &MethodDetail,
+    call: Call,
+    flags: &Flags,
+) -> Result<()> {
+    if flags.dry_run {
+        return print_line(&json!({"method": call.method, "params": call.params}).to_string());
+    }
+    let result = if detail.job || cmd.job {
+        let mut progress: Box<dyn jobs::Progress> = if std::io::stderr().is_terminal() {
+            Box::new(jobs::Bar::new())
+        } else {
+            Box::new(jobs::Silent)
+        };
+        jobs::run(client, &call.method, call.params, progress.as_mut())?
+    } else {
+        client.call(&call.method, call.params)?
+    };
+    let format = flags.output.unwrap_or(if std::io::stdout().is_terminal() {
+        Format::Table
+    } else {
+        Format::Json
+    });
+    if matches!(format, Format::Json | Format::Yaml) {
+        // Scripts get the whole result, even where the table view prints nothing.
+        return print_rendered(&result, format);
+    }
+    // midcli prints only the new key for `auth api_key create`; it forgets it on
+    // `update ... reset=true`, which we show too.
+    if cmd.method.starts_with("api_key.") && matches!(cmd.name(), "create" | "update") {
+        if let Some(k) = result.get("key").and_then(Value::as_str) {
+            return print_line(&format!("API Key: {k}"));
+        }
+    }
+    if output_off(cmd) {
+        return Ok(());
+    }
+    let shown = match &call.columns {
+        Some(cols) => cli_query::select_columns(&result, cols),
+        None => result,
+    };
+    print_rendered(&shown, format)
+}
+
+/// Print rendered output; CSV keeps its own CRLF line ends (midcli's csv module).
+pub fn print_rendered(value: &Value, format: Format) -> Result<()> {
+    let text = render::render(value, format);
+    if format == Format::Csv && text.ends_with('\n') {
+        use std::io::Write;
+        let mut out = std::io::stdout().lock();
+        return match out.write_all(text.as_bytes()).and_then(|_| out.flush()) {
+            Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
+                Err(Error::usage(format!("cannot write to stdout: {e}")))
+            }
+            _ => Ok(()),
+        };
+    }
+    print_line(text.trim_end_matches(['\n', '\r']))
+}
+
+/// `COMMAND --help`: the method's description and arguments from its schema.
+pub fn command_help(cmd: &CommandInfo, detail: &MethodDetail) -> String {
+    let mut s = format!("midclt {}  (method {})\n", cmd.path.join(" "), cmd.method);
+    if let Some(d) = detail
+        .description
+        .as_deref()
+        .filter(|d| !d.trim().is_empty())
+    {
+        s.push('\n');
+        s.push_str(d.trim_end());
+        s.push('\n');
+    } else if !cmd.description.is_empty() {
+        s.push_str(&format!("\n{}\n", cmd.description));
+    }
+    if detail.job {
+        s.push_str("\nThis is a job: progress is shown while it runs.\n");
+    }
+    if is_query(cmd) {
+        s.push_str(&format!(
+            "\nUsage: midclt {} [COLUMN,...|*] [WHERE CONDITION] [ORDER BY FIELD [DESC]] [LIMIT N] [OFFSET N]\n",
+            cmd.path.join(" ")
+        ));
+        s.push_str("  CONDITION: Python-style, e.g. uid > 1000 and username.startswith('a')\n");
+        return s;
+    }
+    let rows = argument_rows(detail, mode(cmd));
+    if rows.is_empty() {
+        s.push_str("\nNo arguments.\n");
+    } else {
+        s.push_str("\nArguments:\n");
+        let w = rows.iter().map(|r| r.0.len()).max().unwrap_or(0);
+        let tw = rows.iter().map(|r| r.1.len()).max().unwrap_or(0);
+        for (name, ty, desc) in &rows {
+            let line = format!("  {name:<w$}  {ty:<tw$}  {desc}");
+            s.push_str(line.trim_end());
+            s.push('\n');
+        }
+    }
+    let usage: Vec<String> = rows
+        .iter()
+        .map(|(n, ty, _)| {
+            if ty.contains("required") {
+                format!("{n}=VALUE")
+            } else {
+                format!("[{n}=VALUE]")
+            }
+        })
+        .collect();
+    s.push_str(&format!(
+        "\nUsage: midclt {} {}\n",
+        cmd.path.join(" "),
+        usage.join(" ")
+    ));
+    s.push_str(
+        "Values: JSON (\"text\", 1, true, null, [..], {..}), bare words, or comma lists (a,b,c).\n",
+    );
+    s.push_str("Add -- to edit the arguments in $EDITOR.");
+    s
+}
+
+/// `(name, "type, required|default X", description)` for each argument a user types.
+pub fn argument_rows(detail: &MethodDetail, mode: Mode) -> Vec<(String, String, String)> {
+    let row = |s: &Value| -> (String, String, String) {
+        let name = s
+            .get("_name_")
+            .and_then(Value::as_str)
+            .unwrap_or("")
+            .to_string();
+        let mut ty = type_name(s);
+        if s.get("_required_") == Some(&json!(true)) {
+            ty.push_str(", required");
+        } else if let Some(d) = s.get("default") {
+            ty.push_str(&format!(", default {}", crate::output::python_json(d)));
+        }
+        let desc = s
+            .get("description")
+            .and_then(Value::as_str)
+            .unwrap_or("")
+            .replace('\n', " ");
+        (name, ty, desc)
+    };
+    let props = |s: &Value| -> Vec<(String, String, String)> {
+        let order: Vec<String> = s
+            .get("_attrs_order_")
+            .and_then(Value::as_array)
+            .map(|a| {
+                a.iter()
+                    .filter_map(Value::as_str)
+                    .map(str::to_string)
+                    .collect()
+            })
+            .unwrap_or_default();
+        order
+            .iter()
+            .filter_map(|k| s.get("properties")?.get(k))
+            .map(row)
+            .collect()
+    };
+    match mode {
+        Mode::Splice(i) => {
+            let mut out: Vec<_> = detail.accepts.iter().take(i).map(row).collect();
+            if let Some(obj) = detail.accepts.get(i) {
+                out.extend(props(obj));
+            }
+            out
+        }
+        Mode::Update => {
+            let mut out: Vec<_> = detail.accepts.iter().take(1).map(row).collect();
+            if let Some(obj) = detail.accepts.get(1) {
+                out.extend(props(obj));
+            }
+            out
+        }
+        Mode::PositionalKeyword => detail.accepts.iter().map(row).collect(),
+    }
+}
+
+/// A short human name of a schema's type.
+pub fn type_name(s: &Value) -> String {
+    if let Some(Value::Array(options)) = s.get("anyOf").or_else(|| s.get("oneOf")) {
+        let mut names: Vec<String> = options.iter().map(type_name).collect();
+        names.dedup();
+        return names.join(" or ");
+    }
+    if let Some(Value::Array(values)) = s.get("enum") {
+        let v: Vec<String> = values.iter().map(crate::output::python_json).collect();
+        return format!("one of {}", v.join(", "));
+    }
+    if s.get("const").is_some() {
+        return format!("constant {}", crate::output::python_json(&s["const"]));
+    }
+    match s.get("type").and_then(Value::as_str) {
+        Some("string") if s.get("format") == Some(&json!("date-time")) => "datetime".into(),
+        Some("array") => match s.get("items").and_then(|i| i.get(0)) {
+            Some(item) if item.as_object().is_some_and(|o| !o.is_empty()) => {
+                format!("list of {}", type_name(item))
+            }
+            _ => "list".into(),
+        },
+        Some("null") => "null".into(),
+        Some(t) => t.to_string(),
+        None => "any".into(),
+    }
+}
+
+/// `midclt render`: a JSON value on stdin, rendered as a command's result would be.
+pub fn render_stdin(format: Option<Format>) -> Result<()> {
+    let text = crate::credentials::read_stdin_payload()?;
+    let value: Value = serde_json::from_str(text.trim())
+        .map_err(|e| Error::usage(format!("stdin is not JSON: {e}")))?;
+    let format = format.unwrap_or(if std::io::stdout().is_terminal() {
+        Format::Table
+    } else {
+        Format::Json
+    });
+    print_rendered(&value, format)
+}

@@ -1,0 +1,285 @@
+//! The interactive argument editor (`COMMAND --`, or a required argument missing on a
+//! terminal): a commented JSON template of the method's arguments opened in `$EDITOR`.
+//!
+//! midcli writes YAML; midclt writes JSON with `//` comments, which needs no YAML parser
+//! and is what the API speaks anyway. When stdin is not a terminal the document is read
+//! from stdin instead (as `cli -c` does), which suits scripts and tests.
+
+use crate::catalog::{CommandInfo, MethodDetail};
+use crate::cli_args::Mode;
+use crate::error::{Error, Result};
+use crate::rpc::Client;
+use serde_json::{json, Map, Value};
+use std::io::{IsTerminal, Read};
+
+/// Ask for the arguments and return the call parameters. `key` is the object id for
+/// the update editor (its current values are shown).
+pub fn edit(
+    client: &mut Client,
+    cmd: &CommandInfo,
+    detail: &MethodDetail,
+    mode: Mode,
+    key: Option<Value>,
+) -> Result<Vec<Value>> {
+    let current = match (&key, mode) {
+        (Some(k), Mode::Update) => {
+            let service = cmd.method.rsplit_once('.').map(|(s, _)| s).unwrap_or("");
+            client
+                .call(&format!("{service}.get_instance"), vec![k.clone()])
+                .ok()
+        }
+        _ => None,
+    };
+    let template = template(cmd, detail, mode, current.as_ref());
+    let text = if std::io::stdin().is_terminal() {
+        run_editor(&template)?
+    } else {
+        let mut s = String::new();
+        std::io::stdin()
+            .read_to_string(&mut s)
+            .map_err(|e| Error::usage(format!("cannot read the arguments from stdin: {e}")))?;
+        s
+    };
+    let doc = parse_document(&text)?;
+    to_params(detail, mode, key, current.as_ref(), doc)
+}
+
+fn run_editor(template: &str) -> Result<String> {
+    let editor = std::env::var("VISUAL")
+        .ok()
+        .or_else(|| std::env::var("EDITOR").ok())
+        .filter(|e| !e.trim().is_empty())
+        .unwrap_or_else(|| "vi".into());
+    let dir = std::env::temp_dir();
+    let path = dir.join(format!("midclt-{}.jsonc", crate::rpc::new_request_id()));
+    std::fs::write(&path, template)
+        .map_err(|e| Error::usage(format!("cannot write {}: {e}", path.display())))?;
+    // EDITOR may carry arguments ("code --wait"); the shell splits them.
+    let status = std::process::Command::new("sh")
+        .arg("-c")
+        .arg(format!("{editor} \"$1\""))
+        .arg("sh")
+        .arg(&path)
+        .status();
+    let text = std::fs::read_to_string(&path);
+    let _ = std::fs::remove_file(&path);
+    match status {
+        Ok(s) if s.success() => {}
+        Ok(_) => {
+            return Err(Error::usage(format!(
+                "the editor ({editor}) failed; nothing was sent"
+            )))
+        }
+        Err(e) => {
+            return Err(
+                Error::usage(format!("cannot start the editor {editor}: {e}")).hint("set EDITOR"),
+            )
+        }
+    }
+    text.map_err(|e| Error::usage(format!("cannot read the edited arguments: {e}")))
+}
+
+/// The template: one JSON object, each field preceded by a `// type, required: description` line.
+pub fn template(
+    cmd: &CommandInfo,
+    detail: &MethodDetail,
+    mode: Mode,
+    current: Option<&Value>,
+) -> String {
+    let mut out = format!(
+        "// midclt {} (method {})\n// Edit the arguments, save and quit. An empty document cancels.\n",
+        cmd.path.join(" "),
+        cmd.method
+    );
+    if let Some(d) = detail.description.as_deref().and_then(|d| d.lines().next()) {
+        out.push_str(&format!("// {d}\n"));
+    }
+    // Splice and update commands edit the one object parameter; others all parameters.
+    let object_param = match mode {
+        Mode::Splice(i) => Some(i),
+        Mode::Update => Some(1),
+        Mode::PositionalKeyword => None,
+    };
+    let fields: Vec<(&Value, Value)> = match object_param {
+        Some(idx) => {
+            let obj = detail.accepts.get(idx);
+            let order: Vec<&str> = obj
+                .and_then(|o| o.get("_attrs_order_"))
+                .and_then(Value::as_array)
+                .map(|a| a.iter().filter_map(Value::as_str).collect())
+                .unwrap_or_default();
+            order
+                .iter()
+                .filter_map(|k| {
+                    let s = obj?.get("properties")?.get(*k)?;
+                    let value = current
+                        .and_then(|c| c.get(*k))
+                        .cloned()
+                        .unwrap_or_else(|| initial(s));
+                    Some((s, value))
+                })
+                .collect()
+        }
+        None => detail.accepts.iter().map(|s| (s, initial(s))).collect(),
+    };
+    out.push_str("{\n");
+    for (i, (schema, value)) in fields.iter().enumerate() {
+        let name = schema.get("_name_").and_then(Value::as_str).unwrap_or("");
+        let mut note = crate::commands::type_name(schema);
+        if schema.get("_required_") == Some(&json!(true)) && mode != Mode::Update {
+            note.push_str(", required");
+        }
+        if let Some(d) = schema.get("description").and_then(Value::as_str) {
+            note.push_str(": ");
+            note.push_str(&d.replace('\n', " "));
+        }
+        out.push_str(&format!("  // {note}\n"));
+        let comma = if i + 1 < fields.len() { "," } else { "" };
+        let v = serde_json::to_string(value).unwrap_or_else(|_| "null".into());
+        out.push_str(&format!("  {}: {v}{comma}\n", Value::String(name.into())));
+    }
+    out.push_str("}\n");
+    out
+}
+
+/// A starting value: the default, else an empty value of the type.
+fn initial(s: &Value) -> Value {
+    if let Some(d) = s.get("default") {
+        return d.clone();
+    }
+    match s.get("type").and_then(Value::as_str) {
+        Some("string") => json!(""),
+        Some("integer") | Some("number") => json!(0),
+        Some("boolean") => json!(false),
+        Some("array") => json!([]),
+        Some("object") => json!({}),
+        _ => Value::Null,
+    }
+}
+
+/// Strip `//` and `/* */` comments (outside strings) and parse the object.
+pub fn parse_document(text: &str) -> Result<Map<String, Value>> {
+    let mut clean = String::with_capacity(text.len());
+    let mut chars = text.chars().peekable();
+    let mut in_str = false;
+    while let Some(c) = chars.next() {
+        if in_str {
+            clean.push(c);
+            match c {
+                '\\' => {
+                    if let Some(n) = chars.next() {
+                        clean.push(n);
+                    }
+                }
+                '"' => in_str = false,
+                _ => {}
+            }
+            continue;
+        }
+        match (c, chars.peek()) {
+            ('"', _) => {
+                in_str = true;
+                clean.push(c);
+            }
+            ('/', Some('/')) => {
+                for n in chars.by_ref() {
+                    if n == '\n' {
+                        clean.push('\n');
+                        break;
+                    }
+                }
+            }
+            ('/', Some('*')) => {
+                chars.next();
+                let mut prev = ' ';
+                for n in chars.by_ref() {
+                    if prev == '*' && n == '/' {
+                        break;
+                    }
+                    prev = n;
+                }
+                clean.push(' ');
+            }
+            _ => clean.push(c),
+        }
+    }
+    if clean.trim().is_empty() {
+        return Err(Error::usage(
+            "aborted: the document is empty, nothing was sent",
+        ));
+    }
+    match serde_json::from_str::<Value>(&clean) {
+        Ok(Value::Object(m)) => Ok(m),
+        Ok(other) => Err(Error::usage(format!(
+            "the document must be a JSON object, not {}",
+            crate::output::python_json(&other)
+        ))),
+        Err(e) => Err(Error::usage(format!(
+            "the edited document is not valid JSON: {e}"
+        ))),
+    }
+}
+
+fn to_params(
+    detail: &MethodDetail,
+    mode: Mode,
+    key: Option<Value>,
+    current: Option<&Value>,
+    doc: Map<String, Value>,
+) -> Result<Vec<Value>> {
+    match mode {
+        Mode::Splice(i) => {
+            let mut p: Vec<Value> = Vec::new();
+            if i > 0 {
+                p.push(
+                    key.clone()
+                        .ok_or_else(|| Error::usage("specify the object id"))?,
+                );
+            }
+            p.push(Value::Object(doc));
+            Ok(p)
+        }
+        Mode::Update => {
+            let key = key
+                .ok_or_else(|| Error::usage("please specify the object ID (e.g. update ID --)"))?;
+            // Send only what changed, so untouched fields keep their server-side values.
+            let changed: Map<String, Value> = doc
+                .into_iter()
+                .filter(|(k, v)| current.and_then(|c| c.get(k)) != Some(v))
+                .collect();
+            Ok(vec![key, Value::Object(changed)])
+        }
+        Mode::PositionalKeyword => {
+            let mut p = Vec::new();
+            let mut doc = doc;
+            for s in &detail.accepts {
+                let name = s.get("_name_").and_then(Value::as_str).unwrap_or("");
+                match doc.remove(name) {
+                    Some(v) => p.push(v),
+                    None => break,
+                }
+            }
+            if let Some(extra) = doc.keys().next() {
+                return Err(Error::usage(format!(
+                    "`{extra}` is not an argument of this method"
+                )));
+            }
+            Ok(p)
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn comments_are_stripped_but_not_inside_strings() {
+        let m = parse_document("// head\n{\n  // c\n  \"a\": \"x // y\", /* b */ \"b\": 1\n}\n")
+            .unwrap();
+        assert_eq!(m["a"], json!("x // y"));
+        assert_eq!(m["b"], json!(1));
+        assert!(parse_document("  // only comments\n").is_err());
+        assert!(parse_document("[1]").is_err());
+    }
+}

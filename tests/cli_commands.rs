@@ -1,0 +1,438 @@
+//! TrueNAS CLI commands (`midclt auth api_key query`, `midclt -c 'LINE'`) end to end.
+
+mod common;
+use common::*;
+use midclt::emulator::{Config, ServedCatalog};
+use serde_json::{json, Value};
+use std::sync::Arc;
+
+fn dry(s: &Server, line: &str) -> Value {
+    s.cli()
+        .args(["--dry-run", "-c", line])
+        .run()
+        .success()
+        .json()
+}
+
+#[test]
+fn api_key_commands_from_the_truenas_docs() {
+    let s = Server::start();
+    let out = s
+        .cli()
+        .args([
+            "-o",
+            "table",
+            "auth",
+            "api_key",
+            "create",
+            "name=ci",
+            "username=root",
+        ])
+        .run()
+        .success();
+    assert!(
+        out.stdout.starts_with("API Key: 1-") && out.stdout.lines().count() == 1,
+        "{}",
+        out.stdout
+    );
+    s.cli()
+        .args([
+            "-o",
+            "table",
+            "-c",
+            "auth api_key create name=second username=root",
+        ])
+        .run()
+        .success()
+        .stdout_has("API Key: 2-");
+    // get_instance: a vertical key/value table.
+    let out = s
+        .cli()
+        .args(["-o", "table", "-c", "auth api_key get_instance id=2"])
+        .run()
+        .success();
+    assert!(
+        out.stdout.contains("|              id | 2 "),
+        "{}",
+        out.stdout
+    );
+    assert!(
+        out.stdout.contains("|            name | second "),
+        "{}",
+        out.stdout
+    );
+    assert!(
+        out.stdout.contains("|  revoked_reason | <null> "),
+        "{}",
+        out.stdout
+    );
+    assert!(
+        out.stdout.contains("|      created_at | 20"),
+        "{}",
+        out.stdout
+    );
+    // update prints nothing, except the new key on reset (midcli forgets it).
+    s.cli()
+        .args(["-o", "table", "-c", "auth api_key update id=2 name=renamed"])
+        .run()
+        .success()
+        .stdout_is("");
+    s.cli()
+        .args(["-o", "table", "-c", "auth api_key update id=2 reset=true"])
+        .run()
+        .success()
+        .stdout_has("API Key: 2-");
+    // query: a table of every key, with column selection.
+    let out = s
+        .cli()
+        .args(["-o", "table", "auth", "api_key", "query", "id,name"])
+        .run()
+        .success();
+    assert_eq!(
+        out.stdout,
+        "+----+---------+\n| id | name    |\n+----+---------+\n| 1  | ci      |\n| 2  | renamed |\n+----+---------+\n"
+    );
+    s.cli()
+        .args(["-o", "table", "-c", "auth api_key delete id=1"])
+        .run()
+        .success()
+        .stdout_is("");
+    s.cli()
+        .args(["-c", "auth api_key get_instance id=1"])
+        .run()
+        .code(1)
+        .stderr_has("ApiKey 1 does not exist");
+}
+
+#[test]
+fn piped_output_is_the_full_json_result() {
+    let s = Server::start();
+    let created = s
+        .cli()
+        .args(["auth", "api_key", "create", "name=ci", "username=root"])
+        .run()
+        .success()
+        .json();
+    assert!(created["key"].as_str().unwrap().starts_with("1-"));
+    assert!(created["client_key"].is_string());
+    let rows = s
+        .cli()
+        .args(["auth", "api_key", "query"])
+        .run()
+        .success()
+        .json();
+    assert_eq!(
+        rows[0]["created_at"]
+            .as_object()
+            .unwrap()
+            .keys()
+            .collect::<Vec<_>>(),
+        vec!["$date"]
+    );
+    let yaml = s
+        .cli()
+        .args(["-o", "yaml", "auth", "api_key", "query", "id,name"])
+        .run()
+        .success();
+    assert!(yaml.stdout.contains("name: ci"), "{}", yaml.stdout);
+}
+
+#[test]
+fn dry_run_shows_the_exact_call() {
+    let s = Server::start();
+    assert_eq!(
+        dry(
+            &s,
+            r#"auth api_key create name=apikey3 allowlist=[{"method":"SUBSCRIBE","resource":"certificate.query"}]"#
+        ),
+        json!({"method": "api_key.create", "params": [{"name": "apikey3", "allowlist": [{"method": "SUBSCRIBE", "resource": "certificate.query"}]}]})
+    );
+    assert_eq!(
+        dry(&s, "auth api_key update id=2 name=x reset=true"),
+        json!({"method": "api_key.update", "params": [2, {"name": "x", "reset": true}]})
+    );
+    assert_eq!(
+        dry(&s, "auth api_key update 2 name=x"),
+        json!({"method": "api_key.update", "params": [2, {"name": "x"}]})
+    );
+    assert_eq!(
+        dry(&s, "auth api_key delete id=1"),
+        json!({"method": "api_key.delete", "params": [1]})
+    );
+    assert_eq!(
+        dry(&s, "auth api_key get_instance id=2"),
+        json!({"method": "api_key.get_instance", "params": [2]})
+    );
+    assert_eq!(
+        dry(&s, "auth api_key query"),
+        json!({"method": "api_key.query", "params": [[], {}]})
+    );
+    assert_eq!(
+        dry(&s, "auth api_key create"),
+        json!({"method": "api_key.create", "params": [{}]})
+    );
+    assert_eq!(
+        dry(
+            &s,
+            "auth api_key query id,name WHERE name == 'ci' or id > 3"
+        ),
+        json!({"method": "api_key.query", "params": [[["OR", [["name", "=", "ci"], ["id", ">", 3]]]], {}]})
+    );
+    // Extensions midcli rejects: hyphens in bare words, `=` inside objects, ORDER BY/LIMIT.
+    assert_eq!(
+        dry(&s, "auth api_key create name=my-key username=root"),
+        json!({"method": "api_key.create", "params": [{"name": "my-key", "username": "root"}]})
+    );
+    assert_eq!(
+        dry(
+            &s,
+            r#"auth api_key create name=k allowlist=[{"method"="SUBSCRIBE","resource":"certificate.query"}]"#
+        )["params"][0]["allowlist"],
+        json!([{"method": "SUBSCRIBE", "resource": "certificate.query"}])
+    );
+    assert_eq!(
+        dry(
+            &s,
+            "auth api_key query * WHERE id > 1 ORDER BY name DESC LIMIT 5"
+        )["params"],
+        json!([[["id", ">", 1]], {"order_by": ["-name"], "limit": 5}])
+    );
+    // argv form: shell quoting does the work.
+    let v = s
+        .cli()
+        .args([
+            "--dry-run",
+            "auth",
+            "api_key",
+            "create",
+            "name=my key",
+            "username=root",
+        ])
+        .run()
+        .success()
+        .json();
+    assert_eq!(v["params"], json!([{"name": "my key", "username": "root"}]));
+}
+
+#[test]
+fn server_validation_errors_are_listed_per_field() {
+    let s = Server::start();
+    s.cli()
+        .args(["-c", r#"auth api_key create name=apikey3 allowlist=[{"method":"SUBSCRIBE","resource":"certificate.query"}]"#])
+        .run()
+        .code(1)
+        .stderr_has("api_key_create.username: Field required")
+        .stderr_has("api_key_create.allowlist: Extra inputs are not permitted");
+}
+
+#[test]
+fn grammar_errors_point_at_the_bad_spot() {
+    let s = Server::start();
+    let out = s
+        .cli()
+        .args(["-c", "auth api_key get_instance 1 option=2 3"])
+        .run()
+        .code(2);
+    assert!(
+        out.stderr
+            .contains("Expected end of text, found '3'\n 1 option=2 3\n            ^"),
+        "{}",
+        out.stderr
+    );
+    s.cli()
+        .args(["-c", "auth api_key query * WHERE id = 1"])
+        .run()
+        .code(2)
+        .stderr_has("^");
+}
+
+#[test]
+fn unknown_words_get_suggestions() {
+    let s = Server::start();
+    s.cli()
+        .args(["auth", "api_key", "qeury"])
+        .run()
+        .code(2)
+        .stderr_has("`qeury` is not a command or namespace in `auth api_key`")
+        .stderr_has("did you mean: auth api_key query?");
+    s.cli()
+        .args(["auht"])
+        .run()
+        .code(2)
+        .stderr_has("did you mean: auth?");
+}
+
+#[test]
+fn namespaces_list_their_commands_and_commands_explain_themselves() {
+    let s = Server::start();
+    s.cli()
+        .args(["auth", "api_key"])
+        .run()
+        .success()
+        .stdout_has("create          - Create an API key\n");
+    s.cli()
+        .args(["-c", "auth api_key ls"])
+        .run()
+        .success()
+        .stdout_has("query");
+    let help = s
+        .cli()
+        .args(["auth", "api_key", "create", "--help"])
+        .run()
+        .success();
+    help.stdout_has("Create an API key.")
+        .stdout_has("name ")
+        .stdout_has("string, required")
+        .stdout_has("expires_at")
+        .stdout_has("default null");
+    s.cli()
+        .args(["-c", "auth api_key man update"])
+        .run()
+        .success()
+        .stdout_has("reset");
+}
+
+#[test]
+fn jobs_run_with_their_result_and_failures() {
+    let s = Server::start();
+    s.cli()
+        .args(["mock", "progress_job", "steps=2", "interval=0.01"])
+        .run()
+        .success()
+        .stdout_is("{\n  \"steps\": 2\n}\n");
+    s.cli()
+        .args(["-c", "mock failing_job message=\"it broke\""])
+        .run()
+        .code(1)
+        .stderr_has("it broke");
+}
+
+#[test]
+fn the_editor_takes_arguments_from_stdin_off_a_terminal() {
+    let s = Server::start();
+    let out = s
+        .cli()
+        .args(["-c", "auth api_key create --"])
+        .stdin("// a comment\n{\"name\": \"edited\", \"username\": \"root\"}\n")
+        .run()
+        .success();
+    assert_eq!(out.json()["name"], "edited");
+}
+
+#[test]
+fn the_editor_runs_editor_on_a_terminal() {
+    let s = Server::start();
+    let script = s.file("fake-editor.sh", "#!/bin/sh\ngrep -q 'Human-readable name' \"$1\" || exit 3\nprintf '{\"name\": \"from-editor\", \"username\": \"root\"}' > \"$1\"\n");
+    std::fs::set_permissions(&script, std::os::unix::fs::PermissionsExt::from_mode(0o755)).unwrap();
+    let bin = assert_cmd::cargo::cargo_bin("midclt");
+    let cmd = format!(
+        "EDITOR={} MIDCLT_CACHE_DIR={} {} -u {} -o json -c 'auth api_key create --'",
+        script.display(),
+        s.dir.path().join("cache").display(),
+        bin.display(),
+        s.unix
+    );
+    let out = std::process::Command::new("script")
+        .args(["-qec", &cmd, "/dev/null"])
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("\"name\": \"from-editor\""), "{text}");
+}
+
+#[test]
+fn render_reads_json_from_stdin() {
+    let table = midclt()
+        .args(["render", "-o", "table"])
+        .stdin(r#"[{"id": 2, "name": "apikey2", "created_at": {"$date": 1692734339000}, "allowlist": [{"method": "GET", "resource": "x"}]}]"#)
+        .run()
+        .success();
+    assert_eq!(
+        table.stdout,
+        "+----+---------+---------------------------+-----------+\n\
+         | id | name    | created_at                | allowlist |\n\
+         +----+---------+---------------------------+-----------+\n\
+         | 2  | apikey2 | 2023-08-22T19:58:59+00:00 | <list>    |\n\
+         +----+---------+---------------------------+-----------+\n"
+    );
+    let csv = midclt()
+        .args(["-o", "csv", "render"])
+        .stdin(r#"[{"a": 1, "b": "x,y"}]"#)
+        .run()
+        .success();
+    assert_eq!(csv.stdout, "a,b\r\n1,\"x,y\"\r\n");
+}
+
+#[test]
+fn the_catalogue_is_cached_and_refreshed_when_the_server_changes() {
+    let s = Server::with(Config {
+        version: Some("TrueNAS-A".into()),
+        ..Default::default()
+    });
+    s.cli()
+        .args(["-v", "auth", "me"])
+        .run()
+        .success()
+        .stderr_has("core.get_methods");
+    s.cli()
+        .args(["-v", "auth", "me"])
+        .run()
+        .success()
+        .stderr_lacks("core.get_methods");
+    // A new server version behind the same socket: the cache is rebuilt.
+    let upgraded = midclt::emulator::Emulator::new(Config {
+        version: Some("TrueNAS-B".into()),
+        ..Default::default()
+    });
+    upgraded.listen(&s.unix).unwrap();
+    s.cli()
+        .args(["-v", "auth", "me"])
+        .run()
+        .success()
+        .stderr_has("core.get_methods");
+    s.cli()
+        .args(["cache", "clear"])
+        .run()
+        .success()
+        .stdout_has("removed 1 cached catalogue(s)");
+}
+
+#[test]
+fn commands_of_a_real_truenas_catalogue() {
+    let catalog = ServedCatalog::load(
+        &shared("catalog/methods-cli-root-v27.0.0-master-66d9e1b9.json"),
+        Some(&shared("catalog/services-cli-v27.0.0-master-66d9e1b9.json")),
+    )
+    .unwrap();
+    let s = Server::with(Config {
+        catalog: Some(Arc::new(catalog)),
+        ..Default::default()
+    });
+    assert_eq!(
+        dry(&s, "account user query username,uid WHERE uid > 1000")["params"],
+        json!([[["uid", ">", 1000]], {}])
+    );
+    assert_eq!(dry(&s, "account user query")["method"], "user.query");
+    assert_eq!(
+        dry(
+            &s,
+            "network interface update enp0s3 aliases=\"192.168.0.10/24\""
+        ),
+        json!({"method": "interface.update", "params": ["enp0s3", {"aliases": [{"type": "INET", "address": "192.168.0.10", "netmask": 24}]}]})
+    );
+    s.cli().args(["storage"]).run().success().stdout_has("pool");
+    // The emulator implements api_key, so the real catalogue's commands work against it.
+    s.cli()
+        .args([
+            "-o",
+            "table",
+            "auth",
+            "api_key",
+            "create",
+            "name=x",
+            "username=root",
+        ])
+        .run()
+        .success()
+        .stdout_has("API Key: ");
+}
