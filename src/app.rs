@@ -108,9 +108,7 @@ pub fn connect_options(g: &GlobalArgs) -> Result<ConnectOptions> {
             .unwrap_or(rpc::DEFAULT_CALL_TIMEOUT),
     };
     if g.insecure && matches!(endpoint, uri::Endpoint::Tcp { tls: true, .. }) {
-        {
-            eprintln!("midclt: warning: --insecure: the server's TLS certificate is not verified");
-        }
+        eprintln!("midclt: warning: --insecure: the server's TLS certificate is not verified");
     }
     Ok(ConnectOptions {
         endpoint,

@@ -99,9 +99,7 @@ fn dispatch(client: &mut Client, cat: &Catalog, input: Input, flags: &Flags) -> 
             }
             print_line(&listing(ns))
         }
-        Resolved::Unknown { namespace, index } => {
-            builtin(cat, namespace, &words, index, line_rest.as_ref())
-        }
+        Resolved::Unknown { namespace, index } => builtin(cat, namespace, &words, index),
         Resolved::Command(cmd, used) => {
             let detail = cat.method(&cmd.method)?;
             if flags.help {
@@ -158,13 +156,7 @@ impl LineWords {
 }
 
 /// midcli's built-ins that make sense for one command line: `ls`, `man`, `?`/`help`.
-fn builtin(
-    cat: &Catalog,
-    ns: &Namespace,
-    words: &[String],
-    index: usize,
-    _line: Option<&LineWords>,
-) -> Result<()> {
+fn builtin(cat: &Catalog, ns: &Namespace, words: &[String], index: usize) -> Result<()> {
     let word = words.get(index).map(String::as_str).unwrap_or("");
     match word {
         "ls" => print_line(&listing(ns)),

@@ -436,3 +436,40 @@ fn commands_of_a_real_truenas_catalogue() {
         .success()
         .stdout_has("API Key: ");
 }
+
+#[test]
+fn cli_commands_and_tokens_work_over_the_legacy_protocol() {
+    let s = Server::start();
+    let legacy = s.ws_path("/websocket");
+    let cli = || {
+        midclt()
+            .uri(&legacy)
+            .login("root")
+            .env("MIDCLT_CACHE_DIR", s.dir.path().join("cache"))
+    };
+    cli()
+        .args([
+            "-o",
+            "table",
+            "auth",
+            "api_key",
+            "create",
+            "name=old",
+            "username=root",
+        ])
+        .run()
+        .success()
+        .stdout_has("API Key: 1-");
+    cli()
+        .args(["-o", "table", "auth", "api_key", "query", "id,name"])
+        .run()
+        .success()
+        .stdout_has("| 1  | old  |");
+    let token = cli().arg("token").run().success().stdout;
+    midclt()
+        .uri(&legacy)
+        .env("MIDCLT_TOKEN", token.trim())
+        .args(["call", "auth.me"])
+        .run()
+        .success();
+}
