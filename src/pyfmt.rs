@@ -132,7 +132,8 @@ pub fn str_repr(s: &str) -> String {
                 out.push('\\');
                 out.push(c);
             }
-            c if (c as u32) < 0x20 || c as u32 == 0x7f => {
+            // Python escapes C0 controls, DEL and the C1/NBSP range as \xNN.
+            c if (c as u32) < 0x20 || (0x7f..=0xa0).contains(&(c as u32)) => {
                 out.push_str(&format!("\\x{:02x}", c as u32))
             }
             c => out.push(c),
@@ -174,5 +175,6 @@ mod tests {
         assert_eq!(str_repr("oo"), "'oo'");
         assert_eq!(str_repr("it's"), "\"it's\"");
         assert_eq!(str_repr("a\nb"), "'a\\nb'");
+        assert_eq!(str_repr("\u{7f}\u{a0}é"), "'\\x7f\\xa0é'");
     }
 }

@@ -296,15 +296,11 @@ pub fn serve_in_process() -> Result<UnixStream> {
         .map_err(|e| Error::connection(format!("cannot create a socket pair: {e}")))?;
     let config = Config {
         // Nothing expensive for a one-shot demo: keys made here live only for this run.
-        scram_iterations: schema_min_iterations(),
+        scram_iterations: crate::scram::MIN_ITERATIONS,
         ..Config::default()
     };
     Emulator::new(config).serve_unix_stream(server);
     Ok(client)
-}
-
-fn schema_min_iterations() -> u32 {
-    crate::scram::MIN_ITERATIONS
 }
 
 /// The DER bytes of the first certificate in a PEM text.
