@@ -8,8 +8,8 @@
 //! - `midclt auth api_key query` against the real 27.0 catalogue: cold (catalogue fetch
 //!   and cache write) and warm (cached)
 
+use midclt::client::rpc::{self, ConnectOptions};
 use midclt::emulator::{Config, Emulator};
-use midclt::rpc::{self, ConnectOptions};
 use serde_json::json;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
@@ -90,7 +90,10 @@ fn main() {
         time_process(&["--uri", &ws, "call", "core.ping"], &[], 200),
     );
 
-    let mut c = rpc::connect(&ConnectOptions::new(midclt::uri::parse(&unix).unwrap())).unwrap();
+    let mut c = rpc::connect(&ConnectOptions::new(
+        midclt::client::uri::parse(&unix).unwrap(),
+    ))
+    .unwrap();
     let t = Instant::now();
     for _ in 0..10_000 {
         c.call("core.ping", vec![]).unwrap();

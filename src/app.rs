@@ -1,22 +1,12 @@
 //! The `midclt` program: parse the command line, run the command, report the outcome.
 
-use crate::auth::{self, Login};
-use crate::catalog;
-use crate::cli::{
-    CacheCommand, CallArgs, Cli, Command, GlobalArgs, JobPrint, SubscribeArgs, TokenArgs,
-};
+use crate::cli::{Cli, Command};
 use crate::commands;
-use crate::credentials;
 use crate::error::{Error, ExitCode, Result};
-use crate::jobs;
-use crate::output;
-use crate::rpc::{self, Client, ConnectOptions, Notification};
-use crate::transport::TlsOptions;
-use crate::uri;
+use crate::render;
+use crate::truenas_cli::{self, Flags, Input};
 use clap::Parser;
-use serde_json::{json, Value};
-use std::io::{IsTerminal, Write};
-use std::time::{Duration, Instant};
+use std::io::Write;
 
 /// Run with the process's arguments; returns the exit code.
 pub fn main() -> i32 {
@@ -44,12 +34,8 @@ pub fn main() -> i32 {
 
 fn run(cli: Cli) -> Result<()> {
     let g = &cli.global;
-    let mut flags = commands::Flags {
-        output: g
-            .output
-            .as_deref()
-            .map(commands::parse_format)
-            .transpose()?,
+    let mut flags = Flags {
+        output: g.output.as_deref().map(render::parse_format).transpose()?,
         dry_run: g.dry_run,
         help: false,
     };
@@ -57,224 +43,31 @@ fn run(cli: Cli) -> Result<()> {
         (Some(_), Some(_)) => Err(Error::usage(
             "-c LINE runs a command line by itself; drop the subcommand",
         )),
-        (None, Some(line)) => commands::run(g, commands::Input::Line(line.clone()), &flags),
+        (None, Some(line)) => {
+            truenas_cli::run(&commands::config(g), Input::Line(line.clone()), &flags)
+        }
         (None, None) => Err(Error::usage("no command given").hint("see `midclt --help`")),
         (Some(command), None) => match command {
-            Command::Call(args) => call(g, args),
-            Command::Ping => ping(g),
-            Command::Subscribe(args) => subscribe(g, args),
-            Command::Token(args) => token(g, args),
-            Command::Key(cmd) => crate::keyfile::run(g, cmd),
-            Command::MockServer(args) => crate::emulator::cli::run(args),
-            Command::Cache(CacheCommand::Clear) => {
-                let n = catalog::clear()?;
-                print_line(&format!(
-                    "removed {n} cached catalogue(s) from {}",
-                    catalog::cache_root().display()
-                ))
-            }
-            Command::Cache(CacheCommand::Path) => {
-                print_line(&catalog::cache_root().display().to_string())
-            }
+            Command::Call(args) => commands::call::run(g, args),
+            Command::Ping => commands::ping::run(g),
+            Command::Subscribe(args) => commands::subscribe::run(g, args),
+            Command::Token(args) => commands::token::run(g, args),
+            Command::Key(cmd) => commands::key::run(g, cmd),
+            Command::MockServer(args) => commands::mock_server::run(args),
+            Command::Cache(cmd) => commands::cache::run(cmd),
             Command::Render(args) => {
                 let format = args
                     .output
                     .as_deref()
-                    .map(commands::parse_format)
+                    .map(render::parse_format)
                     .transpose()?;
-                commands::render_stdin(format.or(flags.output))
+                commands::render::run(format.or(flags.output))
             }
             Command::External(words) => {
-                let words = commands::extract_flags(words.clone(), &mut flags)?;
-                commands::run(g, commands::Input::Argv(words), &flags)
+                let words = truenas_cli::extract_flags(words.clone(), &mut flags)?;
+                truenas_cli::run(&commands::config(g), Input::Argv(words), &flags)
             }
         },
-    }
-}
-
-/// Connection options from the global flags.
-pub fn connect_options(g: &GlobalArgs) -> Result<ConnectOptions> {
-    let endpoint = match &g.uri {
-        Some(u) => uri::parse(u)?,
-        None => uri::default_endpoint(),
-    };
-    let call_timeout = match g.timeout {
-        Some(s) if s > 0 => Duration::from_secs(s),
-        _ => std::env::var("CALL_TIMEOUT")
-            .ok()
-            .and_then(|v| v.trim().parse::<u64>().ok())
-            .filter(|s| *s > 0)
-            .map(Duration::from_secs)
-            .unwrap_or(rpc::DEFAULT_CALL_TIMEOUT),
-    };
-    if g.insecure && matches!(endpoint, uri::Endpoint::Tcp { tls: true, .. }) {
-        eprintln!("midclt: warning: --insecure: the server's TLS certificate is not verified");
-    }
-    Ok(ConnectOptions {
-        endpoint,
-        tls: TlsOptions {
-            insecure: g.insecure,
-            ca_cert: g.ca_cert.clone(),
-        },
-        connect_timeout: Duration::from_secs(g.connect_timeout.max(1)),
-        call_timeout,
-        verbose: g.verbose,
-    })
-}
-
-/// Connect and log in as the options say.
-pub fn open(g: &GlobalArgs, stdin_taken: bool) -> Result<Client> {
-    open_as(g, credentials::resolve(g, stdin_taken)?)
-}
-
-/// Connect and log in with `login`.
-pub fn open_as(g: &GlobalArgs, login: Login) -> Result<Client> {
-    let opts = connect_options(g)?;
-    auth::check_before_connect(&opts.endpoint, &login)?;
-    let mut client = rpc::connect(&opts)?;
-    auth::login(&mut client, &login, &credentials::prompt_otp)?;
-    if g.verbose && !matches!(login, Login::None) {
-        eprintln!("* logged in");
-    }
-    Ok(client)
-}
-
-fn call(g: &GlobalArgs, args: &CallArgs) -> Result<()> {
-    if let Some(o) = &g.output {
-        commands::parse_format(o)?;
-    }
-    let params = call_params(&args.args)?;
-    let stdin_taken = args.args.iter().any(|a| a == "-");
-    let mut client = open(g, stdin_taken)?;
-    let result = if args.job {
-        let mut progress: Box<dyn jobs::Progress> = match args.job_print {
-            JobPrint::Progressbar if std::io::stderr().is_terminal() => Box::new(jobs::Bar::new()),
-            JobPrint::Progressbar => Box::new(jobs::Silent),
-            JobPrint::Description => Box::<jobs::Descriptions>::default(),
-        };
-        jobs::run(&mut client, &args.method, params, progress.as_mut())
-    } else {
-        client.call(&args.method, params)
-    };
-    client.close();
-    let result = result?;
-    match g
-        .output
-        .as_deref()
-        .map(commands::parse_format)
-        .transpose()?
-    {
-        Some(format) => commands::print_rendered(&result, format),
-        None => print_line(&output::result_text(&result)),
-    }
-}
-
-/// Each argument is JSON when it parses as JSON, else a string; `-` is stdin's content.
-pub fn call_params(args: &[String]) -> Result<Vec<Value>> {
-    let mut stdin: Option<Value> = None;
-    args.iter()
-        .map(|a| {
-            if a == "-" {
-                if stdin.is_none() {
-                    let text = credentials::read_stdin_payload()?;
-                    stdin = Some(json_or_string(text.trim_end_matches(['\n', '\r'])));
-                }
-                Ok(stdin.clone().unwrap_or(Value::Null))
-            } else {
-                Ok(json_or_string(a))
-            }
-        })
-        .collect()
-}
-
-fn json_or_string(text: &str) -> Value {
-    serde_json::from_str(text).unwrap_or_else(|_| Value::String(text.to_string()))
-}
-
-fn ping(g: &GlobalArgs) -> Result<()> {
-    // Like the official tool, ping does not log in: core.ping needs no session.
-    let opts = connect_options(g)?;
-    let mut client = rpc::connect(&opts)?;
-    let pong = client.ping()?;
-    client.close();
-    print_line(&output::result_text(&pong))
-}
-
-fn subscribe(g: &GlobalArgs, args: &SubscribeArgs) -> Result<()> {
-    let mut client = open(g, false)?;
-    client.subscribe(&args.event)?;
-    let timeout = args.timeout.filter(|t| *t > 0).map(Duration::from_secs);
-    let deadline = timeout.map(|t| Instant::now() + t);
-    let wanted = |collection: &str| {
-        args.event == "*"
-            || collection == args.event
-            || collection.split(':').next() == Some(&args.event)
-    };
-    let mut seen = 0u64;
-    while args.number.is_none_or(|n| seen < n) {
-        match client.next_notification(deadline)? {
-            Some(Notification::Event(ev)) if wanted(&ev.collection) => {
-                print_line(&output::python_json(&ev.params))?;
-                seen += 1;
-            }
-            Some(Notification::Unsubscribed { collection, error }) if wanted(&collection) => {
-                if error.is_null() {
-                    break;
-                }
-                let reason = error
-                    .get("reason")
-                    .and_then(Value::as_str)
-                    .map(str::to_string)
-                    .unwrap_or_else(|| output::python_json(&error));
-                return Err(Error::new(
-                    crate::error::Kind::Server,
-                    format!("subscription {collection} ended with an error: {reason}"),
-                ));
-            }
-            Some(_) => {}
-            None => {
-                return Err(Error::timeout(format!(
-                    "{}: {} event(s) within {} s",
-                    args.event,
-                    seen,
-                    rpc::fmt_secs(timeout.unwrap_or_default())
-                )))
-            }
-        }
-    }
-    client.close();
-    Ok(())
-}
-
-fn token(g: &GlobalArgs, args: &TokenArgs) -> Result<()> {
-    let mut client = open(g, false)?;
-    let token = client.call(
-        "auth.generate_token",
-        vec![
-            json!(args.ttl),
-            json!({}),
-            json!(true),
-            json!(args.single_use),
-        ],
-    );
-    let token = match token {
-        // Servers before 25.04 take no single_use argument.
-        Err(e) if !args.single_use && e.server.is_some() => client
-            .call("auth.generate_token", vec![json!(args.ttl)])
-            .map_err(|_| e)?,
-        other => other?,
-    };
-    client.close();
-    print_line(token.as_str().unwrap_or_default())
-}
-
-/// Write a line to stdout; a closed pipe (`| head`) ends quietly.
-pub fn print_line(text: &str) -> Result<()> {
-    let mut out = std::io::stdout().lock();
-    match writeln!(out, "{text}").and_then(|_| out.flush()) {
-        Ok(()) => Ok(()),
-        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
-        Err(e) => Err(Error::usage(format!("cannot write to stdout: {e}"))),
     }
 }
 
@@ -312,7 +105,7 @@ pub fn report(e: &Error, quiet: bool) {
             let _ = writeln!(err, "{}", tb.trim_end());
         }
         if let Some(extra) = server.data.as_ref().and_then(|d| d.extra.as_ref()) {
-            let _ = writeln!(err, "extra: {}", output::python_json(extra));
+            let _ = writeln!(err, "extra: {}", crate::py::json::dumps(extra));
         }
     }
 }

@@ -6,8 +6,8 @@
 //! SUCCESS, FAILED or ABORTED. There is deliberately no overall deadline (jobs can run
 //! for hours), but a silent server is polled so a lost event cannot hang the wait.
 
+use crate::client::rpc::{Client, Notification};
 use crate::error::{Error, ErrorData, Kind, Result, ServerError, CALL_ERROR, INVALID_PARAMS};
-use crate::rpc::{Client, Notification};
 use serde_json::{json, Map, Value};
 use std::time::{Duration, Instant};
 
@@ -107,7 +107,7 @@ pub fn follow(
 fn not_a_job(method: &str, got: &Value) -> Error {
     Error::usage(format!(
         "{method} is not a job method (it returned {}), so -j has nothing to follow",
-        crate::output::python_json(got)
+        crate::py::json::dumps(got)
     ))
     .hint("run it again without -j")
 }
@@ -193,65 +193,4 @@ fn outcome(job_id: i64, state: &str, job: &Map<String, Value>) -> Result<Value> 
     let mut e = Error::new(Kind::Server, message);
     e.server = Some(Box::new(server));
     Err(e)
-}
-
-/// A progress bar on a terminal (indicatif).
-pub struct Bar {
-    bar: indicatif::ProgressBar,
-}
-
-impl Bar {
-    pub fn new() -> Bar {
-        let bar = indicatif::ProgressBar::new(100);
-        let style = indicatif::ProgressStyle::with_template(
-            "{spinner} [{bar:40.cyan/blue}] {percent:>3}% {wide_msg}",
-        )
-        .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar())
-        .progress_chars("#>-");
-        bar.set_style(style);
-        bar.set_draw_target(indicatif::ProgressDrawTarget::stderr());
-        bar.enable_steady_tick(Duration::from_millis(120));
-        Bar { bar }
-    }
-}
-
-impl Default for Bar {
-    fn default() -> Self {
-        Bar::new()
-    }
-}
-
-impl Progress for Bar {
-    fn update(&mut self, percent: Option<f64>, description: Option<&str>) {
-        if let Some(p) = percent.filter(|p| *p > 0.0) {
-            self.bar.set_position(p.clamp(0.0, 100.0) as u64);
-        }
-        if let Some(d) = description.filter(|d| !d.is_empty()) {
-            self.bar.set_message(d.to_string());
-        }
-    }
-    fn finish(&mut self, success: bool) {
-        if success {
-            self.bar.set_position(100);
-        }
-        self.bar.finish();
-    }
-}
-
-/// Each new description on its own line (`-jp description`), fit for logs.
-#[derive(Default)]
-pub struct Descriptions {
-    last: Option<String>,
-}
-
-impl Progress for Descriptions {
-    fn update(&mut self, _: Option<f64>, description: Option<&str>) {
-        if let Some(d) = description.filter(|d| !d.is_empty()) {
-            if self.last.as_deref() != Some(d) {
-                eprintln!("{d}");
-                self.last = Some(d.to_string());
-            }
-        }
-    }
-    fn finish(&mut self, _: bool) {}
 }

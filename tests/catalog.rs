@@ -1,7 +1,7 @@
 //! The command tree built from real TrueNAS catalogues (25.10, 26.0, 27.0).
 
 mod common;
-use midclt::catalog::{Catalog, Child, Resolved, ServiceType};
+use midclt::truenas_cli::catalog::{Catalog, Child, Resolved, ServiceType};
 use serde_json::Value;
 
 fn load(name: &str) -> Value {

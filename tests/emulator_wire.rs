@@ -105,7 +105,7 @@ fn emulator_matches_the_recorded_real_server() {
         serde_json::from_str(&std::fs::read_to_string(&path).expect("transcript")).expect("JSON");
     let emu = Emulator::new(Config {
         password: "x".into(),
-        scram_iterations: midclt::scram::MIN_ITERATIONS,
+        scram_iterations: midclt::auth::scram::MIN_ITERATIONS,
         ..Config::default()
     });
     let uri = emu.listen("ws://127.0.0.1:0").unwrap().uri;

@@ -2,8 +2,8 @@
 
 mod common;
 use common::*;
-use midclt::rpc::{self, ConnectOptions, Notification};
-use midclt::uri;
+use midclt::client::rpc::{self, ConnectOptions, Notification};
+use midclt::client::uri;
 use serde_json::{json, Value};
 use std::time::{Duration, Instant};
 

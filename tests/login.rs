@@ -4,7 +4,7 @@
 
 mod common;
 use common::*;
-use midclt::scram::{derive_keys, ScramServer};
+use midclt::auth::scram::{derive_keys, ScramServer};
 use serde_json::{json, Value};
 use std::net::TcpListener;
 use std::sync::atomic::{AtomicBool, Ordering};

@@ -5,8 +5,8 @@
 use super::api::ApiError;
 use super::methods::{self, Reply, Session};
 use super::{lock, ConnHandle, Emulator, Origin, Out};
-use crate::transport::{self, Stream};
-use crate::uri::Protocol;
+use crate::client::transport::{self, Stream};
+use crate::client::uri::Protocol;
 use serde_json::{json, Map, Value};
 use std::net::{SocketAddr, TcpStream};
 use std::os::unix::net::UnixStream;

@@ -7,7 +7,6 @@
 //! in-process on a socket pair) and by the project's tests.
 
 pub mod api;
-pub mod cli;
 mod conn;
 pub mod jobs;
 mod methods;
@@ -15,8 +14,8 @@ pub mod query;
 pub mod schema;
 pub mod state;
 
+use crate::client::uri::{self, Endpoint};
 use crate::error::{Error, Result};
-use crate::uri::{self, Endpoint};
 use state::State;
 use std::collections::HashMap;
 use std::net::{SocketAddr, TcpListener};
@@ -296,7 +295,7 @@ pub fn serve_in_process() -> Result<UnixStream> {
         .map_err(|e| Error::connection(format!("cannot create a socket pair: {e}")))?;
     let config = Config {
         // Nothing expensive for a one-shot demo: keys made here live only for this run.
-        scram_iterations: crate::scram::MIN_ITERATIONS,
+        scram_iterations: crate::auth::scram::MIN_ITERATIONS,
         ..Config::default()
     };
     Emulator::new(config).serve_unix_stream(server);

@@ -1,7 +1,7 @@
 //! The emulated server's data: accounts, API keys, tokens, jobs, rate-limit counters.
 
 use super::Config;
-use crate::scram;
+use crate::auth::scram;
 use base64::Engine as _;
 use serde_json::{json, Map, Value};
 use sha2::{Digest, Sha512};
@@ -206,7 +206,7 @@ impl ApiKeyRow {
 
     pub fn matches_material(&self, material: &str) -> bool {
         let h = sha512(material.as_bytes());
-        crate::scram::ct_eq(&h, &self.material_hash)
+        crate::auth::scram::ct_eq(&h, &self.material_hash)
     }
 
     pub fn expired(&self) -> bool {

@@ -29,7 +29,7 @@ impl Server {
     pub fn with(mut config: Config) -> Server {
         config.password = PASSWORD.into();
         // Fast keys; the iteration count itself is covered by the SCRAM unit tests.
-        config.scram_iterations = midclt::scram::MIN_ITERATIONS;
+        config.scram_iterations = midclt::auth::scram::MIN_ITERATIONS;
         let emu = Emulator::new(config);
         let dir = tempfile::tempdir().expect("temp dir");
         let ws = emu.listen("ws://127.0.0.1:0").expect("ws listener").uri;

@@ -342,7 +342,7 @@ fn convert_raw_key(ctx: &mut Ctx<'_>, params: Vec<Value>) -> Result<Value, ApiEr
         }
         (key.salt.clone(), key.iterations)
     };
-    let keys = crate::scram::derive_keys(material.as_bytes(), &salt, iterations);
+    let keys = crate::auth::scram::derive_keys(material.as_bytes(), &salt, iterations);
     let b64 = |b: &[u8]| base64::engine::general_purpose::STANDARD.encode(b);
     Ok(json!({
         "api_key_id": id, "iterations": iterations, "salt": b64(&salt),

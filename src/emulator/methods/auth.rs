@@ -2,10 +2,10 @@
 //! the revoke-on-insecure-transport rule for plain API keys, and `auth.me`.
 
 use super::{def, Ctx, MethodDef};
+use crate::auth::scram::{self, ScramServer};
 use crate::emulator::api::{ApiError, EINVAL};
 use crate::emulator::state::{now_ms, random_string, Token, User, ALNUM};
 use crate::emulator::{lock, schema::*, Emulator};
-use crate::scram::{self, ScramServer};
 use hmac::{Hmac, Mac};
 use serde_json::{json, Value};
 use std::time::{Duration, Instant};

@@ -1097,7 +1097,7 @@ fn py_repr(v: &Value) -> String {
 }
 
 fn py_str_repr(s: &str) -> String {
-    crate::pyfmt::str_repr(s)
+    crate::py::str_repr(s)
 }
 
 /// Python's `datetime.fromisoformat` (3.11+) for calendar dates, to microseconds since the

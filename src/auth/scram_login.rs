@@ -3,13 +3,13 @@
 //! The mechanism list is unauthenticated, so a man in the middle could strip SCRAM from
 //! it to harvest a plain key: this never falls back to `API_KEY_PLAIN` on its own.
 
+use crate::auth::scram::{tls_server_end_point, ChannelBinding, KeySource, ScramClient};
 use crate::auth::{
     interpret_failure, is_missing_method, login_call_error, response_type, ApiKey, Credential,
 };
+use crate::client::rpc::Client;
+use crate::client::uri::Protocol;
 use crate::error::{Error, Kind, Result};
-use crate::rpc::Client;
-use crate::scram::{tls_server_end_point, ChannelBinding, KeySource, ScramClient};
-use crate::uri::Protocol;
 use serde_json::{json, Value};
 
 pub fn login(
@@ -158,6 +158,6 @@ fn unexpected(resp: &Value) -> Error {
     }
 }
 
-fn scram_usage(e: crate::scram::ScramError) -> Error {
+fn scram_usage(e: crate::auth::scram::ScramError) -> Error {
     Error::usage(format!("cannot log in with SCRAM: {e}"))
 }

@@ -5,8 +5,8 @@
 //! separators, non-ASCII as `\uXXXX`), so scripts that compare output keep working — but
 //! unlike the official tool, booleans are JSON `true`/`false`, never Python's `True`.
 
+use crate::py::json::dumps as python_json;
 use serde_json::Value;
-use std::fmt::Write as _;
 
 /// The text `midclt call` prints for a result (without the trailing newline).
 pub fn result_text(v: &Value) -> String {
@@ -15,50 +15,6 @@ pub fn result_text(v: &Value) -> String {
         Value::Number(n) => n.to_string(),
         other => python_json(other),
     }
-}
-
-/// One line of JSON in Python `json.dumps` default style.
-pub fn python_json(v: &Value) -> String {
-    let mut out = String::new();
-    write_value(&mut out, v);
-    out
-}
-
-fn write_value(out: &mut String, v: &Value) {
-    match v {
-        Value::Null => out.push_str("null"),
-        Value::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
-        Value::Number(n) => {
-            let _ = write!(out, "{n}");
-        }
-        Value::String(s) => write_str(out, s),
-        Value::Array(items) => {
-            out.push('[');
-            for (i, item) in items.iter().enumerate() {
-                if i > 0 {
-                    out.push_str(", ");
-                }
-                write_value(out, item);
-            }
-            out.push(']');
-        }
-        Value::Object(map) => {
-            out.push('{');
-            for (i, (k, item)) in map.iter().enumerate() {
-                if i > 0 {
-                    out.push_str(", ");
-                }
-                write_str(out, k);
-                out.push_str(": ");
-                write_value(out, item);
-            }
-            out.push('}');
-        }
-    }
-}
-
-fn write_str(out: &mut String, s: &str) {
-    crate::pyfmt::json_str(s, out)
 }
 
 #[cfg(test)]

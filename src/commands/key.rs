@@ -2,10 +2,10 @@
 //! login skips the 500 000 PBKDF2 rounds. The key itself never leaves this machine: only
 //! the key's public salt and iteration count are read from the server.
 
-use crate::app;
+use crate::auth::credentials;
 use crate::cli::{GlobalArgs, KeyCommand, PrecomputeArgs};
-use crate::credentials;
 use crate::error::{Error, Result};
+use crate::session;
 use base64::Engine as _;
 use serde_json::{json, Value};
 use std::io::Write;
@@ -42,8 +42,9 @@ fn precompute(g: &GlobalArgs, args: &PrecomputeArgs) -> Result<()> {
     }
     // With -U the key logs itself in (SCRAM), proving it works; otherwise the session
     // comes from a password, a token, or the local socket.
-    let login = credentials::resolve_with(g, false, g.username.is_some())?;
-    let mut client = app::open_as(g, login)?;
+    let cfg = super::config(g);
+    let login = credentials::resolve_with(&cfg.login, false, g.username.is_some())?;
+    let mut client = session::open_as(&cfg, login)?;
     let entry = client.call("api_key.get_instance", vec![json!(key.id)])?;
     client.close();
     let b64 = base64::engine::general_purpose::STANDARD;
@@ -61,13 +62,15 @@ fn precompute(g: &GlobalArgs, args: &PrecomputeArgs) -> Result<()> {
         .map_err(|_| Error::usage("the server sent a salt that is not base64"))?;
     let iterations = u32::try_from(iterations)
         .ok()
-        .filter(|i| (crate::scram::MIN_ITERATIONS..=crate::scram::MAX_ITERATIONS).contains(i))
+        .filter(|i| {
+            (crate::auth::scram::MIN_ITERATIONS..=crate::auth::scram::MAX_ITERATIONS).contains(i)
+        })
         .ok_or_else(|| {
             Error::usage(format!(
                 "the server sent an unusable iteration count ({iterations})"
             ))
         })?;
-    let keys = crate::scram::derive_keys(material.as_bytes(), &salt, iterations);
+    let keys = crate::auth::scram::derive_keys(material.as_bytes(), &salt, iterations);
     let file = zeroize::Zeroizing::new(
         serde_json::to_string_pretty(&json!({
             "api_key_id": key.id,

@@ -3,14 +3,13 @@
 //! Everything read here is held in `Zeroizing` buffers so it is wiped when dropped, and
 //! no message produced here quotes a secret.
 
+use crate::auth::scram::ScramKeys;
 use crate::auth::{ApiKey, KeyMechanism, Login, Secret};
-use crate::cli::GlobalArgs;
 use crate::error::{Error, Result};
-use crate::scram::ScramKeys;
 use base64::Engine as _;
 use serde_json::Value;
 use std::io::{IsTerminal, Read};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use zeroize::Zeroizing;
 
 /// Environment variables, read only when the matching option is absent.
@@ -20,17 +19,41 @@ pub const ENV_API_KEY_FILE: &str = "MIDCLT_API_KEY_FILE";
 pub const ENV_TOKEN: &str = "MIDCLT_TOKEN";
 pub const ENV_OTP: &str = "MIDCLT_OTP";
 
+/// What the user said about credentials (on the command line, or a program's equivalent).
+/// Fields left empty are looked up in the environment, and a missing password for a
+/// named user is asked for on the terminal.
+#[derive(Clone, Default)]
+pub struct LoginSpec {
+    /// User to log in as (with a password, or as the owner of an API key).
+    pub username: Option<String>,
+    /// A password given directly; `-` reads one line from stdin. Warned about: argv is
+    /// readable by other users.
+    pub password: Option<String>,
+    /// A file whose first line is the password.
+    pub password_file: Option<PathBuf>,
+    /// An API key (`ID-KEY`) or the path of a key file (raw, JSON or INI).
+    pub api_key: Option<String>,
+    /// A session token.
+    pub token: Option<String>,
+    /// A one-time password for two-factor accounts.
+    pub otp: Option<String>,
+    /// Send the API key itself (`API_KEY_PLAIN`) instead of SCRAM.
+    pub plain: bool,
+    /// SCRAM without TLS channel binding.
+    pub no_channel_binding: bool,
+}
+
 /// Decide how to log in from the options and the environment.
 ///
 /// `stdin_taken`: stdin is already claimed (e.g. by a `-` call argument), so `-P -`
 /// cannot read from it.
-pub fn resolve(g: &GlobalArgs, stdin_taken: bool) -> Result<Login> {
+pub fn resolve(g: &LoginSpec, stdin_taken: bool) -> Result<Login> {
     resolve_with(g, stdin_taken, true)
 }
 
 /// Like [`resolve`]; with `key_logs_in` false, `-K` and the key variables are not
 /// credentials (they are what the command works on, as in `key precompute`).
-pub fn resolve_with(g: &GlobalArgs, stdin_taken: bool, key_logs_in: bool) -> Result<Login> {
+pub fn resolve_with(g: &LoginSpec, stdin_taken: bool, key_logs_in: bool) -> Result<Login> {
     let env = |k: &str| std::env::var(k).ok().filter(|v| !v.is_empty());
     let username = g.username.clone().filter(|u| !u.is_empty());
     let otp = match &g.otp {

@@ -28,13 +28,19 @@
 //!   addresses are not validated or normalised, and a set keeps its first-seen order in
 //!   csv mode (Python's order depends on hashing).
 
+pub mod midclt;
+pub mod output;
+pub mod progress;
+
+pub use output::{parse_format, print_line, print_rendered};
+
 use std::fmt;
 use std::str::FromStr;
 
 use comfy_table::{CellAlignment, ContentArrangement, Table};
 use serde_json::{Map, Number, Value};
 
-use crate::pyfmt::float_repr;
+use crate::py::float_repr;
 
 /// Output format of a result.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -534,7 +540,7 @@ fn py_json_list<V: std::borrow::Borrow<Value>>(items: &[V], out: &mut String) {
 
 /// Python's `json` string escaping with `ensure_ascii=True`.
 fn py_json_str(s: &str, out: &mut String) {
-    crate::pyfmt::json_str(s, out)
+    crate::py::json::json_str(s, out)
 }
 
 /// A set's members without the duplicates Python's set would have merged (`1`, `1.0`
@@ -685,7 +691,7 @@ fn render_table(value: &Value) -> String {
 /// Python's `str.expandtabs()`: tab stops every 8 code points, restarting at line breaks.
 /// prettytable applies it to every cell (but not to header names).
 fn expand_tabs(text: &str) -> String {
-    crate::pyfmt::expand_tabs(text)
+    crate::py::expand_tabs(text)
 }
 
 fn draw_table(

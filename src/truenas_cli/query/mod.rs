@@ -56,7 +56,7 @@ use std::fmt;
 
 use serde_json::{Map, Number, Value};
 
-use crate::pyfmt::{float_repr, float_value, str_repr};
+use crate::py::{float_repr, float_value, str_repr};
 
 /// A query-command parse or translation error; `message` is the full text to print.
 #[derive(Debug, Clone, PartialEq)]
@@ -220,7 +220,7 @@ fn where_keyword_at(chars: &[char], pos: usize) -> bool {
 }
 
 fn expand_tabs(text: &str) -> Vec<char> {
-    crate::pyfmt::expand_tabs(text).chars().collect()
+    crate::py::expand_tabs(text).chars().collect()
 }
 
 /// An error located in the whole query text, formatted like midcli's pyparsing errors:

@@ -5,10 +5,10 @@
 //! and is what the API speaks anyway. When stdin is not a terminal the document is read
 //! from stdin instead (as `cli -c` does), which suits scripts and tests.
 
-use crate::catalog::{CommandInfo, MethodDetail};
-use crate::cli_args::Mode;
+use crate::client::rpc::Client;
 use crate::error::{Error, Result};
-use crate::rpc::Client;
+use crate::truenas_cli::args::Mode;
+use crate::truenas_cli::catalog::{CommandInfo, MethodDetail};
 use serde_json::{json, Map, Value};
 use std::io::{IsTerminal, Read};
 
@@ -51,7 +51,10 @@ fn run_editor(template: &str) -> Result<String> {
         .filter(|e| !e.trim().is_empty())
         .unwrap_or_else(|| "vi".into());
     let dir = std::env::temp_dir();
-    let path = dir.join(format!("midclt-{}.jsonc", crate::rpc::new_request_id()));
+    let path = dir.join(format!(
+        "midclt-{}.jsonc",
+        crate::client::id::new_request_id()
+    ));
     std::fs::write(&path, template)
         .map_err(|e| Error::usage(format!("cannot write {}: {e}", path.display())))?;
     // EDITOR may carry arguments ("code --wait"); the shell splits them.
@@ -125,7 +128,7 @@ pub fn template(
     out.push_str("{\n");
     for (i, (schema, value)) in fields.iter().enumerate() {
         let name = schema.get("_name_").and_then(Value::as_str).unwrap_or("");
-        let mut note = crate::commands::type_name(schema);
+        let mut note = crate::truenas_cli::type_name(schema);
         if schema.get("_required_") == Some(&json!(true)) && mode != Mode::Update {
             note.push_str(", required");
         }
@@ -212,7 +215,7 @@ pub fn parse_document(text: &str) -> Result<Map<String, Value>> {
         Ok(Value::Object(m)) => Ok(m),
         Ok(other) => Err(Error::usage(format!(
             "the document must be a JSON object, not {}",
-            crate::output::python_json(&other)
+            crate::py::json::dumps(&other)
         ))),
         Err(e) => Err(Error::usage(format!(
             "the edited document is not valid JSON: {e}"

@@ -324,7 +324,7 @@ fn argv_error(words: &[String], at: usize, message: &str) -> ParseError {
 }
 
 fn expand_tabs(chars: impl Iterator<Item = char>) -> Vec<char> {
-    crate::pyfmt::expand_tabs(&chars.collect::<String>())
+    crate::py::expand_tabs(&chars.collect::<String>())
         .chars()
         .collect()
 }
@@ -417,7 +417,7 @@ impl Val {
                 .parse::<Number>()
                 .map(Value::Number)
                 .unwrap_or(Value::Null),
-            Val::Float(x, at) => crate::pyfmt::float_value(x).ok_or((at, OUT_OF_RANGE))?,
+            Val::Float(x, at) => crate::py::float_value(x).ok_or((at, OUT_OF_RANGE))?,
             Val::Unsendable(at, message) => return Err((at, message)),
             Val::Str(s) => Value::String(s),
             Val::List(items) => Value::Array(
@@ -2589,7 +2589,7 @@ mod tests {
             2 => json!(rng.next() as i64 >> rng.below(64)),
             3 => {
                 let x = f64::from_bits(rng.next());
-                crate::pyfmt::float_value(x).unwrap_or(json!(0.5))
+                crate::py::float_value(x).unwrap_or(json!(0.5))
             }
             4 | 5 => {
                 let pool = [

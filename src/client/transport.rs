@@ -1,7 +1,7 @@
 //! Byte streams to the middleware (UNIX socket, TCP, TLS) and the WebSocket upgrade.
 
+use crate::client::uri::{Endpoint, Protocol};
 use crate::error::{Error, Kind, Result};
-use crate::uri::{Endpoint, Protocol};
 use std::io::{self, Read, Write};
 use std::net::{Shutdown, TcpStream, ToSocketAddrs};
 use std::os::unix::net::UnixStream;

@@ -5,10 +5,11 @@
 //! [`Client::wait`] collects that id's answer, stashing answers to other ids and queueing
 //! notifications (events) for [`Client::next_event`]. Nothing here spawns a thread.
 
+use crate::client::id::new_request_id;
+use crate::client::redact;
+use crate::client::transport::{self, ConnInfo, Stream, TlsOptions};
+use crate::client::uri::{Endpoint, Protocol};
 use crate::error::{Error, Kind, Result, ServerError, INVALID_PARAMS};
-use crate::redact;
-use crate::transport::{self, ConnInfo, Stream, TlsOptions};
-use crate::uri::{Endpoint, Protocol};
 use serde_json::{json, Map, Value};
 use std::collections::{HashMap, VecDeque};
 use std::time::{Duration, Instant};
@@ -87,71 +88,58 @@ pub struct Client {
     closed: Option<String>,
 }
 
-/// A globally unique request id (UUID v4 text). Job events carry the ids of every
-/// admin session's calls, so counters would collide (gotchas.md item 6).
-pub fn new_request_id() -> String {
-    let mut b = [0u8; 16];
-    if getrandom::fill(&mut b).is_err() {
-        // No entropy source: fall back to time and address bits, still unique per process.
-        let t = std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map(|d| d.as_nanos())
-            .unwrap_or(0);
-        b = t.to_le_bytes();
-        b[15] ^= (&b as *const _ as usize & 0xff) as u8;
-    }
-    b[6] = (b[6] & 0x0f) | 0x40;
-    b[8] = (b[8] & 0x3f) | 0x80;
-    let h: String = b.iter().map(|x| format!("{x:02x}")).collect();
-    format!(
-        "{}-{}-{}-{}-{}",
-        &h[0..8],
-        &h[8..12],
-        &h[12..16],
-        &h[16..20],
-        &h[20..32]
-    )
-}
-
 /// Connect, upgrade and (for the legacy protocol) complete its handshake.
+///
+/// `mock://` is not a network address: the session layer serves it from the built-in
+/// emulator and hands the stream to [`connect_over`].
 pub fn connect(opts: &ConnectOptions) -> Result<Client> {
     let endpoint = &opts.endpoint;
     let timeout = opts.connect_timeout;
-    let (ws, protocol) = match endpoint {
-        Endpoint::Mock { protocol } => {
-            let stream = crate::emulator::serve_in_process()?;
-            let ws = transport::upgrade(Stream::Unix(stream), endpoint, *protocol, timeout)?;
-            (ws, *protocol)
-        }
-        _ => {
-            let protocol = endpoint.protocol();
-            let stream = transport::open_stream(endpoint, &opts.tls, timeout)?;
-            match transport::upgrade(stream, endpoint, protocol, timeout) {
-                Ok(ws) => (ws, protocol),
-                Err(e) if e.status == Some(404) && is_current_path(endpoint) => {
-                    // TrueNAS before 25.04 has only /websocket (protocol.md §8.3).
-                    let legacy = match endpoint {
-                        Endpoint::Unix { path, .. } => Endpoint::Unix {
-                            path: path.clone(),
-                            protocol: Protocol::Legacy,
-                        },
-                        other => other.with_path("/websocket"),
-                    };
-                    if opts.verbose {
-                        eprintln!(
-                            "* {} answered 404: retrying with the legacy protocol at {}",
-                            endpoint.display(),
-                            legacy.display()
-                        );
-                    }
-                    let stream = transport::open_stream(&legacy, &opts.tls, timeout)?;
-                    let ws = transport::upgrade(stream, &legacy, Protocol::Legacy, timeout)?;
-                    (ws, Protocol::Legacy)
-                }
-                Err(e) => return Err(e.into()),
+    if let Endpoint::Mock { .. } = endpoint {
+        return Err(Error::usage(
+            "mock:// is served by the built-in emulator: connect through midclt::session::connect",
+        ));
+    }
+    let protocol = endpoint.protocol();
+    let stream = transport::open_stream(endpoint, &opts.tls, timeout)?;
+    let (ws, protocol) = match transport::upgrade(stream, endpoint, protocol, timeout) {
+        Ok(ws) => (ws, protocol),
+        Err(e) if e.status == Some(404) && is_current_path(endpoint) => {
+            // TrueNAS before 25.04 has only /websocket.
+            let legacy = match endpoint {
+                Endpoint::Unix { path, .. } => Endpoint::Unix {
+                    path: path.clone(),
+                    protocol: Protocol::Legacy,
+                },
+                other => other.with_path("/websocket"),
+            };
+            if opts.verbose {
+                eprintln!(
+                    "* {} answered 404: retrying with the legacy protocol at {}",
+                    endpoint.display(),
+                    legacy.display()
+                );
             }
+            let stream = transport::open_stream(&legacy, &opts.tls, timeout)?;
+            let ws = transport::upgrade(stream, &legacy, Protocol::Legacy, timeout)?;
+            (ws, Protocol::Legacy)
         }
+        Err(e) => return Err(e.into()),
     };
+    start(ws, protocol, opts)
+}
+
+/// Speak the endpoint's protocol over a stream that is already open (one end of a socket
+/// pair whose other end an in-process server holds).
+pub fn connect_over(stream: Stream, opts: &ConnectOptions) -> Result<Client> {
+    let protocol = opts.endpoint.protocol();
+    let ws = transport::upgrade(stream, &opts.endpoint, protocol, opts.connect_timeout)?;
+    start(ws, protocol, opts)
+}
+
+fn start(ws: WebSocket<Stream>, protocol: Protocol, opts: &ConnectOptions) -> Result<Client> {
+    let endpoint = &opts.endpoint;
+    let timeout = opts.connect_timeout;
     let stream = ws.get_ref();
     let info = ConnInfo {
         endpoint: endpoint.clone(),

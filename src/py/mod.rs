@@ -1,6 +1,8 @@
 //! Python's spelling of values, where output must match what the TrueNAS tools print or
 //! send (their numbers go through Python's `repr(float)`).
 
+pub mod json;
+
 use serde_json::{Number, Value};
 
 /// `repr(x)` for a Python float: shortest round-trip digits, fixed notation with at
@@ -86,31 +88,6 @@ pub fn expand_tabs(text: &str) -> String {
         }
     }
     out
-}
-
-/// A JSON string as Python's `json.dumps` writes it (`ensure_ascii`: everything outside
-/// printable ASCII as `\uXXXX`, astral characters as surrogate pairs).
-pub fn json_str(s: &str, out: &mut String) {
-    out.push('"');
-    for c in s.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\t' => out.push_str("\\t"),
-            '\u{8}' => out.push_str("\\b"),
-            '\u{c}' => out.push_str("\\f"),
-            ' '..='~' => out.push(c),
-            _ => {
-                let mut units = [0u16; 2];
-                for unit in c.encode_utf16(&mut units) {
-                    out.push_str(&format!("\\u{unit:04x}"));
-                }
-            }
-        }
-    }
-    out.push('"');
 }
 
 /// Python's `repr` of a str (single quotes unless the text has one and no double quote).

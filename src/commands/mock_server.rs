@@ -1,7 +1,7 @@
 //! `midclt mock-server`: run the emulator until interrupted.
 
-use super::{Config, Emulator, ServedCatalog, TlsMaterial};
 use crate::cli::MockServerArgs;
+use crate::emulator::{Config, Emulator, ServedCatalog, TlsMaterial};
 use crate::error::{Error, Result};
 use std::io::Write;
 
@@ -18,9 +18,10 @@ pub fn run(args: &MockServerArgs) -> Result<()> {
         version: args.server_version.clone(),
         password: args.password.clone(),
         loopback_is_remote: args.loopback_is_remote,
-        scram_iterations: args
-            .scram_iterations
-            .clamp(crate::scram::MIN_ITERATIONS, crate::scram::MAX_ITERATIONS),
+        scram_iterations: args.scram_iterations.clamp(
+            crate::auth::scram::MIN_ITERATIONS,
+            crate::auth::scram::MAX_ITERATIONS,
+        ),
         unix_auth: !args.no_unix_auth,
         rate_limit: !args.no_rate_limit,
         legacy_only: args.legacy_only,

@@ -2,18 +2,18 @@
 //! in the server's command tree, turn the arguments into call parameters the way midcli
 //! does, make the call (following jobs), and render the result.
 
-use crate::app::{self, print_line};
-use crate::catalog::{
-    self, Catalog, Child, CommandInfo, MethodDetail, Namespace, Resolved, ServiceType,
-};
-use crate::cli::GlobalArgs;
-use crate::cli_args::{self, Mapped, Mode, ParsedArgs};
-use crate::cli_query;
-use crate::editor;
+pub mod args;
+pub mod catalog;
+pub mod editor;
+pub mod query;
+
+use crate::client::rpc::Client;
 use crate::error::{Error, Result};
 use crate::jobs;
-use crate::render::{self, Format};
-use crate::rpc::Client;
+use crate::render::{self, print_line, print_rendered, Format};
+use crate::session::{self, ConnectConfig};
+use args::{Mapped, Mode, ParsedArgs};
+use catalog::{Catalog, Child, CommandInfo, MethodDetail, Namespace, Resolved, ServiceType};
 use serde_json::{json, Value};
 use std::io::IsTerminal;
 
@@ -48,10 +48,10 @@ pub fn extract_flags(words: Vec<String>, flags: &mut Flags) -> Result<Vec<String
                 let v = it.next().ok_or_else(|| {
                     Error::usage(format!("{w} needs a format: table, csv, json or yaml"))
                 })?;
-                flags.output = Some(parse_format(&v)?);
+                flags.output = Some(render::parse_format(&v)?);
             }
             _ if w.starts_with("--output=") => {
-                flags.output = Some(parse_format(&w["--output=".len()..])?)
+                flags.output = Some(render::parse_format(&w["--output=".len()..])?)
             }
             _ => out.push(w),
         }
@@ -59,23 +59,15 @@ pub fn extract_flags(words: Vec<String>, flags: &mut Flags) -> Result<Vec<String
     Ok(out)
 }
 
-pub fn parse_format(s: &str) -> Result<Format> {
-    s.parse::<Format>().map_err(|_| {
-        Error::usage(format!(
-            "unknown output format '{s}': use table, csv, json or yaml"
-        ))
-    })
-}
-
 /// Run a TrueNAS CLI command.
-pub fn run(g: &GlobalArgs, input: Input, flags: &Flags) -> Result<()> {
-    let mut client = app::open(g, false)?;
+pub fn run(cfg: &ConnectConfig, input: Input, flags: &Flags) -> Result<()> {
+    let mut client = session::open(cfg, false)?;
     let key = format!(
         "{}\u{0}{}",
         client.info().endpoint.display(),
-        g.username.as_deref().unwrap_or("")
+        cfg.login.username.as_deref().unwrap_or("")
     );
-    let cat = Catalog::load(&mut client, &key, g.verbose)?;
+    let cat = Catalog::load(&mut client, &key, cfg.verbose)?;
     let result = dispatch(&mut client, &cat, input, flags);
     client.close();
     result
@@ -316,7 +308,7 @@ fn build_call(
             Args::Text(t) => t.to_string(),
             Args::Words(w) => w.join(" "),
         };
-        let q = cli_query::parse(&text).map_err(|e| Error::usage(e.to_string()))?;
+        let q = query::parse(&text).map_err(|e| Error::usage(e.to_string()))?;
         return Ok(Call {
             method: cmd.method.clone(),
             params: vec![Value::Array(q.filters), Value::Object(q.options)],
@@ -324,8 +316,8 @@ fn build_call(
         });
     }
     let parsed: ParsedArgs = match args {
-        Args::Text(t) => cli_args::parse(t, true),
-        Args::Words(w) => cli_args::parse_argv(w),
+        Args::Text(t) => args::parse(t, true),
+        Args::Words(w) => args::parse_argv(w),
     }
     .map_err(|e| Error::usage(e.to_string()))?;
     if let Some(file) = &parsed.output_file {
@@ -346,7 +338,7 @@ fn build_call(
     let params = if wants_editor {
         editor::edit(client, cmd, detail, mode, None)?
     } else {
-        match cli_args::map_params(&parsed, &detail.accepts, mode).map_err(Error::usage)? {
+        match args::map_params(&parsed, &detail.accepts, mode).map_err(Error::usage)? {
             Mapped::Params(p) => p,
             Mapped::Editor(key) => editor::edit(client, cmd, detail, mode, Some(key))?,
         }
@@ -403,7 +395,7 @@ fn execute(
     }
     let result = if detail.job || cmd.job {
         let mut progress: Box<dyn jobs::Progress> = if std::io::stderr().is_terminal() {
-            Box::new(jobs::Bar::new())
+            Box::new(crate::render::progress::Bar::new())
         } else {
             Box::new(jobs::Silent)
         };
@@ -431,26 +423,10 @@ fn execute(
         return Ok(());
     }
     let shown = match &call.columns {
-        Some(cols) => cli_query::select_columns(&result, cols),
+        Some(cols) => query::select_columns(&result, cols),
         None => result,
     };
     print_rendered(&shown, format)
-}
-
-/// Print rendered output; CSV keeps its own CRLF line ends (midcli's csv module).
-pub fn print_rendered(value: &Value, format: Format) -> Result<()> {
-    let text = render::render(value, format);
-    if format == Format::Csv && text.ends_with('\n') {
-        use std::io::Write;
-        let mut out = std::io::stdout().lock();
-        return match out.write_all(text.as_bytes()).and_then(|_| out.flush()) {
-            Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
-                Err(Error::usage(format!("cannot write to stdout: {e}")))
-            }
-            _ => Ok(()),
-        };
-    }
-    print_line(text.trim_end_matches(['\n', '\r']))
 }
 
 /// `COMMAND --help`: the method's description and arguments from its schema.
@@ -525,7 +501,7 @@ pub fn argument_rows(detail: &MethodDetail, mode: Mode) -> Vec<(String, String, 
         if s.get("_required_") == Some(&json!(true)) {
             ty.push_str(", required");
         } else if let Some(d) = s.get("default") {
-            ty.push_str(&format!(", default {}", crate::output::python_json(d)));
+            ty.push_str(&format!(", default {}", crate::py::json::dumps(d)));
         }
         let desc = s
             .get("description")
@@ -578,11 +554,11 @@ pub fn type_name(s: &Value) -> String {
         return names.join(" or ");
     }
     if let Some(Value::Array(values)) = s.get("enum") {
-        let v: Vec<String> = values.iter().map(crate::output::python_json).collect();
+        let v: Vec<String> = values.iter().map(crate::py::json::dumps).collect();
         return format!("one of {}", v.join(", "));
     }
     if s.get("const").is_some() {
-        return format!("constant {}", crate::output::python_json(&s["const"]));
+        return format!("constant {}", crate::py::json::dumps(&s["const"]));
     }
     match s.get("type").and_then(Value::as_str) {
         Some("string") if s.get("format") == Some(&json!("date-time")) => "datetime".into(),
@@ -596,17 +572,4 @@ pub fn type_name(s: &Value) -> String {
         Some(t) => t.to_string(),
         None => "any".into(),
     }
-}
-
-/// `midclt render`: a JSON value on stdin, rendered as a command's result would be.
-pub fn render_stdin(format: Option<Format>) -> Result<()> {
-    let text = crate::credentials::read_stdin_payload()?;
-    let value: Value = serde_json::from_str(text.trim())
-        .map_err(|e| Error::usage(format!("stdin is not JSON: {e}")))?;
-    let format = format.unwrap_or(if std::io::stdout().is_terminal() {
-        Format::Table
-    } else {
-        Format::Json
-    });
-    print_rendered(&value, format)
 }

@@ -1,8 +1,12 @@
 //! Logging in: every mechanism the server offers, and the rules that keep keys safe.
 
+pub mod credentials;
+pub mod scram;
+mod scram_login;
+
+use crate::client::rpc::Client;
+use crate::client::uri::{Endpoint, Protocol};
 use crate::error::{Error, Kind, Result};
-use crate::rpc::Client;
-use crate::uri::{Endpoint, Protocol};
 use serde_json::{json, Value};
 use zeroize::Zeroizing;
 
@@ -22,7 +26,7 @@ pub struct ApiKey {
     /// The whole `<id>-<material>` text, when known.
     pub raw: Option<Secret>,
     /// Precomputed SCRAM keys from a key file (PBKDF2 already done).
-    pub precomputed: Option<crate::scram::ScramKeys>,
+    pub precomputed: Option<crate::auth::scram::ScramKeys>,
 }
 
 impl std::fmt::Debug for ApiKey {
@@ -124,7 +128,7 @@ pub fn login(client: &mut Client, login: &Login, ask_otp: OtpPrompt<'_>) -> Resu
             key,
             mechanism: KeyMechanism::Scram,
             channel_binding,
-        } => crate::auth_scram::login(client, username.as_deref(), key, *channel_binding),
+        } => crate::auth::scram_login::login(client, username.as_deref(), key, *channel_binding),
         Login::Token(token) => login_token(client, token),
     }
 }

@@ -8,8 +8,8 @@
 //! server and user (the tree depends on the user's roles) and is rebuilt when the
 //! server's version changes.
 
+use crate::client::rpc::Client;
 use crate::error::{Error, Result};
-use crate::rpc::Client;
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 use sha2::{Digest, Sha256};
@@ -436,7 +436,7 @@ fn write_cache(dir: &Path, index: &Index, details: &HashMap<String, MethodDetail
     let tmp = parent.join(format!(
         ".tmp-{}-{}",
         std::process::id(),
-        crate::rpc::new_request_id()
+        crate::client::id::new_request_id()
     ));
     std::fs::create_dir_all(tmp.join("methods")).map_err(io)?;
     for (name, d) in details {
@@ -445,7 +445,7 @@ fn write_cache(dir: &Path, index: &Index, details: &HashMap<String, MethodDetail
     }
     let text = serde_json::to_string(index).map_err(|e| Error::usage(e.to_string()))?;
     std::fs::write(tmp.join("index.json"), text).map_err(io)?;
-    let old = parent.join(format!(".old-{}", crate::rpc::new_request_id()));
+    let old = parent.join(format!(".old-{}", crate::client::id::new_request_id()));
     let had_old = std::fs::rename(dir, &old).is_ok();
     let result = std::fs::rename(&tmp, dir).map_err(io);
     if had_old {

@@ -1,0 +1,55 @@
+//! `midclt subscribe EVENT`: one JSON object per event.
+
+use crate::cli::{GlobalArgs, SubscribeArgs};
+use crate::client::rpc::{self, Notification};
+use crate::error::{Error, Kind, Result};
+use crate::render;
+use crate::session;
+use serde_json::Value;
+use std::time::{Duration, Instant};
+
+pub fn run(g: &GlobalArgs, args: &SubscribeArgs) -> Result<()> {
+    let mut client = session::open(&super::config(g), false)?;
+    client.subscribe(&args.event)?;
+    let timeout = args.timeout.filter(|t| *t > 0).map(Duration::from_secs);
+    let deadline = timeout.map(|t| Instant::now() + t);
+    let wanted = |collection: &str| {
+        args.event == "*"
+            || collection == args.event
+            || collection.split(':').next() == Some(&args.event)
+    };
+    let mut seen = 0u64;
+    while args.number.is_none_or(|n| seen < n) {
+        match client.next_notification(deadline)? {
+            Some(Notification::Event(ev)) if wanted(&ev.collection) => {
+                render::print_line(&crate::py::json::dumps(&ev.params))?;
+                seen += 1;
+            }
+            Some(Notification::Unsubscribed { collection, error }) if wanted(&collection) => {
+                if error.is_null() {
+                    break;
+                }
+                let reason = error
+                    .get("reason")
+                    .and_then(Value::as_str)
+                    .map(str::to_string)
+                    .unwrap_or_else(|| crate::py::json::dumps(&error));
+                return Err(Error::new(
+                    Kind::Server,
+                    format!("subscription {collection} ended with an error: {reason}"),
+                ));
+            }
+            Some(_) => {}
+            None => {
+                return Err(Error::timeout(format!(
+                    "{}: {} event(s) within {} s",
+                    args.event,
+                    seen,
+                    rpc::fmt_secs(timeout.unwrap_or_default())
+                )))
+            }
+        }
+    }
+    client.close();
+    Ok(())
+}

@@ -1,0 +1,40 @@
+//! Writing results to stdout.
+
+use super::Format;
+use crate::error::{Error, Result};
+use serde_json::Value;
+use std::io::Write;
+
+/// Write a line to stdout; a closed pipe (`| head`) ends quietly.
+pub fn print_line(text: &str) -> Result<()> {
+    let mut out = std::io::stdout().lock();
+    match writeln!(out, "{text}").and_then(|()| out.flush()) {
+        Ok(()) => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        Err(e) => Err(Error::usage(format!("cannot write to stdout: {e}"))),
+    }
+}
+
+/// Print rendered output; CSV keeps its own CRLF line ends (midcli's csv module).
+pub fn print_rendered(value: &Value, format: Format) -> Result<()> {
+    let text = super::render(value, format);
+    if format == Format::Csv && text.ends_with('\n') {
+        let mut out = std::io::stdout().lock();
+        return match out.write_all(text.as_bytes()).and_then(|_| out.flush()) {
+            Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
+                Err(Error::usage(format!("cannot write to stdout: {e}")))
+            }
+            _ => Ok(()),
+        };
+    }
+    print_line(text.trim_end_matches(['\n', '\r']))
+}
+
+/// The `-o FORMAT` value.
+pub fn parse_format(s: &str) -> Result<Format> {
+    s.parse::<Format>().map_err(|_| {
+        Error::usage(format!(
+            "unknown output format '{s}': use table, csv, json or yaml"
+        ))
+    })
+}

@@ -1,0 +1,65 @@
+//! Job progress on stderr: a bar on a terminal, or one line per new description.
+
+use crate::jobs::Progress;
+use std::time::Duration;
+
+/// A progress bar on a terminal (indicatif).
+pub struct Bar {
+    bar: indicatif::ProgressBar,
+}
+
+impl Bar {
+    pub fn new() -> Bar {
+        let bar = indicatif::ProgressBar::new(100);
+        let style = indicatif::ProgressStyle::with_template(
+            "{spinner} [{bar:40.cyan/blue}] {percent:>3}% {wide_msg}",
+        )
+        .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar())
+        .progress_chars("#>-");
+        bar.set_style(style);
+        bar.set_draw_target(indicatif::ProgressDrawTarget::stderr());
+        bar.enable_steady_tick(Duration::from_millis(120));
+        Bar { bar }
+    }
+}
+
+impl Default for Bar {
+    fn default() -> Self {
+        Bar::new()
+    }
+}
+
+impl Progress for Bar {
+    fn update(&mut self, percent: Option<f64>, description: Option<&str>) {
+        if let Some(p) = percent.filter(|p| *p > 0.0) {
+            self.bar.set_position(p.clamp(0.0, 100.0) as u64);
+        }
+        if let Some(d) = description.filter(|d| !d.is_empty()) {
+            self.bar.set_message(d.to_string());
+        }
+    }
+    fn finish(&mut self, success: bool) {
+        if success {
+            self.bar.set_position(100);
+        }
+        self.bar.finish();
+    }
+}
+
+/// Each new description on its own line (`-jp description`), fit for logs.
+#[derive(Default)]
+pub struct Descriptions {
+    last: Option<String>,
+}
+
+impl Progress for Descriptions {
+    fn update(&mut self, _: Option<f64>, description: Option<&str>) {
+        if let Some(d) = description.filter(|d| !d.is_empty()) {
+            if self.last.as_deref() != Some(d) {
+                eprintln!("{d}");
+                self.last = Some(d.to_string());
+            }
+        }
+    }
+    fn finish(&mut self, _: bool) {}
+}

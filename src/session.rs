@@ -1,0 +1,117 @@
+//! A logged-in connection from a plain description of the server and the credentials:
+//! what every command that talks to a middleware starts with.
+
+use crate::auth::credentials::{self, LoginSpec};
+use crate::auth::{self, Login};
+use crate::client::rpc::{self, Client, ConnectOptions};
+use crate::client::transport::TlsOptions;
+use crate::client::uri::{self, Endpoint};
+use crate::error::Result;
+use std::path::PathBuf;
+use std::time::Duration;
+
+/// Where to connect and how to log in, as plain data (what midclt's global options say).
+#[derive(Clone)]
+pub struct ConnectConfig {
+    /// The server's URI; `None` means the local middleware socket.
+    pub uri: Option<String>,
+    /// Seconds each call may take; `None` or 0 means `CALL_TIMEOUT` or 60.
+    pub timeout: Option<u64>,
+    /// Seconds for connecting and the handshakes (at least 1).
+    pub connect_timeout: u64,
+    /// Do not verify the server's TLS certificate.
+    pub insecure: bool,
+    /// A PEM certificate to trust besides the system store.
+    pub ca_cert: Option<PathBuf>,
+    /// Trace the wire traffic on stderr (secrets redacted).
+    pub verbose: bool,
+    /// The credentials.
+    pub login: LoginSpec,
+}
+
+impl Default for ConnectConfig {
+    fn default() -> ConnectConfig {
+        ConnectConfig {
+            uri: None,
+            timeout: None,
+            connect_timeout: rpc::DEFAULT_CONNECT_TIMEOUT.as_secs(),
+            insecure: false,
+            ca_cert: None,
+            verbose: false,
+            login: LoginSpec::default(),
+        }
+    }
+}
+
+impl ConnectConfig {
+    /// The client's connection options.
+    pub fn options(&self) -> Result<ConnectOptions> {
+        let endpoint = match &self.uri {
+            Some(u) => uri::parse(u)?,
+            None => uri::default_endpoint(),
+        };
+        let call_timeout = match self.timeout {
+            Some(s) if s > 0 => Duration::from_secs(s),
+            _ => std::env::var("CALL_TIMEOUT")
+                .ok()
+                .and_then(|v| v.trim().parse::<u64>().ok())
+                .filter(|s| *s > 0)
+                .map_or(rpc::DEFAULT_CALL_TIMEOUT, Duration::from_secs),
+        };
+        if self.insecure && matches!(endpoint, Endpoint::Tcp { tls: true, .. }) {
+            eprintln!("midclt: warning: --insecure: the server's TLS certificate is not verified");
+        }
+        Ok(ConnectOptions {
+            endpoint,
+            tls: TlsOptions {
+                insecure: self.insecure,
+                ca_cert: self.ca_cert.clone(),
+            },
+            connect_timeout: Duration::from_secs(self.connect_timeout.max(1)),
+            call_timeout,
+            verbose: self.verbose,
+        })
+    }
+}
+
+/// Connect without logging in. Unlike [`rpc::connect`], this also serves `mock://` from
+/// the built-in emulator.
+pub fn connect(opts: &ConnectOptions) -> Result<Client> {
+    match opts.endpoint {
+        Endpoint::Mock { .. } => connect_mock(opts),
+        _ => rpc::connect(opts),
+    }
+}
+
+#[cfg(feature = "emulator")]
+fn connect_mock(opts: &ConnectOptions) -> Result<Client> {
+    let stream = crate::emulator::serve_in_process()?;
+    rpc::connect_over(crate::client::transport::Stream::Unix(stream), opts)
+}
+
+#[cfg(not(feature = "emulator"))]
+fn connect_mock(_: &ConnectOptions) -> Result<Client> {
+    Err(crate::error::Error::usage(
+        "mock:// needs the built-in emulator, which this midclt was built without",
+    )
+    .hint("build with the `emulator` cargo feature (on by default)"))
+}
+
+/// Connect and log in as the configuration says (credentials from the options, the
+/// environment or the terminal). `stdin_taken`: stdin is claimed by something else, so a
+/// password cannot be read from it.
+pub fn open(cfg: &ConnectConfig, stdin_taken: bool) -> Result<Client> {
+    open_as(cfg, credentials::resolve(&cfg.login, stdin_taken)?)
+}
+
+/// Connect and log in with `login`.
+pub fn open_as(cfg: &ConnectConfig, login: Login) -> Result<Client> {
+    let opts = cfg.options()?;
+    auth::check_before_connect(&opts.endpoint, &login)?;
+    let mut client = connect(&opts)?;
+    auth::login(&mut client, &login, &credentials::prompt_otp)?;
+    if cfg.verbose && !matches!(login, Login::None) {
+        eprintln!("* logged in");
+    }
+    Ok(client)
+}
