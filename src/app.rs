@@ -2,7 +2,7 @@
 
 use crate::cli::{Cli, Command};
 use crate::commands;
-use crate::error::{Error, ExitCode, Result};
+use crate::error::{Error, ExitCode};
 use crate::render;
 use crate::truenas_cli::{self, Flags, Input};
 use clap::Parser;
@@ -27,12 +27,22 @@ pub fn main() -> i32 {
         Ok(()) => ExitCode::Success as i32,
         Err(e) => {
             report(&e, quiet);
-            e.exit_code() as i32
+            exit_code(&e) as i32
         }
     }
 }
 
-fn run(cli: Cli) -> Result<()> {
+/// The library's typed error carries the exit code; anything else the handlers report is
+/// a local input/output failure (a file written, the editor) with its context.
+fn exit_code(e: &anyhow::Error) -> ExitCode {
+    typed(e).map_or(ExitCode::Io, Error::exit_code)
+}
+
+fn typed(e: &anyhow::Error) -> Option<&Error> {
+    e.chain().find_map(|cause| cause.downcast_ref::<Error>())
+}
+
+fn run(cli: Cli) -> anyhow::Result<()> {
     let g = &cli.global;
     let mut flags = Flags {
         output: g.output.as_deref().map(render::parse_format).transpose()?,
@@ -40,13 +50,15 @@ fn run(cli: Cli) -> Result<()> {
         help: false,
     };
     match (&cli.command, &g.command_line) {
-        (Some(_), Some(_)) => Err(Error::usage(
-            "-c LINE runs a command line by itself; drop the subcommand",
-        )),
+        (Some(_), Some(_)) => {
+            Err(Error::usage("-c LINE runs a command line by itself; drop the subcommand").into())
+        }
         (None, Some(line)) => {
             truenas_cli::run(&commands::config(g), Input::Line(line.clone()), &flags)
         }
-        (None, None) => Err(Error::usage("no command given").hint("see `midclt --help`")),
+        (None, None) => Err(Error::usage("no command given")
+            .hint("see `midclt --help`")
+            .into()),
         (Some(command), None) => match command {
             Command::Call(args) => commands::call::run(g, args),
             Command::Ping => commands::ping::run(g),
@@ -61,7 +73,7 @@ fn run(cli: Cli) -> Result<()> {
                     .as_deref()
                     .map(render::parse_format)
                     .transpose()?;
-                commands::render::run(format.or(flags.output))
+                Ok(commands::render::run(format.or(flags.output))?)
             }
             Command::External(words) => {
                 let words = truenas_cli::extract_flags(words.clone(), &mut flags)?;
@@ -73,9 +85,27 @@ fn run(cli: Cli) -> Result<()> {
 
 /// Print an error the way a person (and a log) wants it: validation errors as one
 /// `field: message` line each; other server errors with the server's traceback unless
-/// `quiet`; client-side errors with hints on what to do.
-pub fn report(e: &Error, quiet: bool) {
+/// `quiet`; client-side errors with hints on what to do. Context the handlers added
+/// (which file, which step) leads the first line.
+fn report(e: &anyhow::Error, quiet: bool) {
     let mut err = std::io::stderr().lock();
+    let Some(typed) = typed(e) else {
+        let _ = writeln!(err, "midclt: {e:#}");
+        return;
+    };
+    let context: Vec<String> = e
+        .chain()
+        .take_while(|cause| cause.downcast_ref::<Error>().is_none())
+        .map(ToString::to_string)
+        .collect();
+    let e = typed;
+    if !context.is_empty() {
+        let _ = writeln!(err, "midclt: {}: {}", context.join(": "), e.message);
+        for h in &e.hints {
+            let _ = writeln!(err, "  hint: {h}");
+        }
+        return;
+    }
     let fields = e.server.as_ref().and_then(|s| s.validation_errors());
     // A plain validation error needs no header: its lines are the message.
     let bare = fields.is_some()

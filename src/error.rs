@@ -1,7 +1,6 @@
 //! One error type for the whole client, each variant tied to a documented exit code.
 
 use serde_json::Value;
-use std::fmt;
 
 /// Process exit codes. The numbers are part of the command-line interface: scripts
 /// depend on them, so they never change meaning (README.md documents the table).
@@ -21,6 +20,9 @@ pub enum ExitCode {
     Auth = 5,
     /// A call, subscription or handshake did not answer in time.
     Timeout = 6,
+    /// A local input/output failure: writing the output, a temporary file, the editor,
+    /// making a certificate.
+    Io = 7,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -31,6 +33,7 @@ pub enum Kind {
     Auth,
     Timeout,
     Server,
+    Io,
 }
 
 impl Kind {
@@ -42,11 +45,12 @@ impl Kind {
             Kind::Auth => ExitCode::Auth,
             Kind::Timeout => ExitCode::Timeout,
             Kind::Server => ExitCode::Server,
+            Kind::Io => ExitCode::Io,
         }
     }
 }
 
-/// A JSON-RPC error object as TrueNAS sends it (protocol.md §2.3), or the equivalent
+/// A JSON-RPC error object as TrueNAS sends it , or the equivalent
 /// legacy-protocol error, normalised.
 #[derive(Clone, Debug, PartialEq)]
 pub struct ServerError {
@@ -157,7 +161,8 @@ impl ErrorData {
 
 /// Every failure the client reports. `message` says what went wrong; `hints` say what
 /// to do about it. Neither may ever contain a secret.
-#[derive(Debug)]
+#[derive(Debug, thiserror::Error)]
+#[error("{message}")]
 pub struct Error {
     pub kind: Kind,
     pub message: String,
@@ -194,6 +199,10 @@ impl Error {
         Error::new(Kind::Timeout, message)
     }
 
+    pub fn io(message: impl Into<String>) -> Error {
+        Error::new(Kind::Io, message)
+    }
+
     pub fn server(method: &str, err: ServerError) -> Error {
         let message = if err.is_method_not_found() && err.code == METHOD_NOT_FOUND {
             format!("{method}: method does not exist")
@@ -219,11 +228,3 @@ impl Error {
         self.kind.exit_code()
     }
 }
-
-impl fmt::Display for Error {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.message)
-    }
-}
-
-impl std::error::Error for Error {}

@@ -596,6 +596,7 @@ fn verbose_traces_never_show_secrets() {
             "api_key.create",
             r#"{"name": "t2", "username": "root"}"#,
         ])
+        .allow_stderr()
         .run()
         .success();
     assert!(
@@ -616,6 +617,7 @@ fn verbose_traces_never_show_secrets() {
         .args(["-v", "-U", "root", "--plain"])
         .env("MIDCLT_API_KEY", &key)
         .args(["call", "core.ping"])
+        .allow_stderr()
         .run()
         .success();
     assert!(!out.stderr.contains(&key[2..]), "{}", out.stderr);
@@ -649,4 +651,22 @@ fn usage_errors_exit_2() {
         .run()
         .code(2)
         .stderr_lacks("pw@");
+}
+
+// The test runner itself is strict: these prove that it fails a test that forgets to say
+// a run may write to stderr or exit non-zero.
+#[test]
+#[should_panic(expected = "unexpected stderr")]
+fn the_runner_fails_on_unexpected_stderr() {
+    midclt()
+        .uri("mock://")
+        .args(["-v", "call", "core.ping"])
+        .run()
+        .success();
+}
+
+#[test]
+#[should_panic(expected = "unexpected exit code")]
+fn the_runner_fails_on_an_unexpected_exit_code() {
+    let _ = midclt().uri("mock://").args(["call", "no.such"]).run();
 }

@@ -465,7 +465,7 @@ fn cli_commands_and_tokens_work_over_the_legacy_protocol() {
         .run()
         .success()
         .stdout_has("| 1  | old  |");
-    let token = cli().arg("token").run().success().stdout;
+    let token = cli().arg("token").run().success().stdout.clone();
     midclt()
         .uri(&legacy)
         .env("MIDCLT_TOKEN", token.trim())

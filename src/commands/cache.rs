@@ -1,19 +1,22 @@
 //! `midclt cache clear|path`: the TrueNAS CLI commands' catalogue cache.
 
 use crate::cli::CacheCommand;
-use crate::error::Result;
 use crate::render::print_line;
 use crate::truenas_cli::catalog;
+use anyhow::Context as _;
 
-pub fn run(cmd: &CacheCommand) -> Result<()> {
+pub fn run(cmd: &CacheCommand) -> anyhow::Result<()> {
     match cmd {
         CacheCommand::Clear => {
-            let n = catalog::clear()?;
+            let root = catalog::cache_root();
+            let n = catalog::clear()
+                .with_context(|| format!("cannot clear the catalogue cache {}", root.display()))?;
             print_line(&format!(
                 "removed {n} cached catalogue(s) from {}",
-                catalog::cache_root().display()
-            ))
+                root.display()
+            ))?;
         }
-        CacheCommand::Path => print_line(&catalog::cache_root().display().to_string()),
+        CacheCommand::Path => print_line(&catalog::cache_root().display().to_string())?,
     }
+    Ok(())
 }

@@ -8,7 +8,7 @@ use crate::session;
 use serde_json::Value;
 use std::io::IsTerminal;
 
-pub fn run(g: &GlobalArgs, args: &CallArgs) -> Result<()> {
+pub fn run(g: &GlobalArgs, args: &CallArgs) -> anyhow::Result<()> {
     let format = g.output.as_deref().map(render::parse_format).transpose()?;
     let params = params(&args.args)?;
     let stdin_taken = args.args.iter().any(|a| a == "-");
@@ -28,9 +28,10 @@ pub fn run(g: &GlobalArgs, args: &CallArgs) -> Result<()> {
     client.close();
     let result = result?;
     match format {
-        Some(format) => render::print_rendered(&result, format),
-        None => render::print_line(&midclt::result_text(&result)),
+        Some(format) => render::print_rendered(&result, format)?,
+        None => render::print_line(&midclt::result_text(&result))?,
     }
+    Ok(())
 }
 
 /// Each argument is JSON when it parses as JSON, else a string; `-` is stdin's content.

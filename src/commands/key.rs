@@ -4,25 +4,26 @@
 
 use crate::auth::credentials;
 use crate::cli::{GlobalArgs, KeyCommand, PrecomputeArgs};
-use crate::error::{Error, Result};
+use crate::error::Error;
 use crate::session;
+use anyhow::Context as _;
 use base64::Engine as _;
 use serde_json::{json, Value};
 use std::io::Write;
 use std::os::unix::fs::OpenOptionsExt;
 
-pub fn run(g: &GlobalArgs, cmd: &KeyCommand) -> Result<()> {
+pub fn run(g: &GlobalArgs, cmd: &KeyCommand) -> anyhow::Result<()> {
     match cmd {
         KeyCommand::Precompute(args) => precompute(g, args),
     }
 }
 
-fn precompute(g: &GlobalArgs, args: &PrecomputeArgs) -> Result<()> {
+fn precompute(g: &GlobalArgs, args: &PrecomputeArgs) -> anyhow::Result<()> {
     let text = match (&g.api_key, std::env::var(credentials::ENV_API_KEY), std::env::var(credentials::ENV_API_KEY_FILE)) {
         (Some(k), _, _) => k.clone(),
         (None, Ok(k), _) | (None, Err(_), Ok(k)) if !k.is_empty() => k,
         _ => {
-            return Err(Error::usage("give the raw API key to precompute with -K KEY|FILE (or MIDCLT_API_KEY / MIDCLT_API_KEY_FILE)"))
+            return Err(Error::usage("give the raw API key to precompute with -K KEY|FILE (or MIDCLT_API_KEY / MIDCLT_API_KEY_FILE)").into())
         }
     };
     let key = credentials::parse_key_argument(&text, g.api_key.is_some())?;
@@ -38,7 +39,8 @@ fn precompute(g: &GlobalArgs, args: &PrecomputeArgs) -> Result<()> {
         return Err(Error::usage(format!(
             "{} exists; add --force to replace it",
             args.output.display()
-        )));
+        ))
+        .into());
     }
     // With -U the key logs itself in (SCRAM), proving it works; otherwise the session
     // comes from a password, a token, or the local socket.
@@ -55,7 +57,8 @@ fn precompute(g: &GlobalArgs, args: &PrecomputeArgs) -> Result<()> {
             "the server did not reveal key {}'s salt to this session",
             key.id
         ))
-        .hint("log in as an administrator or as a user with the API_KEY_WRITE role"));
+        .hint("log in as an administrator or as a user with the API_KEY_WRITE role")
+        .into());
     }
     let salt = b64
         .decode(salt_text)
@@ -90,10 +93,10 @@ fn precompute(g: &GlobalArgs, args: &PrecomputeArgs) -> Result<()> {
         .create_new(true)
         .mode(0o600)
         .open(&args.output)
-        .map_err(|e| Error::usage(format!("cannot create {}: {e}", args.output.display())))?;
+        .with_context(|| format!("cannot create the key file {}", args.output.display()))?;
     f.write_all(file.as_bytes())
         .and_then(|_| f.write_all(b"\n"))
-        .map_err(|e| Error::usage(format!("cannot write {}: {e}", args.output.display())))?;
+        .with_context(|| format!("cannot write the key file {}", args.output.display()))?;
     eprintln!(
         "midclt: wrote {} (mode 0600); log in with -U USER -K {}",
         args.output.display(),

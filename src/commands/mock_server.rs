@@ -1,11 +1,25 @@
 //! `midclt mock-server`: run the emulator until interrupted.
 
 use crate::cli::MockServerArgs;
-use crate::emulator::{Config, Emulator, ServedCatalog, TlsMaterial};
-use crate::error::{Error, Result};
-use std::io::Write;
+#[cfg(feature = "emulator")]
+use {
+    crate::emulator::{Config, Emulator, ServedCatalog, TlsMaterial},
+    crate::error::Error,
+    anyhow::Context as _,
+    std::io::Write,
+};
 
-pub fn run(args: &MockServerArgs) -> Result<()> {
+#[cfg(not(feature = "emulator"))]
+pub fn run(_: &MockServerArgs) -> anyhow::Result<()> {
+    Err(crate::error::Error::usage(
+        "mock-server needs the built-in emulator, which this midclt was built without",
+    )
+    .hint("build with the `emulator` cargo feature (on by default)")
+    .into())
+}
+
+#[cfg(feature = "emulator")]
+pub fn run(args: &MockServerArgs) -> anyhow::Result<()> {
     let catalog = match &args.catalog {
         Some(m) => Some(std::sync::Arc::new(ServedCatalog::load(
             m,
@@ -44,7 +58,7 @@ pub fn run(args: &MockServerArgs) -> Result<()> {
     if let Some(path) = &args.write_cert {
         let pem = emu.tls_material()?.cert_pem;
         std::fs::write(path, pem)
-            .map_err(|e| Error::usage(format!("cannot write {}: {e}", path.display())))?;
+            .with_context(|| format!("cannot write the certificate to {}", path.display()))?;
         let _ = writeln!(out, "certificate written to {}", path.display());
     }
     let _ = writeln!(

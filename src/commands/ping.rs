@@ -1,15 +1,15 @@
 //! `midclt ping`.
 
 use crate::cli::GlobalArgs;
-use crate::error::Result;
 use crate::render::{self, midclt};
 use crate::session;
 
-pub fn run(g: &GlobalArgs) -> Result<()> {
+pub fn run(g: &GlobalArgs) -> anyhow::Result<()> {
     // Like the official tool, ping does not log in: core.ping needs no session.
     let opts = super::config(g).options()?;
     let mut client = session::connect(&opts)?;
     let pong = client.ping()?;
     client.close();
-    render::print_line(&midclt::result_text(&pong))
+    render::print_line(&midclt::result_text(&pong))?;
+    Ok(())
 }

@@ -2,13 +2,13 @@
 
 use crate::cli::{GlobalArgs, SubscribeArgs};
 use crate::client::rpc::{self, Notification};
-use crate::error::{Error, Kind, Result};
+use crate::error::{Error, Kind};
 use crate::render;
 use crate::session;
 use serde_json::Value;
 use std::time::{Duration, Instant};
 
-pub fn run(g: &GlobalArgs, args: &SubscribeArgs) -> Result<()> {
+pub fn run(g: &GlobalArgs, args: &SubscribeArgs) -> anyhow::Result<()> {
     let mut client = session::open(&super::config(g), false)?;
     client.subscribe(&args.event)?;
     let timeout = args.timeout.filter(|t| *t > 0).map(Duration::from_secs);
@@ -37,7 +37,8 @@ pub fn run(g: &GlobalArgs, args: &SubscribeArgs) -> Result<()> {
                 return Err(Error::new(
                     Kind::Server,
                     format!("subscription {collection} ended with an error: {reason}"),
-                ));
+                )
+                .into());
             }
             Some(_) => {}
             None => {
@@ -46,7 +47,8 @@ pub fn run(g: &GlobalArgs, args: &SubscribeArgs) -> Result<()> {
                     args.event,
                     seen,
                     rpc::fmt_secs(timeout.unwrap_or_default())
-                )))
+                ))
+                .into())
             }
         }
     }

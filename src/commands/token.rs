@@ -1,12 +1,11 @@
 //! `midclt token`: a session token for scripts.
 
 use crate::cli::{GlobalArgs, TokenArgs};
-use crate::error::Result;
 use crate::render;
 use crate::session;
 use serde_json::json;
 
-pub fn run(g: &GlobalArgs, args: &TokenArgs) -> Result<()> {
+pub fn run(g: &GlobalArgs, args: &TokenArgs) -> anyhow::Result<()> {
     let mut client = session::open(&super::config(g), false)?;
     let token = client.call(
         "auth.generate_token",
@@ -25,5 +24,6 @@ pub fn run(g: &GlobalArgs, args: &TokenArgs) -> Result<()> {
         other => other?,
     };
     client.close();
-    render::print_line(token.as_str().unwrap_or_default())
+    render::print_line(token.as_str().unwrap_or_default())?;
+    Ok(())
 }

@@ -264,7 +264,7 @@ impl Emulator {
                 |e| Error::usage(format!("the TLS certificate or key is unusable: {e}")),
             )?;
         native_tls::TlsAcceptor::new(identity)
-            .map_err(|e| Error::usage(format!("cannot set up TLS: {e}")))
+            .map_err(|e| Error::io(format!("cannot set up TLS: {e}")))
     }
 
     /// Stop accepting new connections (existing ones end with the process).
@@ -281,7 +281,7 @@ fn generate_certificate() -> Result<TlsMaterial> {
         "::1".to_string(),
     ];
     let cert = rcgen::generate_simple_self_signed(names)
-        .map_err(|e| Error::usage(format!("cannot generate a certificate: {e}")))?;
+        .map_err(|e| Error::io(format!("cannot generate a certificate: {e}")))?;
     Ok(TlsMaterial {
         cert_pem: cert.cert.pem(),
         key_pem: cert.key_pair.serialize_pem(),

@@ -11,7 +11,7 @@ pub fn print_line(text: &str) -> Result<()> {
     match writeln!(out, "{text}").and_then(|()| out.flush()) {
         Ok(()) => Ok(()),
         Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
-        Err(e) => Err(Error::usage(format!("cannot write to stdout: {e}"))),
+        Err(e) => Err(Error::io(format!("cannot write to stdout: {e}"))),
     }
 }
 
@@ -22,7 +22,7 @@ pub fn print_rendered(value: &Value, format: Format) -> Result<()> {
         let mut out = std::io::stdout().lock();
         return match out.write_all(text.as_bytes()).and_then(|_| out.flush()) {
             Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
-                Err(Error::usage(format!("cannot write to stdout: {e}")))
+                Err(Error::io(format!("cannot write to stdout: {e}")))
             }
             _ => Ok(()),
         };

@@ -463,14 +463,14 @@ pub fn clear() -> Result<usize> {
     let entries = match std::fs::read_dir(&root) {
         Ok(e) => e,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(0),
-        Err(e) => return Err(Error::usage(format!("cannot read {}: {e}", root.display()))),
+        Err(e) => return Err(Error::io(format!("cannot read {}: {e}", root.display()))),
     };
     let mut n = 0;
     for entry in entries.flatten() {
         let p = entry.path();
         if p.is_dir() {
             std::fs::remove_dir_all(&p)
-                .map_err(|e| Error::usage(format!("cannot remove {}: {e}", p.display())))?;
+                .map_err(|e| Error::io(format!("cannot remove {}: {e}", p.display())))?;
             n += 1;
         }
     }

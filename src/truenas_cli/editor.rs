@@ -9,6 +9,7 @@ use crate::client::rpc::Client;
 use crate::error::{Error, Result};
 use crate::truenas_cli::args::Mode;
 use crate::truenas_cli::catalog::{CommandInfo, MethodDetail};
+use anyhow::Context as _;
 use serde_json::{json, Map, Value};
 use std::io::{IsTerminal, Read};
 
@@ -20,7 +21,7 @@ pub fn edit(
     detail: &MethodDetail,
     mode: Mode,
     key: Option<Value>,
-) -> Result<Vec<Value>> {
+) -> anyhow::Result<Vec<Value>> {
     let current = match (&key, mode) {
         (Some(k), Mode::Update) => {
             let service = cmd.method.rsplit_once('.').map(|(s, _)| s).unwrap_or("");
@@ -37,14 +38,14 @@ pub fn edit(
         let mut s = String::new();
         std::io::stdin()
             .read_to_string(&mut s)
-            .map_err(|e| Error::usage(format!("cannot read the arguments from stdin: {e}")))?;
+            .context("cannot read the arguments from stdin")?;
         s
     };
     let doc = parse_document(&text)?;
-    to_params(detail, mode, key, current.as_ref(), doc)
+    Ok(to_params(detail, mode, key, current.as_ref(), doc)?)
 }
 
-fn run_editor(template: &str) -> Result<String> {
+fn run_editor(template: &str) -> anyhow::Result<String> {
     let editor = std::env::var("VISUAL")
         .ok()
         .or_else(|| std::env::var("EDITOR").ok())
@@ -55,8 +56,8 @@ fn run_editor(template: &str) -> Result<String> {
         "midclt-{}.jsonc",
         crate::client::id::new_request_id()
     ));
-    std::fs::write(&path, template)
-        .map_err(|e| Error::usage(format!("cannot write {}: {e}", path.display())))?;
+    create_private(&path, template)
+        .with_context(|| format!("cannot create the editor's file {}", path.display()))?;
     // EDITOR may carry arguments ("code --wait"); the shell splits them.
     let status = std::process::Command::new("sh")
         .arg("-c")
@@ -69,17 +70,31 @@ fn run_editor(template: &str) -> Result<String> {
     match status {
         Ok(s) if s.success() => {}
         Ok(_) => {
-            return Err(Error::usage(format!(
-                "the editor ({editor}) failed; nothing was sent"
-            )))
-        }
-        Err(e) => {
             return Err(
-                Error::usage(format!("cannot start the editor {editor}: {e}")).hint("set EDITOR"),
+                Error::usage(format!("the editor ({editor}) failed; nothing was sent")).into(),
             )
         }
+        Err(e) => {
+            return Err(Error::io(format!("cannot start the editor {editor}: {e}"))
+                .hint("set EDITOR")
+                .into())
+        }
     }
-    text.map_err(|e| Error::usage(format!("cannot read the edited arguments: {e}")))
+    text.with_context(|| format!("cannot read the edited arguments from {}", path.display()))
+}
+
+/// The template may come back holding secrets (passwords, keys), so the file is made
+/// readable by its owner only, and never through a name that already exists (a link
+/// planted in the shared temporary directory).
+fn create_private(path: &std::path::Path, content: &str) -> std::io::Result<()> {
+    use std::io::Write as _;
+    use std::os::unix::fs::OpenOptionsExt as _;
+    let mut f = std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .mode(0o600)
+        .open(path)?;
+    f.write_all(content.as_bytes())
 }
 
 /// The template: one JSON object, each field preceded by a `// type, required: description` line.
@@ -275,6 +290,23 @@ fn to_params(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_temporary_file_is_private_and_never_reused() {
+        use std::os::unix::fs::PermissionsExt as _;
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("args.jsonc");
+        create_private(&path, "{}").unwrap();
+        let mode = std::fs::metadata(&path).unwrap().permissions().mode();
+        assert_eq!(mode & 0o777, 0o600);
+        // A name that exists (here: planted as a link to another file) is refused.
+        let target = dir.path().join("target");
+        std::fs::write(&target, "x").unwrap();
+        let planted = dir.path().join("planted.jsonc");
+        std::os::unix::fs::symlink(&target, &planted).unwrap();
+        assert!(create_private(&planted, "secret").is_err());
+        assert_eq!(std::fs::read_to_string(&target).unwrap(), "x");
+    }
 
     #[test]
     fn comments_are_stripped_but_not_inside_strings() {

@@ -60,7 +60,7 @@ pub fn extract_flags(words: Vec<String>, flags: &mut Flags) -> Result<Vec<String
 }
 
 /// Run a TrueNAS CLI command.
-pub fn run(cfg: &ConnectConfig, input: Input, flags: &Flags) -> Result<()> {
+pub fn run(cfg: &ConnectConfig, input: Input, flags: &Flags) -> anyhow::Result<()> {
     let mut client = session::open(cfg, false)?;
     let key = format!(
         "{}\u{0}{}",
@@ -73,7 +73,7 @@ pub fn run(cfg: &ConnectConfig, input: Input, flags: &Flags) -> Result<()> {
     result
 }
 
-fn dispatch(client: &mut Client, cat: &Catalog, input: Input, flags: &Flags) -> Result<()> {
+fn dispatch(client: &mut Client, cat: &Catalog, input: Input, flags: &Flags) -> anyhow::Result<()> {
     let (words, line_rest): (Vec<String>, Option<LineWords>) = match &input {
         Input::Argv(w) => (w.clone(), None),
         Input::Line(l) => {
@@ -82,20 +82,20 @@ fn dispatch(client: &mut Client, cat: &Catalog, input: Input, flags: &Flags) -> 
         }
     };
     if words.is_empty() {
-        return print_line(&listing(&cat.root));
+        return Ok(print_line(&listing(&cat.root))?);
     }
     match cat.resolve(&words) {
         Resolved::Namespace(ns) => {
             if flags.help {
-                return print_line(&namespace_help(ns));
+                return Ok(print_line(&namespace_help(ns))?);
             }
-            print_line(&listing(ns))
+            Ok(print_line(&listing(ns))?)
         }
-        Resolved::Unknown { namespace, index } => builtin(cat, namespace, &words, index),
+        Resolved::Unknown { namespace, index } => Ok(builtin(cat, namespace, &words, index)?),
         Resolved::Command(cmd, used) => {
             let detail = cat.method(&cmd.method)?;
             if flags.help {
-                return print_line(&command_help(cmd, &detail));
+                return Ok(print_line(&command_help(cmd, &detail))?);
             }
             let call = match (&input, &line_rest) {
                 (Input::Line(_), Some(lw)) => {
@@ -103,7 +103,7 @@ fn dispatch(client: &mut Client, cat: &Catalog, input: Input, flags: &Flags) -> 
                 }
                 _ => build_call(client, cmd, &detail, Args::Words(&words[used..]))?,
             };
-            execute(client, cmd, &detail, call, flags)
+            Ok(execute(client, cmd, &detail, call, flags)?)
         }
     }
 }
@@ -302,7 +302,7 @@ fn build_call(
     cmd: &CommandInfo,
     detail: &MethodDetail,
     args: Args<'_>,
-) -> Result<Call> {
+) -> anyhow::Result<Call> {
     if is_query(cmd) {
         let text = match args {
             Args::Text(t) => t.to_string(),
@@ -324,7 +324,8 @@ fn build_call(
         return Err(Error::usage(format!(
             "saving a job's output to a file (> {file}) is not supported yet"
         ))
-        .hint("use `midclt call` with core.download for downloads"));
+        .hint("use `midclt call` with core.download for downloads")
+        .into());
     }
     let mode = mode(cmd);
     let nothing_given = parsed.positional.is_empty() && parsed.keywords.is_empty();

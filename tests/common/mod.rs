@@ -1,10 +1,15 @@
 //! Shared test support: an emulator on real sockets and a fluent runner for the binary,
 //! so each test reads as one scenario.
+//!
+//! The runner is strict by default: a run must exit 0 with nothing on stderr unless the
+//! test says otherwise (`.code(N)`, `.allow_stderr()`, or an assertion on stderr). The
+//! check happens when the outcome is dropped, so the order of assertions does not matter.
 #![allow(dead_code)]
 
 use assert_cmd::cargo::CommandCargoExt;
 use midclt::emulator::{Config, Emulator};
 use serde_json::Value;
+use std::cell::Cell;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
@@ -99,12 +104,17 @@ pub fn midclt() -> Run {
     ] {
         cmd.env_remove(var);
     }
-    Run { cmd, stdin: None }
+    Run {
+        cmd,
+        stdin: None,
+        allow_stderr: false,
+    }
 }
 
 pub struct Run {
     cmd: Command,
     stdin: Option<String>,
+    allow_stderr: bool,
 }
 
 impl Run {
@@ -136,6 +146,11 @@ impl Run {
         self.stdin = Some(s.to_string());
         self
     }
+    /// This run may write to stderr even when it succeeds (warnings, `--verbose`).
+    pub fn allow_stderr(mut self) -> Self {
+        self.allow_stderr = true;
+        self
+    }
     pub fn login(self, user: &str) -> Self {
         self.args(["-U", user]).env("MIDCLT_PASSWORD", PASSWORD)
     }
@@ -158,7 +173,9 @@ impl Run {
             let mut pipe = child.stdin.take().expect("stdin");
             pipe.write_all(input.as_bytes()).expect("write stdin");
         }
-        Outcome::from(child.wait_with_output().expect("wait"))
+        let out = Outcome::from(child.wait_with_output().expect("wait"));
+        out.stderr_checked.set(self.allow_stderr);
+        out
     }
 }
 
@@ -166,19 +183,57 @@ pub struct Outcome {
     pub code: i32,
     pub stdout: String,
     pub stderr: String,
+    code_checked: Cell<bool>,
+    stderr_checked: Cell<bool>,
 }
 
 impl From<Output> for Outcome {
     fn from(o: Output) -> Outcome {
-        Outcome {
-            code: o.status.code().unwrap_or(-1),
-            stdout: String::from_utf8_lossy(&o.stdout).into_owned(),
-            stderr: String::from_utf8_lossy(&o.stderr).into_owned(),
+        Outcome::new(
+            o.status.code().unwrap_or(-1),
+            String::from_utf8_lossy(&o.stdout).into_owned(),
+            String::from_utf8_lossy(&o.stderr).into_owned(),
+        )
+    }
+}
+
+impl Drop for Outcome {
+    fn drop(&mut self) {
+        if std::thread::panicking() {
+            return;
+        }
+        if !self.code_checked.get() {
+            assert_eq!(
+                self.code, 0,
+                "unexpected exit code (say `.code(N)` when a failure is expected)\n--- stdout:\n{}\n--- stderr:\n{}",
+                self.stdout, self.stderr
+            );
+        }
+        if self.code == 0 && !self.stderr_checked.get() {
+            assert!(
+                self.stderr.is_empty(),
+                "unexpected stderr (say `.allow_stderr()` or assert on it):\n{}",
+                self.stderr
+            );
         }
     }
 }
 
 impl Outcome {
+    pub fn new(code: i32, stdout: String, stderr: String) -> Outcome {
+        Outcome {
+            code,
+            stdout,
+            stderr,
+            code_checked: Cell::new(false),
+            stderr_checked: Cell::new(false),
+        }
+    }
+    /// The test looks at stderr itself.
+    pub fn stderr(&self) -> &str {
+        self.stderr_checked.set(true);
+        &self.stderr
+    }
     #[track_caller]
     pub fn code(self, expected: i32) -> Self {
         assert_eq!(
@@ -186,6 +241,7 @@ impl Outcome {
             "exit code\n--- stdout:\n{}\n--- stderr:\n{}",
             self.stdout, self.stderr
         );
+        self.code_checked.set(true);
         self
     }
     #[track_caller]
@@ -209,6 +265,7 @@ impl Outcome {
     }
     #[track_caller]
     pub fn stderr_has(self, needle: &str) -> Self {
+        self.stderr_checked.set(true);
         assert!(
             self.stderr.contains(needle),
             "stderr lacks {needle:?}:\n{}",
@@ -218,6 +275,7 @@ impl Outcome {
     }
     #[track_caller]
     pub fn stderr_lacks(self, needle: &str) -> Self {
+        self.stderr_checked.set(true);
         assert!(
             !self.stderr.contains(needle),
             "stderr contains {needle:?}:\n{}",
