@@ -1,7 +1,7 @@
 //! The command-line model. One clap definition generates `--help`, the man pages and
 //! the shell completions (see `tests/generated_assets.rs`).
 
-use clap::{ArgAction, Args, CommandFactory, Parser, Subcommand, ValueEnum};
+use clap::{ArgAction, Args, Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;
 
 const AFTER_HELP: &str = "\
@@ -278,11 +278,6 @@ pub struct MockServerArgs {
     /// What system.version answers (e.g. to match a served catalogue)
     #[arg(long = "server-version", value_name = "VERSION")]
     pub server_version: Option<String>,
-}
-
-/// The clap command (for man pages and completions).
-pub fn command() -> clap::Command {
-    Cli::command()
 }
 
 /// The official midclt spells `--job-print` as `-jp`, which clap cannot express as a

@@ -71,6 +71,9 @@ pub struct ErrorData {
     pub extra: Option<Value>,
 }
 
+/// JSON-RPC 2.0 error codes, with the meanings TrueNAS gives them.
+pub const PARSE_ERROR: i64 = -32700;
+pub const INVALID_REQUEST: i64 = -32600;
 pub const METHOD_NOT_FOUND: i64 = -32601;
 pub const INVALID_PARAMS: i64 = -32602;
 pub const CALL_ERROR: i64 = -32001;

@@ -1,3 +1,3 @@
 fn main() {
-    std::process::exit(midclt::app::main());
+    std::process::exit(midclt::run_cli());
 }

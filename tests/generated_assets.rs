@@ -2,7 +2,14 @@
 //! This test fails when they are stale; `MIDCLT_UPDATE_ASSETS=1 cargo test --test
 //! generated_assets` rewrites them.
 
+use clap::CommandFactory;
 use clap_complete::Shell;
+
+// The clap model itself (it depends on nothing else in the crate), so the library need
+// not export its command-line types.
+#[allow(dead_code, unreachable_pub)]
+#[path = "../src/cli.rs"]
+mod cli;
 use std::path::{Path, PathBuf};
 
 fn root() -> PathBuf {
@@ -18,7 +25,7 @@ fn expected() -> Vec<(PathBuf, Vec<u8>)> {
         Shell::Elvish,
         Shell::PowerShell,
     ] {
-        let mut cmd = midclt::cli::command();
+        let mut cmd = cli::Cli::command();
         let mut buf = Vec::new();
         clap_complete::generate(shell, &mut cmd, "midclt", &mut buf);
         let name = match shell {
@@ -30,7 +37,7 @@ fn expected() -> Vec<(PathBuf, Vec<u8>)> {
         };
         files.push((root().join("completions").join(name), buf));
     }
-    let cmd = midclt::cli::command();
+    let cmd = cli::Cli::command();
     let mut pages = vec![(String::from("midclt"), cmd.clone())];
     for sub in cmd.get_subcommands() {
         pages.push((

@@ -244,7 +244,7 @@ pub fn parse_key_argument(text: &str, from_argv: bool) -> Result<ApiKey> {
     ))
 }
 
-/// Parse key-file content: a raw key, JSON, or INI (protocol.md §3.5).
+/// Parse key-file content: a raw key, JSON, or INI.
 pub fn parse_key_material(content: &str) -> Result<ApiKey> {
     if let Some(key) = ApiKey::parse_raw(content) {
         return Ok(key);

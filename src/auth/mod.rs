@@ -6,7 +6,7 @@ mod scram_login;
 
 use crate::client::rpc::Client;
 use crate::client::uri::{Endpoint, Protocol};
-use crate::error::{Error, Kind, Result};
+use crate::error::{Error, Result};
 use serde_json::{json, Value};
 use zeroize::Zeroizing;
 
@@ -60,8 +60,8 @@ impl ApiKey {
     }
 }
 
-/// How (and whether) to log in.
-#[derive(Debug, Default)]
+/// How (and whether) to log in. Its `Debug` form names the mechanism and user only.
+#[derive(Default)]
 pub enum Login {
     #[default]
     None,
@@ -81,6 +81,22 @@ pub enum Login {
 }
 
 /// Asks for a one-time password when the server requires one (None: cannot ask).
+impl std::fmt::Debug for Login {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Login::None => f.write_str("Login::None"),
+            Login::Password { username, .. } => write!(f, "Login::Password({username})"),
+            Login::ApiKey {
+                username,
+                key,
+                mechanism,
+                ..
+            } => write!(f, "Login::ApiKey({username:?}, {key:?}, {mechanism:?})"),
+            Login::Token(_) => f.write_str("Login::Token"),
+        }
+    }
+}
+
 pub type OtpPrompt<'a> = &'a dyn Fn() -> Option<Secret>;
 
 /// Refuse, before any connection is made, what would leak or burn a credential.
@@ -142,25 +158,16 @@ fn login_password(
 ) -> Result<()> {
     let params =
         json!({"mechanism": "PASSWORD_PLAIN", "username": username, "password": password.as_str()});
-    let resp = match client.call("auth.login_ex", vec![params]) {
-        Ok(r) => r,
-        Err(e) if is_missing_method(&e) => {
-            // Servers before 25.04 (and their /websocket) only have auth.login.
-            let mut params = vec![json!(username), json!(password.as_str())];
-            if let Some(otp) = otp {
-                params.push(json!(otp.as_str()));
-            }
-            let ok = client
-                .call("auth.login", params)
-                .map_err(login_call_error)?;
-            return if ok == json!(true) {
-                Ok(())
-            } else {
-                Err(Error::auth("login failed: invalid username or password")
-                    .hint("check -U and the password (two-factor accounts need --otp)"))
-            };
-        }
-        Err(e) => return Err(login_call_error(e)),
+    let mut legacy = vec![json!(username), json!(password.as_str())];
+    if let Some(otp) = otp {
+        legacy.push(json!(otp.as_str()));
+    }
+    let Some(resp) = login_ex(client, Some(params), "auth.login", legacy, || {
+        Error::auth("login failed: invalid username or password")
+            .hint("check -U and the password (two-factor accounts need --otp)")
+    })?
+    else {
+        return Ok(());
     };
     match response_type(&resp) {
         "OTP_REQUIRED" => {
@@ -197,27 +204,17 @@ fn login_key_plain(client: &mut Client, username: Option<&str>, key: &ApiKey) ->
     let raw = key.raw.as_ref().ok_or_else(|| {
         Error::usage("a raw API key is required for --plain (precomputed SCRAM keys cannot be sent in clear)")
     })?;
-    let resp = match username {
-        Some(user) => client.call(
-            "auth.login_ex",
-            vec![json!({"mechanism": "API_KEY_PLAIN", "username": user, "api_key": raw.as_str()})],
-        ),
-        None => Err(Error::new(Kind::Usage, "")),
-    };
-    let resp = match resp {
-        Ok(r) => r,
-        Err(e) if username.is_none() || is_missing_method(&e) => {
-            // Legacy servers: keys are not tied to a user (protocol.md §3.4).
-            let ok = client
-                .call("auth.login_with_api_key", vec![json!(raw.as_str())])
-                .map_err(login_call_error)?;
-            return if ok == json!(true) {
-                Ok(())
-            } else {
-                Err(Error::auth("login failed: invalid API key"))
-            };
-        }
-        Err(e) => return Err(login_call_error(e)),
+    // Without a user name only the legacy call can work: keys were not tied to a user
+    // before 25.04.
+    let params = username.map(
+        |user| json!({"mechanism": "API_KEY_PLAIN", "username": user, "api_key": raw.as_str()}),
+    );
+    let legacy = vec![json!(raw.as_str())];
+    let Some(resp) = login_ex(client, params, "auth.login_with_api_key", legacy, || {
+        Error::auth("login failed: invalid API key")
+    })?
+    else {
+        return Ok(());
     };
     match response_type(&resp) {
         "SUCCESS" => Ok(()),
@@ -226,29 +223,52 @@ fn login_key_plain(client: &mut Client, username: Option<&str>, key: &ApiKey) ->
 }
 
 fn login_token(client: &mut Client, token: &Secret) -> Result<()> {
-    let resp = match client.call(
-        "auth.login_ex",
-        vec![json!({"mechanism": "TOKEN_PLAIN", "token": token.as_str()})],
-    ) {
-        Ok(r) => r,
-        Err(e) if is_missing_method(&e) => {
-            let ok = client
-                .call("auth.login_with_token", vec![json!(token.as_str())])
-                .map_err(login_call_error)?;
-            return if ok == json!(true) {
-                Ok(())
-            } else {
-                Err(
-                    Error::auth("login failed: the token is invalid or has expired")
-                        .hint("get a new one with `midclt token`"),
-                )
-            };
-        }
-        Err(e) => return Err(login_call_error(e)),
+    let params = json!({"mechanism": "TOKEN_PLAIN", "token": token.as_str()});
+    let legacy = vec![json!(token.as_str())];
+    let Some(resp) = login_ex(
+        client,
+        Some(params),
+        "auth.login_with_token",
+        legacy,
+        || {
+            Error::auth("login failed: the token is invalid or has expired")
+                .hint("get a new one with `midclt token`")
+        },
+    )?
+    else {
+        return Ok(());
     };
     match response_type(&resp) {
         "SUCCESS" => Ok(()),
         other => Err(interpret_failure(other, &resp, Credential::Token)),
+    }
+}
+
+/// `auth.login_ex` with `params`, answering its response for the caller to interpret.
+/// Servers before 25.04 (and their `/websocket`) lack it and have one legacy method per
+/// credential, answering `true` or `false`: then `legacy` is called with `legacy_params`,
+/// and `Ok(None)` means it logged in. `params` of `None` goes to the legacy method at once.
+fn login_ex(
+    client: &mut Client,
+    params: Option<Value>,
+    legacy: &str,
+    legacy_params: Vec<Value>,
+    refused: impl FnOnce() -> Error,
+) -> Result<Option<Value>> {
+    if let Some(params) = params {
+        match client.call("auth.login_ex", vec![params]) {
+            Ok(resp) => return Ok(Some(resp)),
+            Err(e) if is_missing_method(&e) => {}
+            Err(e) => return Err(login_call_error(e)),
+        }
+    }
+    let ok = client
+        .call(legacy, legacy_params)
+        .map_err(login_call_error)?;
+    if ok == json!(true) {
+        Ok(None)
+    } else {
+        Err(refused())
     }
 }
 
@@ -265,7 +285,7 @@ pub(crate) fn response_type(resp: &Value) -> &str {
         .unwrap_or("")
 }
 
-/// A clear message for every `response_type` other than SUCCESS (protocol.md §3.3).
+/// A clear message for every `response_type` other than SUCCESS.
 pub(crate) fn interpret_failure(kind: &str, resp: &Value, cred: Credential) -> Error {
     match (kind, cred) {
         ("AUTH_ERR", Credential::Password) => Error::auth("login failed: invalid username or password")

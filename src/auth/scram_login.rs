@@ -104,7 +104,7 @@ fn mechanism_choices(client: &mut Client) -> Result<Vec<String>> {
             })
             .unwrap_or_default()),
         Err(e) if is_missing_method(&e) => Ok(vec!["API_KEY_PLAIN".into()]),
-        // 25.04.2-25.10.x crash on unauthenticated calls of this method (protocol.md §3.8);
+        // 25.04.2-25.10.x crash on unauthenticated calls of this method;
         // those servers have no SCRAM anyway.
         Err(e) if e.message.contains("may_create_auth_token") => Ok(vec!["API_KEY_PLAIN".into()]),
         Err(e) => Err(login_call_error(e)),

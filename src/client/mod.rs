@@ -8,4 +8,4 @@ pub mod rpc;
 pub mod transport;
 pub mod uri;
 
-pub use rpc::{Client, ConnectOptions, Event, Notification};
+pub use rpc::{connect, connect_over, Client, ConnectOptions, Event, Notification};

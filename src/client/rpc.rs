@@ -3,7 +3,7 @@
 //!
 //! Several calls may be in flight: [`Client::send`] returns the request id at once and
 //! [`Client::wait`] collects that id's answer, stashing answers to other ids and queueing
-//! notifications (events) for [`Client::next_event`]. Nothing here spawns a thread.
+//! notifications (events) for [`Client::next_notification`]. Nothing here spawns a thread.
 
 use crate::client::id::new_request_id;
 use crate::client::redact;
@@ -595,7 +595,7 @@ fn str_field(v: &Value, key: &str) -> String {
     }
 }
 
-/// Normalise a legacy error object (protocol.md §9.2) into the JSON-RPC shape.
+/// Normalise a legacy error object into the JSON-RPC shape.
 fn legacy_error(e: &Value) -> ServerError {
     let data = crate::error::ErrorData::from_json(e);
     let validation = e.get("type").and_then(Value::as_str) == Some("VALIDATION");

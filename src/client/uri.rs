@@ -62,7 +62,7 @@ impl Endpoint {
         }
     }
 
-    /// Would the server count this connection as a "secure transport" (protocol.md §1.5)?
+    /// Would the server count this connection as a "secure transport"?
     /// Only TLS, the local socket and loopback are; anything else gets API keys revoked.
     pub fn is_secure_transport(&self) -> bool {
         match self {

@@ -1,6 +1,7 @@
 //! Errors the emulated methods raise, rendered exactly as the middleware renders them
-//! (protocol.md §2.3 for JSON-RPC, §9.2 for the legacy protocol).
+//! (JSON-RPC error objects, and the legacy protocol's `error` members).
 
+use crate::error::{CALL_ERROR, INVALID_PARAMS, METHOD_NOT_FOUND, TOO_MANY_CALLS};
 use serde_json::{json, Value};
 
 #[derive(Clone, Debug, PartialEq)]
@@ -124,11 +125,15 @@ impl ApiError {
     pub fn to_jsonrpc(&self, method: &str) -> Value {
         let (code, message) = match self {
             ApiError::MethodNotFound => {
-                return json!({"code": -32601, "message": "Method does not exist"})
+                return json!({"code": METHOD_NOT_FOUND, "message": "Method does not exist"})
             }
-            ApiError::TooManyCalls => return json!({"code": -32000, "message": self.reason()}),
-            ApiError::Validation(_) | ApiError::InstanceNotFound(_) => (-32602, "Invalid params"),
-            _ => (-32001, "Method call error"),
+            ApiError::TooManyCalls => {
+                return json!({"code": TOO_MANY_CALLS, "message": self.reason()})
+            }
+            ApiError::Validation(_) | ApiError::InstanceNotFound(_) => {
+                (INVALID_PARAMS, "Invalid params")
+            }
+            _ => (CALL_ERROR, "Method call error"),
         };
         let errno = self.errno();
         json!({

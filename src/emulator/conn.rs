@@ -7,6 +7,7 @@ use super::methods::{self, Reply, Session};
 use super::{lock, ConnHandle, Emulator, Origin, Out};
 use crate::client::transport::{self, Stream};
 use crate::client::uri::Protocol;
+use crate::error::{INVALID_REQUEST, PARSE_ERROR};
 use serde_json::{json, Map, Value};
 use std::net::{SocketAddr, TcpStream};
 use std::os::unix::net::UnixStream;
@@ -241,18 +242,24 @@ impl Conn {
         let error = |code: i64, message: String, id: Value| json!({"jsonrpc": "2.0", "error": {"code": code, "message": message}, "id": id});
         let v: Value = match serde_json::from_str(text) {
             Ok(v) => v,
-            Err(e) => return self.reply(error(-32700, e.to_string(), Value::Null)),
+            Err(e) => return self.reply(error(PARSE_ERROR, e.to_string(), Value::Null)),
         };
         let obj = match v {
             Value::Object(o) => o,
             Value::Array(_) => {
                 return self.reply(error(
-                    -32700,
+                    PARSE_ERROR,
                     "Batch messages are not supported at this time".into(),
                     Value::Null,
                 ))
             }
-            _ => return self.reply(error(-32700, "Invalid Message Format".into(), Value::Null)),
+            _ => {
+                return self.reply(error(
+                    PARSE_ERROR,
+                    "Invalid Message Format".into(),
+                    Value::Null,
+                ))
+            }
         };
         let id = obj.get("id").cloned();
         let problem = if obj.get("jsonrpc") != Some(&json!("2.0")) {
@@ -274,7 +281,7 @@ impl Conn {
         };
         if let Some(problem) = problem {
             return match id {
-                Some(id) => self.reply(error(-32600, problem.into(), id)),
+                Some(id) => self.reply(error(INVALID_REQUEST, problem.into(), id)),
                 None => Flow::Continue,
             };
         }
@@ -377,7 +384,7 @@ impl Conn {
                 }
                 Flow::Continue
             }
-            // 24.10 answers DDP pings; the 25.04+ shim no longer does (protocol.md §9.3).
+            // 24.10 answers DDP pings; the 25.04+ shim no longer does.
             "ping" if self.emu.shared.config.legacy_only => {
                 let mut pong = json!({"msg": "pong"});
                 if !id.is_null() {

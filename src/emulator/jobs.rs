@@ -152,7 +152,7 @@ impl Emulator {
                 .unwrap_or_default()
         };
         for (conn, request_id, method) in waiters {
-            // New-style: an aborted job answers with a successful null (protocol.md §4.3).
+            // New-style: an aborted job answers with a successful null.
             let frame = match &answer {
                 Ok(v) => json!({"jsonrpc": "2.0", "id": request_id, "result": v}),
                 Err(ApiError::Aborted) => {

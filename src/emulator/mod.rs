@@ -3,7 +3,7 @@
 //! It serves JSON-RPC 2.0 on `/api/current` and `/api/vX.Y.Z`, and the legacy protocol on
 //! `/websocket`, over TCP (ws), TLS (wss, self-signed certificate made at start-up) and
 //! UNIX sockets, with the server's validation, error shapes, authentication rules, jobs
-//! and events (protocol.md). Used by `midclt mock-server`, by `--uri mock://` (served
+//! and events. Used by `midclt mock-server`, by `--uri mock://` (served
 //! in-process on a socket pair) and by the project's tests.
 
 pub mod api;
@@ -56,7 +56,7 @@ pub struct ServedCatalog {
 }
 
 impl ServedCatalog {
-    /// Read the JSON files (e.g. from ../shared/catalog).
+    /// Read the JSON files (recorded answers of a real server).
     pub fn load(
         methods: &std::path::Path,
         services: Option<&std::path::Path>,

@@ -128,6 +128,7 @@ pub fn cell_text(value: &Value) -> String {
 ///
 /// Years outside Python's 1–9999 (which midcli never shows) still get text: at least four
 /// digits, astronomical numbering with a `-` sign before year 0.
+#[cfg(test)]
 pub fn iso_datetime(ms: i64) -> String {
     iso_from_micros(i128::from(ms) * 1000)
 }

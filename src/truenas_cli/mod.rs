@@ -258,7 +258,8 @@ fn namespace_help(ns: &Namespace) -> String {
     s
 }
 
-/// How this command maps its arguments (cli-syntax.md §2.3).
+/// How this command maps its arguments: midcli treats `create`, `update` and `delete`
+/// (and job-less `do_`-style calls) differently.
 pub fn mode(cmd: &CommandInfo) -> Mode {
     // midcli's interface override is not the generic update command: it splices at 1
     // but has no `id=` convention and no automatic editor.

@@ -1,4 +1,4 @@
-//! `api_key.*` (27.0 semantics, protocol.md §11): create, update, delete, query,
+//! `api_key.*` (27.0 semantics): create, update, delete, query,
 //! get_instance, my_keys, convert_raw_key, with `api_key.query` events.
 
 use super::core::{query_error, run_query};

@@ -1,4 +1,4 @@
-//! `auth.*`: every login mechanism with the server's answers (protocol.md §3), tokens,
+//! `auth.*`: every login mechanism with the server's answers, tokens,
 //! the revoke-on-insecure-transport rule for plain API keys, and `auth.me`.
 
 use super::{def, Ctx, MethodDef};
@@ -324,7 +324,7 @@ fn key_login(
             return Ok(resp("EXPIRED"));
         }
         if !secure {
-            // protocol.md §1.6: a valid key seen in clear is burnt.
+            // The server burns a valid key it sees in clear over an insecure transport.
             key.revoked = true;
             key.revoked_reason = Some("Attempt to use over an insecure transport".into());
             let entry = key.entry();
@@ -368,7 +368,7 @@ fn token_login(ctx: &mut Ctx<'_>, token: &str, data: &Value) -> Result<Value, Ap
 
 fn scram_first(ctx: &mut Ctx<'_>, rfc: &str) -> Result<Value, ApiError> {
     if matches!(ctx.session.origin, crate::emulator::Origin::Unix) {
-        // The server's SCRAM authenticator refuses non-TCP origins (protocol.md §3.6).
+        // The server's SCRAM authenticator refuses non-TCP origins.
         return Err(ApiError::call(
             EINVAL,
             "SCRAM authentication is only supported over TCP connections",

@@ -210,7 +210,7 @@ fn job_wait(ctx: &mut Ctx<'_>, params: Vec<Value>) -> Result<Value, ApiError> {
                     Some("SUCCESS") => {
                         return Ok(job.get("result").cloned().unwrap_or(Value::Null))
                     }
-                    // An aborted target ends the wrapper successfully with null (protocol.md §4.6).
+                    // An aborted target ends the wrapper successfully with null.
                     Some("ABORTED") => return Ok(Value::Null),
                     Some("FAILED") => {
                         let error = job

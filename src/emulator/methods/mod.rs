@@ -237,7 +237,7 @@ impl Session {
         }
     }
 
-    /// The `credentials` object jobs record (protocol.md §4.4).
+    /// The `credentials` object jobs record.
     pub fn credentials(&self) -> Value {
         let (Some(user), Some((login_id, at))) = (&self.user, &self.login) else {
             return Value::Null;

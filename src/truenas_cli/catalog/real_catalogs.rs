@@ -1,12 +1,23 @@
-//! The command tree built from real TrueNAS catalogues (25.10, 26.0, 27.0).
+//! The command tree built from real TrueNAS catalogues (25.10, 26.0, 27.0), read from
+//! `../shared/catalog` beside the checkout; skipped with a notice where that is absent.
 
-mod common;
-use midclt::truenas_cli::catalog::{Catalog, Child, Resolved, ServiceType};
+use super::{Catalog, Child, Resolved, ServiceType};
 use serde_json::Value;
+use std::path::PathBuf;
+
+fn catalog_dir() -> Option<PathBuf> {
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/catalog");
+    if dir.is_dir() {
+        Some(dir)
+    } else {
+        eprintln!("skipped: {} is absent", dir.display());
+        None
+    }
+}
 
 fn load(name: &str) -> Value {
-    let text = std::fs::read_to_string(common::shared(&format!("catalog/{name}")))
-        .expect("catalogue file");
+    let dir = catalog_dir().expect("catalogue directory");
+    let text = std::fs::read_to_string(dir.join(name)).expect("catalogue file");
     serde_json::from_str(&text).expect("JSON")
 }
 
@@ -16,6 +27,9 @@ fn words(path: &str) -> Vec<String> {
 
 #[test]
 fn every_method_of_every_catalogue_is_a_reachable_command() {
+    if catalog_dir().is_none() {
+        return;
+    }
     let services = load("services-cli-v27.0.0-master-66d9e1b9.json");
     for file in [
         "methods-TS-25.10.6.json",
@@ -58,6 +72,9 @@ fn every_method_of_every_catalogue_is_a_reachable_command() {
 
 #[test]
 fn api_key_commands_live_under_auth() {
+    if catalog_dir().is_none() {
+        return;
+    }
     let cat = Catalog::build(
         "v",
         &load("methods-cli-root-v27.0.0-master-66d9e1b9.json"),

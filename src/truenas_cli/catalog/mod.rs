@@ -1,6 +1,6 @@
 //! The server's method catalogue as a TrueNAS CLI command tree, cached on disk.
 //!
-//! The tree is built exactly as midcli builds it (cli-syntax.md §2): every method of
+//! The tree is built exactly as midcli builds it (midcli's `midcli/context.py`): every method of
 //! `core.get_methods(null, "CLI")` becomes a command under its service's `cli_namespace`.
 //! The full answer is megabytes of JSON, so the cache keeps a small index (command paths,
 //! kinds, one-line descriptions) and one file per method with its parameter schemas: a
@@ -150,6 +150,7 @@ impl Namespace {
     }
 
     /// Every command below this namespace.
+    #[cfg(test)]
     pub fn all_commands(&self) -> Vec<&CommandInfo> {
         let mut out = Vec::new();
         for (_, c) in self.children() {
@@ -164,7 +165,6 @@ impl Namespace {
 
 /// The command tree of one server.
 pub struct Catalog {
-    pub version: String,
     pub root: Namespace,
     dir: Option<PathBuf>,
     /// Method details held in memory (fresh builds, and tests).
@@ -185,10 +185,10 @@ pub enum Resolved<'a> {
 
 impl Catalog {
     /// Build from `core.get_methods(null, "CLI")` and `core.get_services("CLI")` answers.
+    #[cfg(test)]
     pub fn build(version: &str, methods: &Value, services: &Value) -> Catalog {
         let (index, details) = index_from(version, methods, services);
         Catalog {
-            version: version.to_string(),
             root: tree(&index),
             dir: None,
             details,
@@ -222,7 +222,6 @@ impl Catalog {
             }
         }
         Ok(Catalog {
-            version,
             root: tree(&index),
             dir: Some(dir),
             details,
@@ -420,7 +419,6 @@ fn read_cache(dir: &Path, version: &str) -> Option<Catalog> {
         return None;
     }
     Some(Catalog {
-        version: index.version.clone(),
         root: tree(&index),
         dir: Some(dir.to_path_buf()),
         details: HashMap::new(),
@@ -517,6 +515,9 @@ fn edit_distance(a: &str, b: &str) -> usize {
     }
     d[a.len()][b.len()]
 }
+
+#[cfg(test)]
+mod real_catalogs;
 
 #[cfg(test)]
 mod tests {
