@@ -6,7 +6,7 @@ use std::path::PathBuf;
 
 const AFTER_HELP: &str = "\
 Exit codes: 0 ok, 1 the server reported an error, 2 usage error, 3 connection failed,
-4 TLS failure, 5 login failed, 6 timeout.
+4 TLS failure, 5 login failed, 6 timeout, 7 local input/output failure.
 
 Examples:
   midclt call system.info

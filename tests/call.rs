@@ -670,3 +670,32 @@ fn the_runner_fails_on_unexpected_stderr() {
 fn the_runner_fails_on_an_unexpected_exit_code() {
     let _ = midclt().uri("mock://").args(["call", "no.such"]).run();
 }
+
+#[test]
+fn local_output_failures_have_their_own_exit_code() {
+    // A full disk under stdout: exit 7, not a usage error.
+    let full = std::fs::OpenOptions::new()
+        .write(true)
+        .open("/dev/full")
+        .expect("/dev/full");
+    midclt()
+        .uri("mock://")
+        .args(["call", "system.info"])
+        .stdout_to(full)
+        .run()
+        .code(7)
+        .stderr_has("cannot write to stdout");
+    // A key file that cannot be created names the file.
+    let s = Server::start();
+    let (_, key) = s.create_key("io", "root");
+    let missing = s.dir.path().join("no-such-dir").join("k.json");
+    midclt()
+        .uri(&s.unix)
+        .env("MIDCLT_API_KEY", &key)
+        .args(["key", "precompute", "-o"])
+        .arg(&missing)
+        .run()
+        .code(7)
+        .stderr_has("cannot create the key file")
+        .stderr_has("no-such-dir");
+}

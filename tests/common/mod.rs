@@ -107,6 +107,7 @@ pub fn midclt() -> Run {
     Run {
         cmd,
         stdin: None,
+        stdout: None,
         allow_stderr: false,
     }
 }
@@ -114,6 +115,7 @@ pub fn midclt() -> Run {
 pub struct Run {
     cmd: Command,
     stdin: Option<String>,
+    stdout: Option<std::fs::File>,
     allow_stderr: bool,
 }
 
@@ -146,6 +148,11 @@ impl Run {
         self.stdin = Some(s.to_string());
         self
     }
+    /// Send stdout to this file instead of capturing it.
+    pub fn stdout_to(mut self, file: std::fs::File) -> Self {
+        self.stdout = Some(file);
+        self
+    }
     /// This run may write to stderr even when it succeeds (warnings, `--verbose`).
     pub fn allow_stderr(mut self) -> Self {
         self.allow_stderr = true;
@@ -167,7 +174,8 @@ impl Run {
         } else {
             Stdio::null()
         });
-        self.cmd.stdout(Stdio::piped()).stderr(Stdio::piped());
+        let stdout = self.stdout.take().map_or_else(Stdio::piped, Stdio::from);
+        self.cmd.stdout(stdout).stderr(Stdio::piped());
         let mut child = self.cmd.spawn().expect("spawn midclt");
         if let Some(input) = self.stdin.take() {
             let mut pipe = child.stdin.take().expect("stdin");
