@@ -1,7 +1,7 @@
 //! Errors the emulated methods raise, rendered exactly as the middleware renders them
 //! (JSON-RPC error objects, and the legacy protocol's `error` members).
 
-use crate::error::{CALL_ERROR, INVALID_PARAMS, METHOD_NOT_FOUND, TOO_MANY_CALLS};
+use crate::error::{CALL_ERROR, INVALID_PARAMS, METHOD_NOT_FOUND};
 use serde_json::{json, Value};
 
 #[derive(Clone, Debug, PartialEq)]
@@ -18,14 +18,12 @@ pub enum ApiError {
     /// `get: true` matched nothing.
     MatchNotFound,
     MethodNotFound,
-    TooManyCalls,
     /// The job was aborted (only inside job runners).
     Aborted,
 }
 
 pub const EINVAL: i64 = 22;
 pub const ENOENT: i64 = 2;
-pub const EACCES: i64 = 13;
 pub const EFAULT: i64 = 14;
 pub const EBUSY: i64 = 16;
 pub const ENOTAUTHENTICATED: i64 = 207;
@@ -57,7 +55,6 @@ impl ApiError {
             ApiError::Call { errno, message } => format!("[{}] {message}", errname(*errno)),
             ApiError::MatchNotFound => "MatchNotFound()".into(),
             ApiError::MethodNotFound => "Method does not exist".into(),
-            ApiError::TooManyCalls => "Maximum number of concurrent calls (20) has exceeded".into(),
             ApiError::Aborted => "Job aborted".into(),
         }
     }
@@ -126,9 +123,6 @@ impl ApiError {
         let (code, message) = match self {
             ApiError::MethodNotFound => {
                 return json!({"code": METHOD_NOT_FOUND, "message": "Method does not exist"})
-            }
-            ApiError::TooManyCalls => {
-                return json!({"code": TOO_MANY_CALLS, "message": self.reason()})
             }
             ApiError::Validation(_) | ApiError::InstanceNotFound(_) => {
                 (INVALID_PARAMS, "Invalid params")

@@ -6,13 +6,13 @@
 //! and events. Used by `midclt mock-server`, by `--uri mock://` (served
 //! in-process on a socket pair) and by the project's tests.
 
-pub mod api;
+mod api;
 mod conn;
-pub mod jobs;
+mod jobs;
 mod methods;
-pub mod query;
-pub mod schema;
-pub mod state;
+mod query;
+mod schema;
+mod state;
 
 use crate::client::uri::{self, Endpoint};
 use crate::error::{Error, Result};
@@ -312,3 +312,5 @@ pub fn pem_to_der(pem: &str) -> Option<Vec<u8>> {
 }
 
 pub use methods::totp;
+/// The TOTP secret of the emulator's two-factor account `otpuser`.
+pub use state::OTP_SECRET;

@@ -9,9 +9,6 @@ use serde_json::{json, Map, Value};
 pub struct S(Value);
 
 impl S {
-    pub fn json(self) -> Value {
-        self.0
-    }
     fn set(mut self, k: &str, v: Value) -> S {
         if let Value::Object(m) = &mut self.0 {
             m.insert(k.into(), v);

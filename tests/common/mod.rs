@@ -313,7 +313,7 @@ pub fn otp_now() -> String {
         .duration_since(std::time::UNIX_EPOCH)
         .unwrap()
         .as_secs() as i64;
-    midclt::emulator::totp(midclt::emulator::state::OTP_SECRET, now)
+    midclt::emulator::totp(midclt::emulator::OTP_SECRET, now)
 }
 
 /// The project's shared facts directory (`../shared` beside the checkout).

@@ -77,11 +77,13 @@ pub fn run_query(rows: Vec<Value>, filters: &Value, options: &Value) -> Result<V
 }
 
 /// Validate only (used before running): same errors as run_query would give for bad input.
+#[cfg(test)]
 pub fn validate(filters: &Value, options: &Value) -> Result<(), QueryError> {
     prepare(filters, options).map(|_| ())
 }
 
 /// Does one row match the filter list? (used for event subscriptions and `core.get_jobs`)
+#[cfg(test)]
 pub fn matches(row: &Value, filters: &Value) -> Result<bool, QueryError> {
     let (nodes, _) = prepare(filters, &Value::Object(Map::new()))?;
     eval_all(row, &nodes).map_err(|e| e.into_query("filters"))
