@@ -473,3 +473,45 @@ fn cli_commands_and_tokens_work_over_the_legacy_protocol() {
         .run()
         .success();
 }
+
+#[test]
+fn a_cache_directory_others_can_write_is_not_trusted() {
+    use std::os::unix::fs::PermissionsExt as _;
+    let s = Server::start();
+    let shared = s.dir.path().join("shared-cache");
+    std::fs::create_dir(&shared).unwrap();
+    std::fs::set_permissions(&shared, std::fs::Permissions::from_mode(0o777)).unwrap();
+    // A catalogue planted there would be believed; midclt fetches its own instead.
+    let out = s
+        .cli()
+        .env("MIDCLT_CACHE_DIR", &shared)
+        .args(["--dry-run", "auth", "api_key", "query"])
+        .run()
+        .success()
+        .stderr_has("not using the catalogue cache")
+        .stderr_has("other users can write");
+    assert_eq!(out.json()["method"], "api_key.query");
+    assert_eq!(std::fs::read_dir(&shared).unwrap().count(), 0);
+}
+
+#[test]
+fn without_home_the_cache_is_private_to_the_user() {
+    use std::os::unix::fs::{MetadataExt as _, PermissionsExt as _};
+    let s = Server::start();
+    let tmp = s.dir.path().join("tmp");
+    std::fs::create_dir(&tmp).unwrap();
+    s.cli()
+        .env_remove("MIDCLT_CACHE_DIR")
+        .env_remove("XDG_CACHE_HOME")
+        .env_remove("HOME")
+        .env("TMPDIR", &tmp)
+        .args(["--dry-run", "auth", "api_key", "query"])
+        .run()
+        .success();
+    let dirs: Vec<_> = std::fs::read_dir(&tmp).unwrap().flatten().collect();
+    assert_eq!(dirs.len(), 1);
+    let name = dirs[0].file_name().into_string().unwrap();
+    let meta = std::fs::symlink_metadata(dirs[0].path()).unwrap();
+    assert_eq!(name, format!("midclt-cache-{}", meta.uid()));
+    assert_eq!(meta.permissions().mode() & 0o777, 0o700);
+}

@@ -8,13 +8,16 @@
 //! server and user (the tree depends on the user's roles) and is rebuilt when the
 //! server's version changes.
 
+mod cache;
+
+pub use cache::{clear, root as cache_root};
+
 use crate::client::rpc::Client;
 use crate::error::{Error, Result};
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
-use sha2::{Digest, Sha256};
 use std::collections::HashMap;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 /// Bump when the on-disk layout changes; older caches are then rebuilt.
 const FORMAT: u32 = 1;
@@ -201,9 +204,13 @@ impl Catalog {
             .call("system.version", vec![])
             .map(|v| v.as_str().unwrap_or_default().to_string())
             .unwrap_or_default();
-        let dir = cache_root().join(cache_key(server_key));
-        if let Some(cat) = read_cache(&dir, &version) {
-            return Ok(cat);
+        let dir = cache::dir_for(server_key, verbose);
+        if let Some(index) = dir.as_deref().and_then(|d| cache::read_index(d, &version)) {
+            return Ok(Catalog {
+                root: tree(&index),
+                dir,
+                details: HashMap::new(),
+            });
         }
         if verbose {
             eprintln!("* fetching the method catalogue (server version {version:?})");
@@ -211,19 +218,17 @@ impl Catalog {
         let methods = client.call("core.get_methods", vec![Value::Null, json!("CLI")])?;
         let services = client.call("core.get_services", vec![json!("CLI")])?;
         let (index, details) = index_from(&version, &methods, &services);
-        if let Err(e) = write_cache(&dir, &index, &details) {
-            // A read-only home must not stop the command; it only costs speed.
-            if verbose {
-                eprintln!(
-                    "* cannot write the catalogue cache {}: {}",
-                    dir.display(),
-                    e.message
-                );
+        if let Some(dir) = &dir {
+            if let Err(e) = cache::write(dir, &index, &details) {
+                // A read-only home must not stop the command; it only costs speed.
+                if verbose {
+                    eprintln!("* cannot write the catalogue cache {}: {e}", dir.display());
+                }
             }
         }
         Ok(Catalog {
             root: tree(&index),
-            dir: Some(dir),
+            dir: None,
             details,
         })
     }
@@ -391,88 +396,6 @@ fn tree(index: &Index) -> Namespace {
         ns.add_command(cmd.clone());
     }
     root
-}
-
-/// `$MIDCLT_CACHE_DIR`, else `$XDG_CACHE_HOME/midclt`, else `~/.cache/midclt`.
-pub fn cache_root() -> PathBuf {
-    if let Some(d) = std::env::var_os("MIDCLT_CACHE_DIR").filter(|d| !d.is_empty()) {
-        return PathBuf::from(d);
-    }
-    if let Some(d) = std::env::var_os("XDG_CACHE_HOME").filter(|d| !d.is_empty()) {
-        return PathBuf::from(d).join("midclt");
-    }
-    match std::env::var_os("HOME").filter(|d| !d.is_empty()) {
-        Some(h) => PathBuf::from(h).join(".cache").join("midclt"),
-        None => std::env::temp_dir().join("midclt-cache"),
-    }
-}
-
-fn cache_key(server_key: &str) -> String {
-    let h = Sha256::digest(server_key.as_bytes());
-    h.iter().take(12).map(|b| format!("{b:02x}")).collect()
-}
-
-fn read_cache(dir: &Path, version: &str) -> Option<Catalog> {
-    let text = std::fs::read_to_string(dir.join("index.json")).ok()?;
-    let index: Index = serde_json::from_str(&text).ok()?;
-    if index.format != FORMAT || index.version != version {
-        return None;
-    }
-    Some(Catalog {
-        root: tree(&index),
-        dir: Some(dir.to_path_buf()),
-        details: HashMap::new(),
-    })
-}
-
-fn write_cache(dir: &Path, index: &Index, details: &HashMap<String, MethodDetail>) -> Result<()> {
-    let io = |e: std::io::Error| Error::usage(e.to_string());
-    let parent = dir.parent().unwrap_or(dir);
-    std::fs::create_dir_all(parent).map_err(io)?;
-    // Build beside the final place and swap it in, so a concurrent reader never sees a
-    // half-written cache.
-    let tmp = parent.join(format!(
-        ".tmp-{}-{}",
-        std::process::id(),
-        crate::client::id::new_request_id()
-    ));
-    std::fs::create_dir_all(tmp.join("methods")).map_err(io)?;
-    for (name, d) in details {
-        let text = serde_json::to_string(d).map_err(|e| Error::usage(e.to_string()))?;
-        std::fs::write(tmp.join("methods").join(format!("{name}.json")), text).map_err(io)?;
-    }
-    let text = serde_json::to_string(index).map_err(|e| Error::usage(e.to_string()))?;
-    std::fs::write(tmp.join("index.json"), text).map_err(io)?;
-    let old = parent.join(format!(".old-{}", crate::client::id::new_request_id()));
-    let had_old = std::fs::rename(dir, &old).is_ok();
-    let result = std::fs::rename(&tmp, dir).map_err(io);
-    if had_old {
-        let _ = std::fs::remove_dir_all(&old);
-    }
-    if result.is_err() {
-        let _ = std::fs::remove_dir_all(&tmp);
-    }
-    result
-}
-
-/// `midclt cache clear`: remove every cached catalogue; returns how many there were.
-pub fn clear() -> Result<usize> {
-    let root = cache_root();
-    let entries = match std::fs::read_dir(&root) {
-        Ok(e) => e,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(0),
-        Err(e) => return Err(Error::io(format!("cannot read {}: {e}", root.display()))),
-    };
-    let mut n = 0;
-    for entry in entries.flatten() {
-        let p = entry.path();
-        if p.is_dir() {
-            std::fs::remove_dir_all(&p)
-                .map_err(|e| Error::io(format!("cannot remove {}: {e}", p.display())))?;
-            n += 1;
-        }
-    }
-    Ok(n)
 }
 
 /// Names close to `word` (for "did you mean"), best first.
