@@ -156,12 +156,15 @@ fn prompt_password(user: &str) -> Result<Secret> {
     }
 }
 
+/// Every run is warned, scripts included: the secret stays readable in
+/// `/proc/PID/cmdline` for as long as the process lives.
 fn warn_argv(option: &str, instead: &str) {
-    if std::io::stderr().is_terminal() {
-        eprintln!(
-            "midclt: warning: a secret given with {option} is visible in the process list and shell history; prefer {instead}"
-        );
+    if std::env::var_os("MIDCLT_NO_ARGV_WARNING").is_some_and(|v| v == "1") {
+        return;
     }
+    eprintln!(
+        "midclt: warning: a secret given with {option} is visible to other users in the process list and stays in shell history; prefer {instead} (MIDCLT_NO_ARGV_WARNING=1 silences this)"
+    );
 }
 
 fn read_stdin_line() -> Result<Secret> {

@@ -104,6 +104,8 @@ pub fn midclt() -> Run {
     ] {
         cmd.env_remove(var);
     }
+    // Tests pass secrets on the command line on purpose; the warning has its own test.
+    cmd.env("MIDCLT_NO_ARGV_WARNING", "1");
     Run {
         cmd,
         stdin: None,
