@@ -699,3 +699,49 @@ fn local_output_failures_have_their_own_exit_code() {
         .stderr_has("cannot create the key file")
         .stderr_has("no-such-dir");
 }
+
+#[test]
+fn stdin_text_is_sent_exactly_as_read() {
+    // The trace shows the request as sent: the trailing newline is kept.
+    let out = midclt()
+        .uri("mock://")
+        .args(["-v", "call", "core.ping", "-"])
+        .stdin("not json\n")
+        .run()
+        .code(1);
+    assert!(
+        out.stderr().contains(r#""params":["not json\n"]"#),
+        "{}",
+        out.stderr
+    );
+    // JSON from stdin is still JSON (trailing newline or not).
+    let out = midclt()
+        .uri("mock://")
+        .args(["-v", "call", "core.ping", "-"])
+        .stdin("[1, 2]\n")
+        .run()
+        .code(1);
+    assert!(
+        out.stderr().contains(r#""params":[[1,2]]"#),
+        "{}",
+        out.stderr
+    );
+}
+
+#[test]
+fn json_looking_arguments_that_do_not_parse_warn() {
+    midclt()
+        .uri("mock://")
+        .args(["call", "core.ping", "{\"a\": 1,}"])
+        .run()
+        .code(1)
+        .stderr_has("warning: argument \"{\\\"a\\\": 1,}\" looks like JSON but is not");
+    // Valid JSON nested beyond the parser's limit is refused, not sent as a string.
+    let deep = format!("{}{}", "[".repeat(200), "]".repeat(200));
+    midclt()
+        .uri("mock://")
+        .args(["call", "core.ping", &deep])
+        .run()
+        .code(2)
+        .stderr_has("nested deeper than 128 levels");
+}

@@ -16,6 +16,14 @@ use std::time::{Duration, Instant};
 use tungstenite::protocol::frame::coding::CloseCode;
 use tungstenite::{Message, WebSocket};
 
+/// How deeply JSON (a reply, or an argument) may nest: serde_json's recursion limit.
+pub const MAX_JSON_DEPTH: usize = 128;
+
+/// Did parsing stop at [`MAX_JSON_DEPTH`] (as opposed to meeting invalid JSON)?
+pub fn is_too_deep(e: &serde_json::Error) -> bool {
+    e.to_string().starts_with("recursion limit exceeded")
+}
+
 pub const DEFAULT_CALL_TIMEOUT: Duration = Duration::from_secs(60);
 pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 
@@ -525,7 +533,15 @@ impl Client {
             match self.ws.read() {
                 Ok(Message::Text(text)) => {
                     return serde_json::from_str(text.as_str()).map_err(|e| {
-                        Error::connection(format!("the server sent a frame that is not JSON: {e}"))
+                        if is_too_deep(&e) {
+                            Error::connection(format!(
+                                "the server sent a message nested deeper than {MAX_JSON_DEPTH} levels, which midclt does not accept"
+                            ))
+                        } else {
+                            Error::connection(format!(
+                                "the server sent a malformed message (not JSON: {e})"
+                            ))
+                        }
                     })
                 }
                 Ok(Message::Binary(_)) => {

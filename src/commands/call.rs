@@ -1,7 +1,8 @@
 //! `midclt call METHOD [ARGS...]`, as the official midclt does it.
 
 use crate::cli::{CallArgs, GlobalArgs, JobPrint};
-use crate::error::Result;
+use crate::client::rpc;
+use crate::error::{Error, Result};
 use crate::jobs;
 use crate::render::{self, midclt, progress};
 use crate::session;
@@ -34,7 +35,9 @@ pub fn run(g: &GlobalArgs, args: &CallArgs) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// Each argument is JSON when it parses as JSON, else a string; `-` is stdin's content.
+/// Each argument is JSON when it parses as JSON, else a string; `-` is stdin's content,
+/// read whole and, when it is not JSON, sent exactly as read (trailing newline included),
+/// as the official client does.
 pub fn params(args: &[String]) -> Result<Vec<Value>> {
     let mut stdin: Option<Value> = None;
     args.iter()
@@ -42,16 +45,43 @@ pub fn params(args: &[String]) -> Result<Vec<Value>> {
             if a == "-" {
                 if stdin.is_none() {
                     let text = crate::auth::credentials::read_stdin_payload()?;
-                    stdin = Some(json_or_string(text.trim_end_matches(['\n', '\r'])));
+                    stdin = Some(json_or_string(&text, "`-` (stdin)")?);
                 }
                 Ok(stdin.clone().unwrap_or(Value::Null))
             } else {
-                Ok(json_or_string(a))
+                json_or_string(a, &shorten(a))
             }
         })
         .collect()
 }
 
-fn json_or_string(text: &str) -> Value {
-    serde_json::from_str(text).unwrap_or_else(|_| Value::String(text.to_string()))
+/// JSON when it parses, else the text itself. Text that looks like JSON but does not parse
+/// is still sent as a string (as the official client does) but warned about, since it is
+/// usually a quoting mistake; JSON nested too deeply to parse is refused rather than sent
+/// as a string.
+fn json_or_string(text: &str, name: &str) -> Result<Value> {
+    match serde_json::from_str(text) {
+        Ok(v) => Ok(v),
+        Err(e) if rpc::is_too_deep(&e) => Err(Error::usage(format!(
+            "argument {name}: JSON nested deeper than {} levels is not supported",
+            rpc::MAX_JSON_DEPTH
+        ))),
+        Err(e) => {
+            if text.trim_start().starts_with(['[', '{', '"']) {
+                eprintln!(
+                    "midclt: warning: argument {name} looks like JSON but is not ({e}); sending it as a string"
+                );
+            }
+            Ok(Value::String(text.to_string()))
+        }
+    }
+}
+
+/// An argument as named in a message: at most 40 characters of it.
+fn shorten(text: &str) -> String {
+    let mut s: String = text.chars().take(40).collect();
+    if s.len() < text.len() {
+        s.push('…');
+    }
+    format!("{s:?}")
 }
