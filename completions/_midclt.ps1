@@ -52,6 +52,7 @@ Register-ArgumentCompleter -Native -CommandName 'midclt' -ScriptBlock {
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             [CompletionResult]::new('call', 'call', [CompletionResultType]::ParameterValue, 'Call a middleware method and print its result')
             [CompletionResult]::new('ping', 'ping', [CompletionResultType]::ParameterValue, 'Check that the middleware answers (core.ping)')
+            [CompletionResult]::new('waitready', 'waitready', [CompletionResultType]::ParameterValue, 'Wait until the middleware answers (for boot scripts), at most -t SECONDS')
             [CompletionResult]::new('subscribe', 'subscribe', [CompletionResultType]::ParameterValue, 'Print events of a subscription, one JSON object per line')
             [CompletionResult]::new('token', 'token', [CompletionResultType]::ParameterValue, 'Print a new session token (auth.generate_token) for scripts')
             [CompletionResult]::new('key', 'key', [CompletionResultType]::ParameterValue, 'Work with API key files')
@@ -72,6 +73,13 @@ Register-ArgumentCompleter -Native -CommandName 'midclt' -ScriptBlock {
             break
         }
         'midclt;ping' {
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'midclt;waitready' {
+            [CompletionResult]::new('-t', '-t', [CompletionResultType]::ParameterName, 'Give up (exit 6) after SECONDS')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Give up (exit 6) after SECONDS')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             break
@@ -179,6 +187,7 @@ Register-ArgumentCompleter -Native -CommandName 'midclt' -ScriptBlock {
         'midclt;help' {
             [CompletionResult]::new('call', 'call', [CompletionResultType]::ParameterValue, 'Call a middleware method and print its result')
             [CompletionResult]::new('ping', 'ping', [CompletionResultType]::ParameterValue, 'Check that the middleware answers (core.ping)')
+            [CompletionResult]::new('waitready', 'waitready', [CompletionResultType]::ParameterValue, 'Wait until the middleware answers (for boot scripts), at most -t SECONDS')
             [CompletionResult]::new('subscribe', 'subscribe', [CompletionResultType]::ParameterValue, 'Print events of a subscription, one JSON object per line')
             [CompletionResult]::new('token', 'token', [CompletionResultType]::ParameterValue, 'Print a new session token (auth.generate_token) for scripts')
             [CompletionResult]::new('key', 'key', [CompletionResultType]::ParameterValue, 'Work with API key files')
@@ -192,6 +201,9 @@ Register-ArgumentCompleter -Native -CommandName 'midclt' -ScriptBlock {
             break
         }
         'midclt;help;ping' {
+            break
+        }
+        'midclt;help;waitready' {
             break
         }
         'midclt;help;subscribe' {

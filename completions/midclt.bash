@@ -43,6 +43,9 @@ _midclt() {
             midclt,token)
                 cmd="midclt__subcmd__token"
                 ;;
+            midclt,waitready)
+                cmd="midclt__subcmd__waitready"
+                ;;
             midclt__subcmd__cache,clear)
                 cmd="midclt__subcmd__cache__subcmd__clear"
                 ;;
@@ -88,6 +91,9 @@ _midclt() {
             midclt__subcmd__help,token)
                 cmd="midclt__subcmd__help__subcmd__token"
                 ;;
+            midclt__subcmd__help,waitready)
+                cmd="midclt__subcmd__help__subcmd__waitready"
+                ;;
             midclt__subcmd__help__subcmd__cache,clear)
                 cmd="midclt__subcmd__help__subcmd__cache__subcmd__clear"
                 ;;
@@ -116,7 +122,7 @@ _midclt() {
 
     case "${cmd}" in
         midclt)
-            opts="-u -U -P -K -t -v -c -o -h -V --uri --username --password --password-file --api-key --token --otp --timeout --connect-timeout --insecure --ca-cert --plain --no-channel-binding --verbose --command --output --dry-run --help --version call ping subscribe token key mock-server cache render help"
+            opts="-u -U -P -K -t -v -c -o -h -V --uri --username --password --password-file --api-key --token --otp --timeout --connect-timeout --insecure --ca-cert --plain --no-channel-binding --verbose --command --output --dry-run --help --version call ping waitready subscribe token key mock-server cache render help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -322,7 +328,7 @@ _midclt() {
             return 0
             ;;
         midclt__subcmd__help)
-            opts="call ping subscribe token key mock-server cache render help"
+            opts="call ping waitready subscribe token key mock-server cache render help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -490,6 +496,20 @@ _midclt() {
             return 0
             ;;
         midclt__subcmd__help__subcmd__token)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        midclt__subcmd__help__subcmd__waitready)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -705,6 +725,28 @@ _midclt() {
             fi
             case "${prev}" in
                 --ttl)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        midclt__subcmd__waitready)
+            opts="-t -h --timeout --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -t)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -49,6 +49,7 @@ set edit:completion:arg-completer[midclt] = {|@words|
             cand --version 'Print version'
             cand call 'Call a middleware method and print its result'
             cand ping 'Check that the middleware answers (core.ping)'
+            cand waitready 'Wait until the middleware answers (for boot scripts), at most -t SECONDS'
             cand subscribe 'Print events of a subscription, one JSON object per line'
             cand token 'Print a new session token (auth.generate_token) for scripts'
             cand key 'Work with API key files'
@@ -67,6 +68,12 @@ set edit:completion:arg-completer[midclt] = {|@words|
             cand --help 'Print help (see more with ''--help'')'
         }
         &'midclt;ping'= {
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'midclt;waitready'= {
+            cand -t 'Give up (exit 6) after SECONDS'
+            cand --timeout 'Give up (exit 6) after SECONDS'
             cand -h 'Print help'
             cand --help 'Print help'
         }
@@ -157,6 +164,7 @@ set edit:completion:arg-completer[midclt] = {|@words|
         &'midclt;help'= {
             cand call 'Call a middleware method and print its result'
             cand ping 'Check that the middleware answers (core.ping)'
+            cand waitready 'Wait until the middleware answers (for boot scripts), at most -t SECONDS'
             cand subscribe 'Print events of a subscription, one JSON object per line'
             cand token 'Print a new session token (auth.generate_token) for scripts'
             cand key 'Work with API key files'
@@ -168,6 +176,8 @@ set edit:completion:arg-completer[midclt] = {|@words|
         &'midclt;help;call'= {
         }
         &'midclt;help;ping'= {
+        }
+        &'midclt;help;waitready'= {
         }
         &'midclt;help;subscribe'= {
         }

@@ -62,6 +62,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         (Some(command), None) => match command {
             Command::Call(args) => commands::call::run(g, args),
             Command::Ping => commands::ping::run(g),
+            Command::Waitready(args) => commands::waitready::run(g, args),
             Command::Subscribe(args) => commands::subscribe::run(g, args),
             Command::Token(args) => commands::token::run(g, args),
             Command::Key(cmd) => commands::key::run(g, cmd),

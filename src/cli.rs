@@ -123,6 +123,8 @@ pub enum Command {
     Call(CallArgs),
     /// Check that the middleware answers (core.ping)
     Ping,
+    /// Wait until the middleware answers (for boot scripts), at most -t SECONDS
+    Waitready(WaitreadyArgs),
     /// Print events of a subscription, one JSON object per line
     Subscribe(SubscribeArgs),
     /// Print a new session token (auth.generate_token) for scripts
@@ -200,6 +202,18 @@ pub struct SubscribeArgs {
     /// (reporting.realtime:{"interval": 2}), or `*`
     #[arg(value_name = "EVENT")]
     pub event: String,
+}
+
+#[derive(Debug, Args)]
+pub struct WaitreadyArgs {
+    /// Give up (exit 6) after SECONDS
+    #[arg(
+        short = 't',
+        long = "timeout",
+        value_name = "SECONDS",
+        default_value_t = 300
+    )]
+    pub timeout: u64,
 }
 
 #[derive(Debug, Args)]

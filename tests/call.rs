@@ -745,3 +745,22 @@ fn json_looking_arguments_that_do_not_parse_warn() {
         .code(2)
         .stderr_has("nested deeper than 128 levels");
 }
+
+#[test]
+fn waitready_waits_for_the_middleware_to_answer() {
+    let dir = tempfile::tempdir().unwrap();
+    let sock = dir.path().join("late.sock");
+    let uri = format!("ws+unix://{}", sock.display());
+    let waiting = midclt().uri(&uri).args(["waitready", "-t", "20"]).spawn();
+    std::thread::sleep(std::time::Duration::from_millis(700));
+    let emu = midclt::emulator::Emulator::new(midclt::emulator::Config::default());
+    emu.listen(&uri).unwrap();
+    let out = common::Outcome::from(waiting.wait_with_output().unwrap());
+    out.success();
+    midclt()
+        .uri("ws+unix:///nonexistent/midclt.sock")
+        .args(["waitready", "-t", "1"])
+        .run()
+        .code(6)
+        .stderr_has("did not answer within 1 s");
+}

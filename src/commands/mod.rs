@@ -10,6 +10,7 @@ pub mod ping;
 pub mod render;
 pub mod subscribe;
 pub mod token;
+pub mod waitready;
 
 use crate::auth::credentials::LoginSpec;
 use crate::cli::GlobalArgs;
