@@ -568,18 +568,32 @@ impl Client {
     }
 
     fn transport_error(&mut self, doing: &str, e: tungstenite::Error) -> Error {
+        // The server misbehaving is not a dropped network: trying again will not help.
+        let malformed = match &e {
+            tungstenite::Error::Utf8 => Some("a text frame that is not valid UTF-8".to_string()),
+            tungstenite::Error::Capacity(c) => Some(format!(
+                "a message larger than midclt accepts ({c}; the limit is {} MiB)",
+                transport::MAX_INCOMING_MESSAGE >> 20
+            )),
+            tungstenite::Error::Protocol(p) => Some(format!("a frame that breaks the WebSocket protocol ({p})")),
+            _ => None,
+        };
+        if let Some(what) = malformed {
+            let why = format!("the server sent {what}");
+            self.closed = Some(why.clone());
+            return Error::connection(format!("{why} while {doing}"))
+                .hint("this is a fault of the server or of a proxy in between, not of the network");
+        }
         let why = match e {
             tungstenite::Error::ConnectionClosed | tungstenite::Error::AlreadyClosed => {
                 "the connection was closed".to_string()
             }
             tungstenite::Error::Io(io) => format!("{io}"),
-            tungstenite::Error::Protocol(p) => format!("protocol error: {p}"),
-            tungstenite::Error::Capacity(c) => format!("message too large: {c}"),
             other => other.to_string(),
         };
         self.closed = Some(why.clone());
         Error::connection(format!("connection lost while {doing}: {why}"))
-            .hint("the middleware may have restarted or the network dropped; run the command again")
+            .hint("the middleware may have restarted or the network dropped")
     }
 }
 
@@ -589,7 +603,7 @@ fn describe_close(code: CloseCode, reason: &str) -> String {
         1003 => "the server accepts only text frames",
         1007 => "message too large for a connection that is not logged in (limit 8 KiB)",
         1008 => "this address is not allowed to use the API (UI allow-list)",
-        1009 => "message too large (limit 64 KiB)",
+        1009 => "a message was larger than the server accepts",
         1011 => "the server hit an internal error",
         _ => "",
     };

@@ -100,7 +100,7 @@ pub struct ConnInfo {
 
 /// Frames larger than this are refused by the server anyway (2 MiB for file transfer
 /// methods); the cap keeps a misbehaving peer from exhausting memory.
-const MAX_INCOMING_MESSAGE: usize = 64 << 20;
+pub const MAX_INCOMING_MESSAGE: usize = 64 << 20;
 
 pub fn websocket_config() -> WebSocketConfig {
     WebSocketConfig::default()
@@ -130,6 +130,24 @@ pub fn open_stream(endpoint: &Endpoint, tls: &TlsOptions, timeout: Duration) -> 
 }
 
 fn open_unix(path: &Path) -> Result<Stream> {
+    use std::os::unix::fs::FileTypeExt as _;
+    if let Ok(meta) = std::fs::metadata(path) {
+        let kind = meta.file_type();
+        if !kind.is_socket() {
+            let what = if kind.is_dir() {
+                "a directory"
+            } else if kind.is_file() {
+                "a regular file"
+            } else {
+                "not a socket"
+            };
+            return Err(Error::connection(format!(
+                "{} is {what}, not the middleware's UNIX socket",
+                path.display()
+            ))
+            .hint("on a TrueNAS host the socket is /var/run/middleware/middlewared.sock"));
+        }
+    }
     UnixStream::connect(path).map(Stream::Unix).map_err(|e| {
         let shown = path.display();
         match e.kind() {
@@ -219,22 +237,48 @@ fn open_tls(tcp: TcpStream, host: &str, opts: &TlsOptions, timeout: Duration) ->
             "TLS handshake with {host} did not finish within {} s",
             timeout.as_secs_f64()
         ))),
-        Err(native_tls::HandshakeError::Failure(e)) => Err(tls_failure(host, &e)),
+        Err(native_tls::HandshakeError::Failure(e)) => Err(tls_failure(host, opts, &e)),
     }
 }
 
-fn tls_failure(host: &str, e: &native_tls::Error) -> Error {
+fn tls_failure(host: &str, opts: &TlsOptions, e: &native_tls::Error) -> Error {
     let text = e.to_string();
     let lower = text.to_ascii_lowercase();
-    if lower.contains("certificate") || lower.contains("verify") {
+    if lower.contains("hostname mismatch") || lower.contains("ip address mismatch") {
         Error::new(
             Kind::Tls,
+            format!(
+                "the server's TLS certificate is not issued for {host} (host name mismatch)"
+            ),
+        )
+        .hint(format!(
+            "connect with a name the certificate lists (see `openssl s_client -connect {host}:PORT`), or give the certificate a subject alternative name for {host}"
+        ))
+    } else if lower.contains("certificate has expired") || lower.contains("not yet valid") {
+        let when = if lower.contains("expired") {
+            "has expired"
+        } else {
+            "is not valid yet"
+        };
+        Error::new(
+            Kind::Tls,
+            format!("the server's TLS certificate {when} ({host})"),
+        )
+        .hint("renew the certificate on the NAS (Credentials → Certificates), and check this machine's clock")
+    } else if lower.contains("certificate") || lower.contains("verify") {
+        let e = Error::new(
+            Kind::Tls,
             format!("TLS certificate verification failed for {host}: {text}"),
-        )
-        .hint(
-            "trust the NAS certificate with --ca-cert FILE (export it from System → Certificates)",
-        )
-        .hint("or, on a network you trust, skip verification with --insecure")
+        );
+        match &opts.ca_cert {
+            Some(ca) => e.hint(format!(
+                "the server's certificate is not signed by {} (nor by the system store): export the NAS's certificate again",
+                ca.display()
+            )),
+            None => e
+                .hint("trust the NAS certificate with --ca-cert FILE (export it from Credentials → Certificates)")
+                .hint("or, on a network you trust, skip verification with --insecure"),
+        }
     } else {
         Error::new(
             Kind::Tls,
@@ -350,6 +394,9 @@ fn handshake_failure(endpoint: &Endpoint, e: tungstenite::Error) -> UpgradeError
                     Error::connection(format!("{base} (redirect to {location})"))
                         .hint("the NAS redirects plain HTTP to HTTPS: use wss://HOST/api/current")
                 }
+                400 if plain_tcp(endpoint) => {
+                    Error::connection(base).hint(tls_port_hint(endpoint))
+                }
                 404 => Error::connection(format!("{base} (no such endpoint)"))
                     .hint("TrueNAS before 25.04 has no /api/current: use ws(s)://HOST/websocket"),
                 401 | 403 => Error::connection(format!("{base} (access denied)"))
@@ -360,12 +407,31 @@ fn handshake_failure(endpoint: &Endpoint, e: tungstenite::Error) -> UpgradeError
         tungstenite::Error::Io(io) if is_timeout(&io) => {
             Error::connection(format!("{shown}: no answer to the WebSocket handshake"))
         }
+        tungstenite::Error::Io(io) if plain_tcp(endpoint) => Error::connection(format!(
+            "{shown}: the server dropped the connection during the WebSocket handshake ({io})"
+        ))
+        .hint(tls_port_hint(endpoint)),
         tungstenite::Error::Io(io) => Error::connection(format!(
             "{shown}: connection failed during the handshake: {io}"
         )),
+        tungstenite::Error::Protocol(_) if plain_tcp(endpoint) => Error::connection(format!(
+            "{shown}: the server did not answer the WebSocket handshake in plain HTTP"
+        ))
+        .hint(tls_port_hint(endpoint)),
         other => Error::connection(format!("{shown}: WebSocket handshake failed: {other}")),
     };
     UpgradeError { status, error }
+}
+
+fn plain_tcp(endpoint: &Endpoint) -> bool {
+    matches!(endpoint, Endpoint::Tcp { tls: false, .. })
+}
+
+/// A plain-HTTP handshake sent to a TLS port is answered with TLS bytes or a dropped
+/// connection.
+fn tls_port_hint(endpoint: &Endpoint) -> String {
+    let url = endpoint.display().replacen("ws://", "wss://", 1);
+    format!("the port probably speaks TLS: use {url}")
 }
 
 pub fn is_timeout(e: &io::Error) -> bool {

@@ -10,8 +10,12 @@ use std::time::{Duration, Instant};
 
 pub fn run(g: &GlobalArgs, args: &SubscribeArgs) -> anyhow::Result<()> {
     let mut client = session::open(&super::config(g), false)?;
-    client.subscribe(&args.event)?;
     let timeout = args.timeout.filter(|t| *t > 0).map(Duration::from_secs);
+    if let Some(t) = timeout {
+        // -t bounds the whole wait, the subscription request included.
+        client.set_call_timeout(client.call_timeout().min(t));
+    }
+    client.subscribe(&args.event)?;
     let deadline = timeout.map(|t| Instant::now() + t);
     let wanted = |collection: &str| {
         args.event == "*"

@@ -1,0 +1,148 @@
+//! Servers and paths that misbehave: each failure gets a message a person can act on.
+
+mod common;
+use common::*;
+use std::io::{Read, Write};
+use std::net::{TcpListener, TcpStream};
+
+/// A one-connection WebSocket server on loopback that completes the handshake, reads the
+/// first request, then writes `reply` (raw bytes on the socket, so it can break the rules).
+fn fake_server(reply: Vec<u8>) -> String {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    std::thread::spawn(move || {
+        let (stream, _) = listener.accept().unwrap();
+        let mut ws = tungstenite::accept(stream).unwrap();
+        let _ = ws.read();
+        let raw: &mut TcpStream = ws.get_mut();
+        raw.write_all(&reply).unwrap();
+        raw.flush().unwrap();
+        let mut sink = [0u8; 1024];
+        while raw.read(&mut sink).is_ok_and(|n| n > 0) {}
+    });
+    format!("ws://127.0.0.1:{port}/api/current")
+}
+
+#[test]
+fn a_frame_that_is_not_utf8_is_the_servers_fault() {
+    let uri = fake_server(vec![0x81, 0x02, 0xff, 0xfe]);
+    midclt()
+        .uri(&uri)
+        .arg("ping")
+        .run()
+        .code(3)
+        .stderr_has("the server sent a text frame that is not valid UTF-8")
+        .stderr_lacks("restarted")
+        .stderr_lacks("again");
+}
+
+#[test]
+fn an_oversized_frame_is_named_as_such() {
+    let mut header = vec![0x81, 127];
+    header.extend_from_slice(&(100u64 << 20).to_be_bytes());
+    let uri = fake_server(header);
+    midclt()
+        .uri(&uri)
+        .arg("ping")
+        .run()
+        .code(3)
+        .stderr_has("a message larger than midclt accepts")
+        .stderr_lacks("restarted");
+}
+
+#[test]
+fn close_code_1009_claims_no_limit_it_does_not_know() {
+    // Close frame, code 1009, no reason.
+    let uri = fake_server(vec![0x88, 0x02, 0x03, 0xf1]);
+    midclt()
+        .uri(&uri)
+        .arg("ping")
+        .run()
+        .code(3)
+        .stderr_has("code 1009")
+        .stderr_has("larger than the server accepts")
+        .stderr_lacks("64 KiB");
+}
+
+#[test]
+fn plain_ws_to_a_tls_port_suggests_wss() {
+    let s = Server::start();
+    let port = s.wss.rsplit(':').next().unwrap().split('/').next().unwrap();
+    midclt()
+        .uri(&format!("ws://127.0.0.1:{port}/api/current"))
+        .arg("ping")
+        .run()
+        .code(3)
+        .stderr_has(&format!("use wss://127.0.0.1:{port}/api/current"));
+}
+
+#[test]
+fn a_unix_path_that_is_not_a_socket_says_so() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("plain.txt");
+    std::fs::write(&file, "x").unwrap();
+    for (path, what) in [
+        (dir.path().to_path_buf(), "is a directory"),
+        (file, "is a regular file"),
+    ] {
+        midclt()
+            .uri(&format!("ws+unix://{}", path.display()))
+            .arg("ping")
+            .run()
+            .code(3)
+            .stderr_has(what)
+            .stderr_lacks("not running");
+    }
+}
+
+/// A server certificate made by rcgen for `names`, valid `from`..`until`.
+fn certificate(names: &[&str], expired: bool) -> midclt::emulator::TlsMaterial {
+    let mut params =
+        rcgen::CertificateParams::new(names.iter().map(|n| n.to_string()).collect::<Vec<_>>())
+            .unwrap();
+    if expired {
+        params.not_before = rcgen::date_time_ymd(2020, 1, 1);
+        params.not_after = rcgen::date_time_ymd(2021, 1, 1);
+    }
+    let key = rcgen::KeyPair::generate().unwrap();
+    let cert = params.self_signed(&key).unwrap();
+    midclt::emulator::TlsMaterial {
+        cert_pem: cert.pem(),
+        key_pem: key.serialize_pem(),
+    }
+}
+
+#[test]
+fn certificate_failures_with_a_ca_cert_name_the_real_problem() {
+    for (names, expired, expect) in [
+        (&["nas.example"][..], false, "not issued for 127.0.0.1"),
+        (&["127.0.0.1"][..], true, "certificate has expired"),
+    ] {
+        let s = Server::start();
+        let material = certificate(names, expired);
+        let ca = s.file("ca.pem", &material.cert_pem);
+        s.emu.set_tls(material);
+        let wss = s.emu.listen("wss://127.0.0.1:0").unwrap().uri;
+        midclt()
+            .uri(&wss)
+            .arg("--ca-cert")
+            .arg(&ca)
+            .arg("ping")
+            .run()
+            .code(4)
+            .stderr_has(expect)
+            .stderr_lacks("--ca-cert FILE");
+    }
+}
+
+#[test]
+fn subscribe_timeout_also_bounds_the_subscription_request() {
+    // The server takes the core.subscribe request and never answers it.
+    let uri = fake_server(Vec::new());
+    midclt()
+        .uri(&uri)
+        .args(["subscribe", "-t", "1", "alert.list"])
+        .run()
+        .code(6)
+        .stderr_has("core.subscribe: no answer within 1 s");
+}
