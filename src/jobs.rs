@@ -42,6 +42,18 @@ pub fn run(
     follow(client, method, job_id, progress)
 }
 
+/// Whether `method` is a job, from the server's own description of its service
+/// (`core.get_methods(SERVICE)`); `None` when the server does not say (an unknown method,
+/// or a session not allowed to ask), so the caller can decide. Asking first matters: a
+/// non-job method called "as a job" has already done its work when that shows.
+pub fn is_job_method(client: &mut Client, method: &str) -> Option<bool> {
+    let (service, _) = method.rsplit_once('.')?;
+    let methods = client
+        .call("core.get_methods", vec![json!(service)])
+        .ok()?;
+    methods.get(method)?.get("job")?.as_bool()
+}
+
 /// Follow an already started job until it ends (the `core.get_jobs` subscription must
 /// already exist).
 pub fn follow(
@@ -53,17 +65,30 @@ pub fn follow(
     let mut job = Map::new();
     // Catches a job that finished before its first event reached us, and non-job methods
     // that merely returned an integer.
-    let current = client.call(
+    let snapshot = client.call(
         "core.get_jobs",
         vec![
             json!([["id", "=", job_id]]),
             json!({"extra": {"raw_result": true}}),
         ],
     )?;
-    match current.as_array().and_then(|a| a.first()) {
-        Some(Value::Object(fields)) => merge(&mut job, fields),
-        _ => return Err(not_a_job(method, &json!(job_id))),
+    let Some(Value::Object(snapshot)) = snapshot.as_array().and_then(|a| a.first()) else {
+        return Err(not_a_job(method, &json!(job_id)));
+    };
+    // Events that arrived before the snapshot's answer are older than it: show them first,
+    // in order, so progress never steps back.
+    for n in client.take_queued() {
+        match n {
+            Notification::Event(ev) if is_about(&ev, job_id) => {
+                if let Some(Value::Object(fields)) = ev.fields() {
+                    merge(&mut job, fields);
+                    show(&job, progress);
+                }
+            }
+            other => client.requeue(other),
+        }
     }
+    merge(&mut job, snapshot);
     if let Some(m) = job.get("method").and_then(Value::as_str) {
         if m != method && method != "core.job_wait" {
             return Err(not_a_job(method, &json!(job_id)));
@@ -78,10 +103,7 @@ pub fn follow(
         }
         let deadline = Some(Instant::now() + Duration::from_secs(1));
         match client.next_notification(deadline)? {
-            Some(Notification::Event(ev))
-                if ev.collection == "core.get_jobs"
-                    && ev.id().and_then(Value::as_i64) == Some(job_id) =>
-            {
+            Some(Notification::Event(ev)) if is_about(&ev, job_id) => {
                 if let Some(Value::Object(fields)) = ev.fields() {
                     merge(&mut job, fields);
                 }
@@ -102,6 +124,10 @@ pub fn follow(
             None => {}
         }
     }
+}
+
+fn is_about(ev: &crate::client::Event, job_id: i64) -> bool {
+    ev.collection == "core.get_jobs" && ev.id().and_then(Value::as_i64) == Some(job_id)
 }
 
 fn not_a_job(method: &str, got: &Value) -> Error {

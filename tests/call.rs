@@ -511,6 +511,19 @@ fn job_flag_on_a_plain_method_is_refused_not_hung() {
         .run()
         .code(2)
         .stderr_has("not a job method");
+    // Refused before the call: the key still exists afterwards.
+    let (id, _) = s.create_key("kept", "root");
+    midclt()
+        .uri(&s.unix)
+        .args(["call", "-j", "api_key.delete", &id.to_string()])
+        .run()
+        .code(2)
+        .stderr_has("nothing was called");
+    midclt()
+        .uri(&s.unix)
+        .args(["call", "api_key.get_instance", &id.to_string()])
+        .run()
+        .success();
 }
 
 #[test]
@@ -763,4 +776,23 @@ fn waitready_waits_for_the_middleware_to_answer() {
         .run()
         .code(6)
         .stderr_has("did not answer within 1 s");
+}
+
+#[test]
+fn job_descriptions_never_step_back() {
+    // Zero-second steps: the events are all queued by the time the job is looked up.
+    let s = Server::start();
+    for _ in 0..5 {
+        let out = midclt()
+            .uri(&s.unix)
+            .args(["call", "-j", "-jp", "description", "mock.progress_job", "3", "0"])
+            .run()
+            .success();
+        let lines: Vec<&str> = out.stderr().lines().collect();
+        let mut sorted = lines.clone();
+        sorted.sort_unstable();
+        sorted.dedup();
+        assert_eq!(lines, sorted, "out of order or repeated: {lines:?}");
+        assert_eq!(lines.last(), Some(&"Step 3 of 3"));
+    }
 }

@@ -146,3 +146,71 @@ fn subscribe_timeout_also_bounds_the_subscription_request() {
         .code(6)
         .stderr_has("core.subscribe: no answer within 1 s");
 }
+
+/// A scripted JSON-RPC server for one connection: `answer` maps each request to the
+/// frames to send back (events and the reply, in order).
+fn scripted_server(answer: fn(&str, &serde_json::Value) -> Vec<serde_json::Value>) -> String {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    std::thread::spawn(move || {
+        let (stream, _) = listener.accept().unwrap();
+        let mut ws = tungstenite::accept(stream).unwrap();
+        while let Ok(msg) = ws.read() {
+            let Ok(text) = msg.to_text() else { break };
+            let Ok(req) = serde_json::from_str::<serde_json::Value>(text) else {
+                continue;
+            };
+            let method = req["method"].as_str().unwrap_or("").to_string();
+            for frame in answer(&method, &req) {
+                let frame = if frame.get("result").is_some() {
+                    let mut f = frame.clone();
+                    f["id"] = req["id"].clone();
+                    f
+                } else {
+                    frame
+                };
+                if ws.send(tungstenite::Message::text(frame.to_string())).is_err() {
+                    return;
+                }
+            }
+        }
+    });
+    format!("ws://127.0.0.1:{port}/api/current")
+}
+
+fn reply(result: serde_json::Value) -> serde_json::Value {
+    serde_json::json!({"jsonrpc": "2.0", "result": result})
+}
+
+fn job_event(msg: &str, step: u64, state: &str) -> serde_json::Value {
+    serde_json::json!({"jsonrpc": "2.0", "method": "collection_update", "params": {
+        "msg": msg, "collection": "core.get_jobs", "id": 7,
+        "fields": {"id": 7, "method": "x.job", "state": state, "result": null,
+                   "progress": {"percent": step as f64 * 100.0 / 3.0,
+                                "description": format!("Step {step} of 3")}}}})
+}
+
+#[test]
+fn job_progress_that_arrives_before_the_lookup_is_shown_in_order() {
+    // The job runs through its steps while midclt looks it up: the lookup's answer (step 3)
+    // comes after the events of steps 1-3.
+    let uri = scripted_server(|method, _| match method {
+        "core.get_methods" => vec![reply(serde_json::json!({"x.job": {"job": true}}))],
+        "core.subscribe" => vec![reply(serde_json::json!("sub-1"))],
+        "x.job" => vec![reply(serde_json::json!(7))],
+        "core.get_jobs" => vec![
+            job_event("added", 1, "RUNNING"),
+            job_event("changed", 2, "RUNNING"),
+            job_event("changed", 3, "RUNNING"),
+            reply(serde_json::json!([job_event("changed", 3, "RUNNING")["params"]["fields"]])),
+            job_event("changed", 3, "SUCCESS"),
+        ],
+        _ => vec![reply(serde_json::Value::Null)],
+    });
+    let out = midclt()
+        .uri(&uri)
+        .args(["call", "-j", "-jp", "description", "x.job"])
+        .run()
+        .success();
+    assert_eq!(out.stderr(), "Step 1 of 3\nStep 2 of 3\nStep 3 of 3\n");
+}

@@ -275,6 +275,18 @@ impl Client {
 
     /// The next notification, waiting until `deadline` (forever with `None`).
     /// `Ok(None)` means the deadline passed.
+    /// Notifications that arrived while waiting for answers and are not yet taken: they
+    /// came before anything read from the connection later.
+    pub fn take_queued(&mut self) -> Vec<Notification> {
+        self.notifications.drain(..).collect()
+    }
+
+    /// Put back a notification taken with [`Client::take_queued`] (it keeps its place
+    /// before anything not yet read).
+    pub fn requeue(&mut self, n: Notification) {
+        self.notifications.push_back(n);
+    }
+
     pub fn next_notification(&mut self, deadline: Option<Instant>) -> Result<Option<Notification>> {
         loop {
             if let Some(n) = self.notifications.pop_front() {

@@ -14,6 +14,15 @@ pub fn run(g: &GlobalArgs, args: &CallArgs) -> anyhow::Result<()> {
     let params = params(&args.args)?;
     let stdin_taken = args.args.iter().any(|a| a == "-");
     let mut client = session::open(&super::config(g), stdin_taken)?;
+    if args.job && jobs::is_job_method(&mut client, &args.method) == Some(false) {
+        client.close();
+        return Err(Error::usage(format!(
+            "{} is not a job method, so -j has nothing to follow; nothing was called",
+            args.method
+        ))
+        .hint("run it without -j")
+        .into());
+    }
     let result = if args.job {
         let mut progress: Box<dyn jobs::Progress> = match args.job_print {
             JobPrint::Progressbar if std::io::stderr().is_terminal() => {

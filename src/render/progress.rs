@@ -41,8 +41,16 @@ impl Progress for Bar {
     fn finish(&mut self, success: bool) {
         if success {
             self.bar.set_position(100);
+            self.bar.finish();
+        } else {
+            // A failed job stops where it was, marked as failed.
+            let last = self.bar.message();
+            self.bar.abandon_with_message(if last.is_empty() {
+                "failed".to_string()
+            } else {
+                format!("failed: {last}")
+            });
         }
-        self.bar.finish();
     }
 }
 
@@ -50,10 +58,18 @@ impl Progress for Bar {
 #[derive(Default)]
 pub struct Descriptions {
     last: Option<String>,
+    percent: f64,
 }
 
 impl Progress for Descriptions {
-    fn update(&mut self, _: Option<f64>, description: Option<&str>) {
+    fn update(&mut self, percent: Option<f64>, description: Option<&str>) {
+        // A job's percentage never goes down: a lower one is an older report arriving late.
+        if let Some(p) = percent {
+            if p < self.percent {
+                return;
+            }
+            self.percent = p;
+        }
         if let Some(d) = description.filter(|d| !d.is_empty()) {
             if self.last.as_deref() != Some(d) {
                 eprintln!("{d}");
