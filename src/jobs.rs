@@ -48,15 +48,36 @@ pub fn run(
 /// non-job method called "as a job" has already done its work when that shows.
 pub fn is_job_method(client: &mut Client, method: &str) -> Option<bool> {
     let (service, _) = method.rsplit_once('.')?;
-    let methods = client
-        .call("core.get_methods", vec![json!(service)])
-        .ok()?;
+    let methods = client.call("core.get_methods", vec![json!(service)]).ok()?;
     methods.get(method)?.get("job")?.as_bool()
 }
 
 /// Follow an already started job until it ends (the `core.get_jobs` subscription must
 /// already exist).
 pub fn follow(
+    client: &mut Client,
+    method: &str,
+    job_id: i64,
+    progress: &mut dyn Progress,
+) -> Result<Value> {
+    follow_inner(client, method, job_id, progress).map_err(|e| match e.kind {
+        // The job goes on without us: say how to pick it up again, and never suggest
+        // running the command again (that would start a second job).
+        Kind::Connection | Kind::Timeout => Error {
+            message: format!(
+                "{}; job {job_id} ({method}) goes on running on the server",
+                e.message
+            ),
+            hints: vec![format!(
+                "follow it again with `midclt call -j core.job_wait {job_id}`"
+            )],
+            ..e
+        },
+        _ => e,
+    })
+}
+
+fn follow_inner(
     client: &mut Client,
     method: &str,
     job_id: i64,

@@ -785,7 +785,15 @@ fn job_descriptions_never_step_back() {
     for _ in 0..5 {
         let out = midclt()
             .uri(&s.unix)
-            .args(["call", "-j", "-jp", "description", "mock.progress_job", "3", "0"])
+            .args([
+                "call",
+                "-j",
+                "-jp",
+                "description",
+                "mock.progress_job",
+                "3",
+                "0",
+            ])
             .run()
             .success();
         let lines: Vec<&str> = out.stderr().lines().collect();

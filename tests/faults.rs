@@ -162,6 +162,9 @@ fn scripted_server(answer: fn(&str, &serde_json::Value) -> Vec<serde_json::Value
             };
             let method = req["method"].as_str().unwrap_or("").to_string();
             for frame in answer(&method, &req) {
+                if frame.get("close").is_some() {
+                    return;
+                }
                 let frame = if frame.get("result").is_some() {
                     let mut f = frame.clone();
                     f["id"] = req["id"].clone();
@@ -169,7 +172,10 @@ fn scripted_server(answer: fn(&str, &serde_json::Value) -> Vec<serde_json::Value
                 } else {
                     frame
                 };
-                if ws.send(tungstenite::Message::text(frame.to_string())).is_err() {
+                if ws
+                    .send(tungstenite::Message::text(frame.to_string()))
+                    .is_err()
+                {
                     return;
                 }
             }
@@ -202,7 +208,9 @@ fn job_progress_that_arrives_before_the_lookup_is_shown_in_order() {
             job_event("added", 1, "RUNNING"),
             job_event("changed", 2, "RUNNING"),
             job_event("changed", 3, "RUNNING"),
-            reply(serde_json::json!([job_event("changed", 3, "RUNNING")["params"]["fields"]])),
+            reply(serde_json::json!([
+                job_event("changed", 3, "RUNNING")["params"]["fields"]
+            ])),
             job_event("changed", 3, "SUCCESS"),
         ],
         _ => vec![reply(serde_json::Value::Null)],
@@ -213,4 +221,29 @@ fn job_progress_that_arrives_before_the_lookup_is_shown_in_order() {
         .run()
         .success();
     assert_eq!(out.stderr(), "Step 1 of 3\nStep 2 of 3\nStep 3 of 3\n");
+}
+
+#[test]
+fn a_job_whose_connection_drops_says_how_to_resume() {
+    let uri = scripted_server(|method, _| match method {
+        "core.get_methods" => vec![reply(serde_json::json!({"x.job": {"job": true}}))],
+        "core.subscribe" => vec![reply(serde_json::json!("sub-1"))],
+        "x.job" => vec![reply(serde_json::json!(7))],
+        "core.get_jobs" => vec![
+            reply(serde_json::json!([
+                job_event("changed", 1, "RUNNING")["params"]["fields"]
+            ])),
+            serde_json::json!({"close": true}),
+        ],
+        _ => vec![reply(serde_json::Value::Null)],
+    });
+    midclt()
+        .uri(&uri)
+        .args(["call", "-j", "x.job"])
+        .run()
+        .code(3)
+        .stderr_has("job 7 (x.job) goes on running on the server")
+        .stderr_has("midclt call -j core.job_wait 7")
+        .stderr_lacks("again;")
+        .stderr_lacks("run the command again");
 }

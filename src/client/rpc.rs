@@ -587,14 +587,17 @@ impl Client {
                 "a message larger than midclt accepts ({c}; the limit is {} MiB)",
                 transport::MAX_INCOMING_MESSAGE >> 20
             )),
-            tungstenite::Error::Protocol(p) => Some(format!("a frame that breaks the WebSocket protocol ({p})")),
+            tungstenite::Error::Protocol(p) => {
+                Some(format!("a frame that breaks the WebSocket protocol ({p})"))
+            }
             _ => None,
         };
         if let Some(what) = malformed {
             let why = format!("the server sent {what}");
             self.closed = Some(why.clone());
-            return Error::connection(format!("{why} while {doing}"))
-                .hint("this is a fault of the server or of a proxy in between, not of the network");
+            return Error::connection(format!("{why} while {doing}")).hint(
+                "this is a fault of the server or of a proxy in between, not of the network",
+            );
         }
         let why = match e {
             tungstenite::Error::ConnectionClosed | tungstenite::Error::AlreadyClosed => {

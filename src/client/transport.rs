@@ -394,9 +394,7 @@ fn handshake_failure(endpoint: &Endpoint, e: tungstenite::Error) -> UpgradeError
                     Error::connection(format!("{base} (redirect to {location})"))
                         .hint("the NAS redirects plain HTTP to HTTPS: use wss://HOST/api/current")
                 }
-                400 if plain_tcp(endpoint) => {
-                    Error::connection(base).hint(tls_port_hint(endpoint))
-                }
+                400 if plain_tcp(endpoint) => Error::connection(base).hint(tls_port_hint(endpoint)),
                 404 => Error::connection(format!("{base} (no such endpoint)"))
                     .hint("TrueNAS before 25.04 has no /api/current: use ws(s)://HOST/websocket"),
                 401 | 403 => Error::connection(format!("{base} (access denied)"))
