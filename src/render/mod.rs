@@ -40,7 +40,8 @@ use std::str::FromStr;
 use comfy_table::{CellAlignment, ContentArrangement, Table};
 use serde_json::{Map, Number, Value};
 
-use crate::py::float_repr;
+use crate::py::datetime::{fmt_year, iso_from_micros, parse_iso_date, parse_iso_time};
+use crate::py::{expand_tabs, float_repr, json};
 
 /// Output format of a result.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -214,165 +215,6 @@ fn date_micros(v: &Value) -> Option<i128> {
         .then_some(micros)
 }
 
-/// Days since 1970-01-01 to (year, month, day) in the proleptic Gregorian calendar
-/// (Howard Hinnant's civil_from_days).
-fn civil_from_days(days: i64) -> (i64, u32, u32) {
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097); // [0, 146096]
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365; // [0, 399]
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100); // [0, 365]
-    let mp = (5 * doy + 2) / 153; // [0, 11], March-based
-    let day = (doy - (153 * mp + 2) / 5 + 1) as u32;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
-    let year = yoe + era * 400 + i64::from(month <= 2);
-    (year, month, day)
-}
-
-fn fmt_year(year: i64) -> String {
-    if year < 0 {
-        format!("-{:04}", year.unsigned_abs())
-    } else {
-        format!("{year:04}")
-    }
-}
-
-fn iso_from_micros(micros: i128) -> String {
-    let secs = micros.div_euclid(1_000_000);
-    let frac = micros.rem_euclid(1_000_000);
-    // |secs| <= 9.3e15 for any i64 millisecond count, so the day count fits an i64.
-    let days = i64::try_from(secs.div_euclid(86_400)).unwrap_or(0);
-    let sod = secs.rem_euclid(86_400);
-    let (y, m, d) = civil_from_days(days);
-    let mut out = format!(
-        "{}-{m:02}-{d:02}T{:02}:{:02}:{:02}",
-        fmt_year(y),
-        sod / 3600,
-        sod / 60 % 60,
-        sod % 60
-    );
-    if frac != 0 {
-        out.push_str(&format!(".{frac:06}"));
-    }
-    out.push_str("+00:00");
-    out
-}
-
-fn is_leap(year: i64) -> bool {
-    (year % 4 == 0 && year % 100 != 0) || year % 400 == 0
-}
-
-fn days_in_month(year: i64, month: u32) -> u32 {
-    match month {
-        2 if is_leap(year) => 29,
-        2 => 28,
-        4 | 6 | 9 | 11 => 30,
-        _ => 31,
-    }
-}
-
-/// Python's `int(text)` for the plain cases: surrounding whitespace, an optional `+`,
-/// ASCII digits with single underscores between them.
-fn py_int(text: &str) -> Option<i64> {
-    let t = text.trim();
-    let t = t.strip_prefix('+').unwrap_or(t);
-    if t.is_empty() || t.starts_with('_') || t.ends_with('_') || t.contains("__") {
-        return None;
-    }
-    let digits: String = t.chars().filter(|c| *c != '_').collect();
-    if !digits.bytes().all(|b| b.is_ascii_digit()) {
-        return None;
-    }
-    digits.parse().ok()
-}
-
-/// `date(*[int(i) for i in text.split('-')])`, as the decoder does it.
-fn parse_iso_date(text: &str) -> Option<(i64, u32, u32)> {
-    let mut parts = text.split('-');
-    let y = py_int(parts.next()?)?;
-    let m = u32::try_from(py_int(parts.next()?)?).ok()?;
-    let d = u32::try_from(py_int(parts.next()?)?).ok()?;
-    if parts.next().is_some() || !(1..=9999).contains(&y) || !(1..=12).contains(&m) {
-        return None;
-    }
-    (1..=days_in_month(y, m)).contains(&d).then_some((y, m, d))
-}
-
-/// `HH[:MM[:SS[.f]]]` (or the same without colons) to (h, m, s, µs); `None` if malformed.
-fn parse_hms(text: &str) -> Option<(u32, u32, u32, u32)> {
-    let (clock, fraction) = match text.find(['.', ',']) {
-        Some(i) => (&text[..i], Some(&text[i + 1..])),
-        None => (text, None),
-    };
-    let two = |s: &str| -> Option<u32> {
-        (s.len() == 2 && s.bytes().all(|b| b.is_ascii_digit()))
-            .then(|| s.parse().ok())
-            .flatten()
-    };
-    let fields: Vec<&str> = if clock.contains(':') {
-        clock.split(':').collect()
-    } else if clock.is_ascii() && clock.len() % 2 == 0 {
-        (0..clock.len())
-            .step_by(2)
-            .map(|i| &clock[i..i + 2])
-            .collect()
-    } else {
-        return None;
-    };
-    if fields.is_empty() || fields.len() > 3 {
-        return None;
-    }
-    let mut hms = [0u32; 3];
-    for (slot, field) in hms.iter_mut().zip(&fields) {
-        *slot = two(field)?;
-    }
-    let micros = match fraction {
-        None => 0,
-        Some(f) => {
-            // Python reads the first six digits and ignores further ones.
-            if f.is_empty() || !f.bytes().all(|b| b.is_ascii_digit()) {
-                return None;
-            }
-            let six: String = f.chars().chain(std::iter::repeat('0')).take(6).collect();
-            six.parse().ok()?
-        }
-    };
-    (hms[0] < 24 && hms[1] < 60 && hms[2] < 60).then_some((hms[0], hms[1], hms[2], micros))
-}
-
-/// `time.fromisoformat(text).isoformat()`, or `None` where Python raises.
-fn parse_iso_time(text: &str) -> Option<String> {
-    let text = text.strip_prefix('T').unwrap_or(text);
-    let (clock, zone) = match text.find(['+', '-', 'Z']) {
-        Some(i) => (&text[..i], Some(&text[i..])),
-        None => (text, None),
-    };
-    let (h, m, s, us) = parse_hms(clock)?;
-    let mut out = format!("{h:02}:{m:02}:{s:02}");
-    if us != 0 {
-        out.push_str(&format!(".{us:06}"));
-    }
-    match zone {
-        None => {}
-        Some("Z") => out.push_str("+00:00"),
-        Some(z) => {
-            let negative = z.starts_with('-');
-            let offset = z.strip_prefix(['+', '-'])?;
-            let (oh, om, os, ous) = parse_hms(offset)?;
-            let zero = (oh, om, os, ous) == (0, 0, 0, 0);
-            out.push(if negative && !zero { '-' } else { '+' });
-            out.push_str(&format!("{oh:02}:{om:02}"));
-            if os != 0 || ous != 0 {
-                out.push_str(&format!(":{os:02}"));
-            }
-            if ous != 0 {
-                out.push_str(&format!(".{ous:06}"));
-            }
-        }
-    }
-    Some(out)
-}
-
 /// Python's `type(x).__name__` of the decoded value.
 fn py_type_name(v: &Value) -> &'static str {
     match v {
@@ -476,71 +318,53 @@ fn csv_text(v: &Value) -> String {
 /// `ejson.dumps(v)`: `", "`/`": "` separators, ASCII only, decoded values re-encoded
 /// (a datetime loses its sub-second part, as the encoder drops it).
 fn py_json(v: &Value, out: &mut String) {
-    match v {
-        Value::Null => out.push_str("null"),
-        Value::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
-        Value::Number(n) => out.push_str(&py_number_text(n)),
-        Value::String(s) => py_json_str(s, out),
-        Value::Array(items) => py_json_list(items, out),
-        Value::Object(m) => match decode(m) {
-            None => {
-                out.push('{');
-                for (i, (k, item)) in m.iter().enumerate() {
-                    if i > 0 {
-                        out.push_str(", ");
-                    }
-                    py_json_str(k, out);
-                    out.push_str(": ");
-                    py_json(item, out);
-                }
-                out.push('}');
-            }
-            Some(Ejson::DateTime(us)) => {
+    json::write_value(v, &EjsonEncoder, out)
+}
+
+/// The Python client's `ejson` encoder over values its decoder produced.
+struct EjsonEncoder;
+
+impl json::Encoder for EjsonEncoder {
+    fn number(&self, n: &Number, out: &mut String) {
+        out.push_str(&py_number_text(n));
+    }
+
+    fn special_object(&self, m: &Map<String, Value>, out: &mut String) -> bool {
+        let Some(decoded) = decode(m) else {
+            return false;
+        };
+        match decoded {
+            Ejson::DateTime(us) => {
                 let ms = us.div_euclid(1_000_000) * 1000;
                 out.push_str(&format!("{{\"$date\": {ms}}}"));
             }
-            Some(Ejson::Date(y, mo, d)) => out.push_str(&format!(
+            Ejson::Date(y, mo, d) => out.push_str(&format!(
                 "{{\"$type\": \"date\", \"$value\": \"{}-{mo:02}-{d:02}\"}}",
                 fmt_year(y)
             )),
-            Some(Ejson::Time(t)) => {
+            Ejson::Time(t) => {
                 out.push_str("{\"$time\": ");
-                py_json_str(&t, out);
+                json::json_str(&t, out);
                 out.push('}');
             }
-            Some(Ejson::Set(items)) => {
+            Ejson::Set(items) => {
                 out.push_str("{\"$set\": ");
-                py_json_list(&dedup_set(items), out);
+                json::write_list(&dedup_set(items), self, out);
                 out.push('}');
             }
-            Some(Ejson::Ipv4(addr)) => {
+            Ejson::Ipv4(addr) => {
                 out.push_str("{\"$ipv4_interface\": ");
-                py_json_str(addr, out);
+                json::json_str(addr, out);
                 out.push('}');
             }
-            Some(Ejson::Ipv6(addr)) => {
+            Ejson::Ipv6(addr) => {
                 out.push_str("{\"$ipv6_interface\": ");
-                py_json_str(addr, out);
+                json::json_str(addr, out);
                 out.push('}');
             }
-        },
-    }
-}
-
-fn py_json_list<V: std::borrow::Borrow<Value>>(items: &[V], out: &mut String) {
-    out.push('[');
-    for (i, item) in items.iter().enumerate() {
-        if i > 0 {
-            out.push_str(", ");
         }
-        py_json(item.borrow(), out);
+        true
     }
-    out.push(']');
-}
-
-/// Python's `json` string escaping with `ensure_ascii=True`.
-fn py_json_str(s: &str, out: &mut String) {
-    crate::py::json::json_str(s, out)
 }
 
 /// A set's members without the duplicates Python's set would have merged (`1`, `1.0`
@@ -688,12 +512,6 @@ fn render_table(value: &Value) -> String {
     }
 }
 
-/// Python's `str.expandtabs()`: tab stops every 8 code points, restarting at line breaks.
-/// prettytable applies it to every cell (but not to header names).
-fn expand_tabs(text: &str) -> String {
-    crate::py::expand_tabs(text)
-}
-
 fn draw_table(
     header: Option<Vec<String>>,
     rows: Vec<Vec<String>>,
@@ -717,6 +535,7 @@ fn draw_table(
         for (flag, cell) in empty.iter_mut().zip(row) {
             *flag &= cell.is_empty();
         }
+        // prettytable expands tabs in every cell, but not in header names.
         table.add_row(row.iter().map(|cell| expand_tabs(cell)).collect::<Vec<_>>());
     }
     for (index, is_empty) in empty.into_iter().enumerate() {
@@ -1032,6 +851,8 @@ fn yaml_quoted(s: &str, out: &mut String) {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::py::datetime::days_in_month;
+    use crate::py::int::plain_int as py_int;
     use serde_json::json;
 
     fn parse(text: &str) -> Value {

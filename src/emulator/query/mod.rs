@@ -25,6 +25,9 @@ use serde_json::{Map, Value};
 use std::borrow::Cow;
 use std::cmp::Ordering;
 
+use crate::py::datetime::datetime_from_iso as parse_iso;
+use crate::py::repr::{value_repr as py_repr, value_str as py_str};
+
 /// Why a query was refused. `Invalid` becomes a JSON-RPC -32602 validation error
 /// (one [attribute, message, errno 22] triple per entry); `MatchNotFound` becomes the
 /// -32001 error the real server gives for `get: true` without a match.
@@ -1063,143 +1066,6 @@ fn merge_sort(mut v: Vec<usize>, less: &dyn Fn(usize, usize) -> Py<bool>) -> Py<
     out.extend(l);
     out.extend(r);
     Ok(out)
-}
-
-fn py_str(v: &Value) -> String {
-    match v {
-        Value::String(s) => s.clone(),
-        _ => py_repr(v),
-    }
-}
-
-fn py_repr(v: &Value) -> String {
-    let join = |items: Vec<String>| items.join(", ");
-    match v {
-        Value::Null => "None".into(),
-        Value::Bool(true) => "True".into(),
-        Value::Bool(false) => "False".into(),
-        Value::Number(n) if n.as_str() == "-0" => "0".into(),
-        // Floats keep their JSON spelling (Python would write 1e16 as 1e+16).
-        Value::Number(n) => n.as_str().to_string(),
-        Value::String(s) => py_str_repr(s),
-        Value::Array(a) => format!("[{}]", join(a.iter().map(py_repr).collect())),
-        Value::Object(m) => {
-            format!(
-                "{{{}}}",
-                join(
-                    m.iter()
-                        .map(|(k, v)| format!("{}: {}", py_str_repr(k), py_repr(v)))
-                        .collect()
-                )
-            )
-        }
-    }
-}
-
-fn py_str_repr(s: &str) -> String {
-    crate::py::str_repr(s)
-}
-
-/// Python's `datetime.fromisoformat` (3.11+) for calendar dates, to microseconds since the
-/// epoch. ISO week dates are not supported; a naive value is taken as UTC.
-fn parse_iso(s: &str) -> Option<i128> {
-    let b = s.as_bytes();
-    let (date, rest) = if b.get(4) == Some(&b'-') {
-        if b.get(7) != Some(&b'-') {
-            return None;
-        }
-        ([s.get(0..4)?, s.get(5..7)?, s.get(8..10)?], s.get(10..)?)
-    } else {
-        ([s.get(0..4)?, s.get(4..6)?, s.get(6..8)?], s.get(8..)?)
-    };
-    let [y, m, d] = [digits(date[0])?, digits(date[1])?, digits(date[2])?];
-    if y == 0 || !(1..=12).contains(&m) || d == 0 || d > days_in_month(y, m) {
-        return None;
-    }
-    let mut micros = i128::from(days_from_civil(y, m, d)) * 86_400_000_000;
-    let mut chars = rest.chars();
-    // Any single character may separate the date from the time.
-    if chars.next().is_some() {
-        let t = chars.as_str();
-        let (time, tz) = t.split_at(t.find(['Z', '+', '-']).unwrap_or(t.len()));
-        micros += clock(time)?;
-        if let Some(offset) = tz.strip_prefix('+') {
-            micros -= tz_offset(offset)?;
-        } else if let Some(offset) = tz.strip_prefix('-') {
-            micros += tz_offset(offset)?;
-        } else if !tz.is_empty() && tz != "Z" {
-            return None;
-        }
-    }
-    Some(micros)
-}
-
-fn tz_offset(s: &str) -> Option<i128> {
-    clock(s).filter(|us| *us < 86_400_000_000)
-}
-
-/// `HH[:MM[:SS[.ffffff]]]` or `HH[MM[SS[.ffffff]]]` as microseconds.
-fn clock(t: &str) -> Option<i128> {
-    let (whole, frac) = match t.find(['.', ',']) {
-        Some(i) => (t.get(..i)?, Some(t.get(i + 1..)?)),
-        None => (t, None),
-    };
-    let parts: Vec<&str> = if whole.contains(':') {
-        whole.split(':').collect()
-    } else {
-        (0..whole.len())
-            .step_by(2)
-            .map(|i| whole.get(i..i + 2))
-            .collect::<Option<_>>()?
-    };
-    if parts.is_empty() || parts.len() > 3 || (frac.is_some() && parts.len() != 3) {
-        return None;
-    }
-    let mut hms = [0i128; 3];
-    for (slot, p) in hms.iter_mut().zip(&parts) {
-        if p.len() != 2 {
-            return None;
-        }
-        *slot = i128::from(digits(p)?);
-    }
-    let [h, m, sec] = hms;
-    if h > 23 || m > 59 || sec > 59 {
-        return None;
-    }
-    let mut us = ((h * 60 + m) * 60 + sec) * 1_000_000;
-    if let Some(f) = frac {
-        digits(f)?;
-        // Python keeps microseconds; further digits are dropped.
-        let six: String = f.chars().chain(std::iter::repeat('0')).take(6).collect();
-        us += i128::from(digits(&six)?);
-    }
-    Some(us)
-}
-
-fn digits(s: &str) -> Option<u32> {
-    if s.is_empty() || !s.bytes().all(|b| b.is_ascii_digit()) {
-        return None;
-    }
-    s.get(..s.len().min(9))?.parse().ok()
-}
-
-fn days_in_month(y: u32, m: u32) -> u32 {
-    let leap = y % 4 == 0 && (y % 100 != 0 || y % 400 == 0);
-    match m {
-        2 if leap => 29,
-        2 => 28,
-        4 | 6 | 9 | 11 => 30,
-        _ => 31,
-    }
-}
-
-/// Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's algorithm).
-fn days_from_civil(y: u32, m: u32, d: u32) -> i64 {
-    let y = i64::from(y) - i64::from(m <= 2);
-    let era = y.div_euclid(400);
-    let yoe = y - era * 400;
-    let doy = (153 * ((i64::from(m) + 9) % 12) + 2) / 5 + i64::from(d) - 1;
-    era * 146_097 + yoe * 365 + yoe / 4 - yoe / 100 + doy - 719_468
 }
 
 #[cfg(test)]

@@ -56,6 +56,10 @@ use std::fmt;
 
 use serde_json::{Map, Number, Value};
 
+use crate::py::caret;
+use crate::py::chars::isspace as py_isspace;
+use crate::py::repr::bytes_repr;
+use crate::py::text::expand_tabs_chars;
 use crate::py::{float_repr, float_value, str_repr};
 
 /// A query-command parse or translation error; `message` is the full text to print.
@@ -98,7 +102,7 @@ pub fn parse(text: &str) -> Result<Query, QueryError> {
         return Ok(Query::default());
     }
     // pyparsing's parseString expands tabs before matching; carets count the result.
-    let chars = expand_tabs(text);
+    let chars = expand_tabs_chars(text.chars());
     let mut query = Query::default();
 
     let mut pos = skip_pp_ws(&chars, 0);
@@ -219,10 +223,6 @@ fn where_keyword_at(chars: &[char], pos: usize) -> bool {
             .is_some_and(|c| c.is_ascii_alphanumeric() || *c == '_' || *c == '$')
 }
 
-fn expand_tabs(text: &str) -> Vec<char> {
-    crate::py::expand_tabs(text).chars().collect()
-}
-
 /// An error located in the whole query text, formatted like midcli's pyparsing errors:
 /// `MESSAGE, found 'X'`, the line, and a caret under the position. `found` defaults to the
 /// single character at `pos` (pyparsing's behaviour).
@@ -230,29 +230,18 @@ fn located(message: &str, chars: &[char], pos: usize, found: Option<&str>) -> Qu
     let Some(&c) = chars.get(pos) else {
         return QueryError::new(format!("{message}, found end of text"));
     };
-    let found = match found {
-        Some(token) => py_repr(token),
-        None => py_repr(&c.to_string()),
-    }
-    .replace("\\\\", "\\");
-    let line_start = chars
-        .get(..pos)
-        .and_then(|before| before.iter().rposition(|&c| c == '\n'))
-        .map_or(0, |p| p + 1);
-    let line_end = chars
-        .get(pos..)
-        .and_then(|after| after.iter().position(|&c| c == '\n'))
-        .map_or(chars.len(), |p| pos + p);
+    let (line_start, line_end) = caret::line_bounds(chars, pos);
     let line: String = chars
         .get(line_start..line_end)
         .unwrap_or_default()
         .iter()
         .collect();
     let column = pos - line_start + 1;
-    QueryError::new(format!(
-        "{message}, found {found}\n {}\n{}^",
-        line.trim_end_matches(py_isspace),
-        " ".repeat(column)
+    QueryError::new(caret::found_at(
+        message,
+        found.map_or_else(|| c.to_string(), str::to_string),
+        &line,
+        column,
     ))
 }
 
@@ -365,24 +354,16 @@ fn normalize_newlines(text: &[char]) -> (Vec<char>, Vec<usize>) {
 /// a caret under the offending character (`' ' * offset + '^'`, offset counted from 1).
 fn syntax_error(source: &[char], error: &py::SyntaxErr) -> QueryError {
     let pos = error.pos.min(source.len());
-    let line_start = source
-        .get(..pos)
-        .and_then(|before| before.iter().rposition(|&c| c == '\n'))
-        .map_or(0, |p| p + 1);
-    let line_end = source
-        .get(pos..)
-        .and_then(|after| after.iter().position(|&c| c == '\n'))
-        .map_or(source.len(), |p| pos + p);
+    let (line_start, line_end) = caret::line_bounds(source, pos);
     let line: String = source
         .get(line_start..line_end)
         .unwrap_or_default()
         .iter()
         .collect();
     QueryError::new(format!(
-        "{}\n {}\n{}^",
+        "{}\n{}",
         error.msg,
-        line,
-        " ".repeat(pos - line_start + 1)
+        caret::caret(&line, pos - line_start + 1)
     ))
 }
 
@@ -847,75 +828,14 @@ fn py_str(c: &py::Const) -> String {
     }
 }
 
-fn bytes_repr(bytes: &[u8]) -> String {
-    let quote = if bytes.contains(&b'\'') && !bytes.contains(&b'"') {
-        '"'
-    } else {
-        '\''
-    };
-    let mut out = format!("b{quote}");
-    for &b in bytes {
-        match b {
-            b'\\' => out.push_str("\\\\"),
-            b'\n' => out.push_str("\\n"),
-            b'\r' => out.push_str("\\r"),
-            b'\t' => out.push_str("\\t"),
-            _ if char::from(b) == quote => {
-                out.push('\\');
-                out.push(quote);
-            }
-            0x20..=0x7e => out.push(char::from(b)),
-            _ => out.push_str(&format!("\\x{b:02x}")),
-        }
-    }
-    out.push(quote);
-    out
-}
-
-// ---------------------------------------------------------------------------------------
-// Character classes and Python's repr
-
-/// Python's `str.isspace` (as used by `str.strip`), which also counts U+001C..U+001F.
-fn py_isspace(c: char) -> bool {
-    c.is_whitespace() || ('\u{1c}'..='\u{1f}').contains(&c)
-}
-
-/// An approximation of Python's `str.isprintable` for one character.
-fn py_printable(c: char) -> bool {
-    !(c.is_control()
-        || (c.is_whitespace() && c != ' ')
-        || matches!(
-            c,
-            '\u{ad}' | '\u{200b}'..='\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2060}'..='\u{2064}' | '\u{feff}'
-        ))
-}
-
-/// Python's `repr` of a str: `str_repr` plus the escapes Python uses for non-ASCII
-/// characters it does not consider printable.
-fn py_repr(s: &str) -> String {
-    let mut out = String::new();
-    for c in str_repr(s).chars() {
-        let code = u32::from(c);
-        if code < 0x80 || py_printable(c) {
-            out.push(c);
-        } else if code < 0x100 {
-            out.push_str(&format!("\\x{code:02x}"));
-        } else if code < 0x10000 {
-            out.push_str(&format!("\\u{code:04x}"));
-        } else {
-            out.push_str(&format!("\\U{code:08x}"));
-        }
-    }
-    out
-}
-
 // ---------------------------------------------------------------------------------------
 // A tokenizer and parser for Python expressions (what `ast.parse(text, mode="eval")`
 // accepts), producing only what the translation needs: other node kinds keep just their
 // `ast` class name for midcli's error messages.
 
 mod py {
-    use super::py_printable;
+    use crate::py::chars::isprintable as py_printable;
+    use crate::py::int::{radix_to_decimal, MAX_INT_DIGITS};
 
     /// Bracket nesting Python's tokenizer accepts.
     const MAX_BRACKETS: usize = 200;
@@ -923,8 +843,6 @@ mod py {
     /// recursion on any input: 100 levels need about 1.2 MiB of stack unoptimised, far less
     /// optimised. (Python itself allows 200 brackets; no real condition gets near 100.)
     const MAX_DEPTH: usize = 100;
-    /// CPython's default `sys.get_int_max_str_digits()`.
-    const MAX_INT_DIGITS: usize = 4300;
 
     const KEYWORDS: [&str; 35] = [
         "False", "None", "True", "and", "as", "assert", "async", "await", "break", "class",
@@ -1347,12 +1265,12 @@ mod py {
             };
             if let Some((radix, kind)) = radix {
                 let mut k = start + 2;
-                let mut digits = String::new();
+                let mut digits = Vec::new();
                 loop {
                     match self.at(k) {
                         Some('_') if self.at(k + 1).is_some_and(|c| c.is_digit(radix)) => k += 1,
                         Some(c) if c.is_digit(radix) => {
-                            digits.push(c);
+                            digits.extend(c.to_digit(radix));
                             k += 1;
                         }
                         _ => break,
@@ -1510,42 +1428,6 @@ mod py {
             self.i = k;
             Ok(())
         }
-    }
-
-    /// Hex/octal/binary digits to decimal, or None beyond Python's int-to-str limit.
-    fn radix_to_decimal(digits: &str, radix: u32) -> Option<String> {
-        const BASE: u64 = 1_000_000_000;
-        let bits_per_digit = match radix {
-            16 => 4,
-            8 => 3,
-            _ => 1,
-        };
-        let significant = digits.trim_start_matches('0');
-        // 4300 decimal digits hold about 14284 bits; refuse early to bound the work.
-        if significant.len() * bits_per_digit > 14_300 {
-            return None;
-        }
-        let mut limbs: Vec<u64> = vec![0];
-        for c in significant.chars() {
-            let mut carry = u64::from(c.to_digit(radix)?);
-            for limb in limbs.iter_mut() {
-                let v = *limb * u64::from(radix) + carry;
-                *limb = v % BASE;
-                carry = v / BASE;
-            }
-            if carry > 0 {
-                limbs.push(carry);
-            }
-        }
-        let mut out = String::new();
-        for (n, limb) in limbs.iter().rev().enumerate() {
-            if n == 0 {
-                out.push_str(&limb.to_string());
-            } else {
-                out.push_str(&format!("{limb:09}"));
-            }
-        }
-        (out.len() <= MAX_INT_DIGITS).then_some(out)
     }
 
     fn hex_escape(body: &[char], k: usize, len: usize) -> Option<u32> {
