@@ -1,6 +1,6 @@
 //! SCRAM-SHA-512 as spoken by the TrueNAS middleware (`auth.login_ex`, mechanism `SCRAM`):
 //! client state machine, server side for the emulator, RFC 5929 `tls-server-end-point`
-//! channel binding and SASLprep (query mode) for usernames. See protocol.md §3.6–§3.7.
+//! channel binding and SASLprep (query mode) for usernames.
 
 mod binding;
 #[cfg(any(test, feature = "emulator"))]

@@ -4,7 +4,7 @@
 use super::ParsedArgs;
 use serde_json::{Map, Value};
 
-/// How the command maps arguments (cli-syntax.md §2.3/§5).
+/// How the command maps arguments.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub enum Mode {
     /// All keywords become one object parameter at this index (crud create/update, config update).

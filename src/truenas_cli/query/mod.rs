@@ -2,7 +2,7 @@
 //! CONDITION is a Python expression that is translated into query-filters.
 //!
 //! Facts come from midcli's `midcli/command/query/{grammar,parse,command}.py` and its tests
-//! (`tests/command/query/test_query_parse.py`); see also cli-syntax.md §6 and protocol.md §6.
+//! (`tests/command/query/test_query_parse.py`).
 //!
 //! # Deliberate deviations from midcli
 //!
