@@ -66,6 +66,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             Command::Subscribe(args) => commands::subscribe::run(g, args),
             Command::Token(args) => commands::token::run(g, args),
             Command::Key(cmd) => commands::key::run(g, cmd),
+            #[cfg(feature = "emulator")]
             Command::MockServer(args) => commands::mock_server::run(args),
             Command::Cache(cmd) => commands::cache::run(cmd),
             Command::Render(args) => {

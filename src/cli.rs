@@ -133,6 +133,7 @@ pub enum Command {
     #[command(subcommand)]
     Key(KeyCommand),
     /// Run the built-in TrueNAS API emulator
+    #[cfg(feature = "emulator")]
     MockServer(MockServerArgs),
     /// Manage the cached method catalogues of TrueNAS CLI commands
     #[command(subcommand)]

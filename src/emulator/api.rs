@@ -4,6 +4,8 @@
 use crate::error::{CALL_ERROR, INVALID_PARAMS, METHOD_NOT_FOUND};
 use serde_json::{json, Value};
 
+use crate::py::str_repr;
+
 #[derive(Clone, Debug, PartialEq)]
 pub enum ApiError {
     /// A set of validation errors (`ValidationErrors`): `(attribute, message, errno)`.
@@ -73,16 +75,18 @@ impl ApiError {
             ApiError::Validation(items) => {
                 let inner: Vec<String> = items
                     .iter()
-                    .map(|(a, m, e)| format!("ValidationError({}, {}, {e})", py_str(a), py_str(m)))
+                    .map(|(a, m, e)| {
+                        format!("ValidationError({}, {}, {e})", str_repr(a), str_repr(m))
+                    })
                     .collect();
                 format!("ValidationErrors([{}])", inner.join(", "))
             }
-            ApiError::InstanceNotFound(m) => format!("InstanceNotFound(None, {}, 2)", py_str(m)),
+            ApiError::InstanceNotFound(m) => format!("InstanceNotFound(None, {}, 2)", str_repr(m)),
             ApiError::Call { errno, message } => {
-                format!("CallError({}, {errno}, None)", py_str(message))
+                format!("CallError({}, {errno}, None)", str_repr(message))
             }
             ApiError::MatchNotFound => "MatchNotFound()".into(),
-            other => format!("CallError({}, 14, None)", py_str(&other.reason())),
+            other => format!("CallError({}, 14, None)", str_repr(&other.reason())),
         }
     }
 
@@ -183,11 +187,6 @@ impl ApiError {
         };
         (json!(self.reason()), trace["formatted"].clone(), exc_info)
     }
-}
-
-/// Python's `repr` of a str (single quotes).
-fn py_str(s: &str) -> String {
-    format!("'{}'", s.replace('\\', "\\\\").replace('\'', "\\'"))
 }
 
 pub fn errname(errno: i64) -> &'static str {

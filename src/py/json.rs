@@ -1,35 +1,48 @@
 //! Python's `json.dumps` in its default style: `", "` and `": "` separators, everything
 //! outside printable ASCII escaped (`ensure_ascii`).
 
-use serde_json::Value;
+use serde_json::{Map, Number, Value};
+use std::borrow::Borrow;
 use std::fmt::Write as _;
+
+/// What differs between the encoders that write this style: how numbers are spelled and
+/// which objects stand for other Python values (the middleware client's `ejson`).
+pub trait Encoder {
+    /// Numbers as they were received, by default.
+    fn number(&self, n: &Number, out: &mut String) {
+        let _ = write!(out, "{n}");
+    }
+
+    /// Writes `map` if it stands for another value and returns true; false has it written
+    /// as the object it is.
+    fn special_object(&self, _map: &Map<String, Value>, _out: &mut String) -> bool {
+        false
+    }
+}
+
+/// `json.dumps` of values decoded by plain `json.loads`.
+pub struct Plain;
+
+impl Encoder for Plain {}
 
 /// One line of JSON in Python `json.dumps` default style.
 pub fn dumps(v: &Value) -> String {
     let mut out = String::new();
-    write_value(&mut out, v);
+    write_value(v, &Plain, &mut out);
     out
 }
 
-fn write_value(out: &mut String, v: &Value) {
+pub fn write_value(v: &Value, encoder: &impl Encoder, out: &mut String) {
     match v {
         Value::Null => out.push_str("null"),
         Value::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
-        Value::Number(n) => {
-            let _ = write!(out, "{n}");
-        }
+        Value::Number(n) => encoder.number(n, out),
         Value::String(s) => json_str(s, out),
-        Value::Array(items) => {
-            out.push('[');
-            for (i, item) in items.iter().enumerate() {
-                if i > 0 {
-                    out.push_str(", ");
-                }
-                write_value(out, item);
-            }
-            out.push(']');
-        }
+        Value::Array(items) => write_list(items, encoder, out),
         Value::Object(map) => {
+            if encoder.special_object(map, out) {
+                return;
+            }
             out.push('{');
             for (i, (k, item)) in map.iter().enumerate() {
                 if i > 0 {
@@ -37,11 +50,22 @@ fn write_value(out: &mut String, v: &Value) {
                 }
                 json_str(k, out);
                 out.push_str(": ");
-                write_value(out, item);
+                write_value(item, encoder, out);
             }
             out.push('}');
         }
     }
+}
+
+pub fn write_list<V: Borrow<Value>>(items: &[V], encoder: &impl Encoder, out: &mut String) {
+    out.push('[');
+    for (i, item) in items.iter().enumerate() {
+        if i > 0 {
+            out.push_str(", ");
+        }
+        write_value(item.borrow(), encoder, out);
+    }
+    out.push(']');
 }
 
 /// A JSON string as Python's `json.dumps` writes it (`ensure_ascii`: everything outside
