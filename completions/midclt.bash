@@ -122,7 +122,7 @@ _midclt() {
 
     case "${cmd}" in
         midclt)
-            opts="-u -U -P -K -t -v -c -o -h -V --uri --username --password --password-file --api-key --token --otp --timeout --connect-timeout --insecure --ca-cert --plain --no-channel-binding --verbose --command --output --dry-run --help --version call ping waitready subscribe token key mock-server cache render help"
+            opts="-u -U -P -K -t -v -c -o -h -V --uri --username --password --password-file --api-key --token --otp --timeout --connect-timeout --insecure --ca-cert --plain --no-channel-binding --verbose --command --output --bool-style --dry-run --help --version call ping waitready subscribe token key mock-server cache render help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -202,6 +202,10 @@ _midclt() {
                     ;;
                 -o)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --bool-style)
+                    COMPREPLY=($(compgen -W "json python" -- "${cur}"))
                     return 0
                     ;;
                 *)

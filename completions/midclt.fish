@@ -1,6 +1,6 @@
 # Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
 function __fish_midclt_global_optspecs
-    string join \n u/uri= U/username= P/password= password-file= K/api-key= token= otp= t/timeout= connect-timeout= insecure ca-cert= plain no-channel-binding v/verbose c/command= o/output= dry-run h/help V/version
+    string join \n u/uri= U/username= P/password= password-file= K/api-key= token= otp= t/timeout= connect-timeout= insecure ca-cert= plain no-channel-binding v/verbose c/command= o/output= bool-style= dry-run h/help V/version
 end
 
 function __fish_midclt_needs_command
@@ -36,12 +36,14 @@ complete -c midclt -n "__fish_midclt_needs_command" -l connect-timeout -d 'Timeo
 complete -c midclt -n "__fish_midclt_needs_command" -l ca-cert -d 'Trust this PEM certificate (e.g. the NAS\'s self-signed one) in addition to the system store' -r -F
 complete -c midclt -n "__fish_midclt_needs_command" -s c -l command -d 'Run one TrueNAS CLI command line, parsed as the TrueNAS CLI\'s prompt would (like `cli -c`), e.g. -c \'auth api_key create name=ci username=root\'' -r
 complete -c midclt -n "__fish_midclt_needs_command" -s o -l output -d 'Output of TrueNAS CLI commands and `render`: table, csv, json or yaml [default: table on a terminal, json when piped]' -r
+complete -c midclt -n "__fish_midclt_needs_command" -l bool-style -d 'How `call` prints a boolean result: json (true/false) or python (True/False, as the official midclt prints it, for scripts that compare with \'True\')' -r -f -a "json\t'true / false'
+python\t'True / False'"
 complete -c midclt -n "__fish_midclt_needs_command" -l insecure -d 'Do not verify the server\'s TLS certificate'
 complete -c midclt -n "__fish_midclt_needs_command" -l plain -d 'Send the API key itself (API_KEY_PLAIN) instead of SCRAM; required before TrueNAS 26.0'
 complete -c midclt -n "__fish_midclt_needs_command" -l no-channel-binding -d 'SCRAM without TLS channel binding (needed over plain ws://)'
 complete -c midclt -n "__fish_midclt_needs_command" -s v -l verbose -d 'Print the wire traffic to stderr (secrets are redacted)'
 complete -c midclt -n "__fish_midclt_needs_command" -l dry-run -d 'Print the call a TrueNAS CLI command would make ({"method": ..., "params": [...]}) instead of making it'
-complete -c midclt -n "__fish_midclt_needs_command" -s h -l help -d 'Print help'
+complete -c midclt -n "__fish_midclt_needs_command" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c midclt -n "__fish_midclt_needs_command" -s V -l version -d 'Print version'
 complete -c midclt -n "__fish_midclt_needs_command" -f -a "call" -d 'Call a middleware method and print its result'
 complete -c midclt -n "__fish_midclt_needs_command" -f -a "ping" -d 'Check that the middleware answers (core.ping)'

@@ -2,11 +2,11 @@
 
 use crate::cli::{Cli, Command};
 use crate::commands;
-use crate::error::{Error, ExitCode};
+use crate::error::{Error, ExitCode, Kind};
 use crate::render;
 use crate::truenas_cli::{self, Flags, Input};
 use clap::Parser;
-use std::io::Write;
+use std::io::{IsTerminal, Write};
 
 /// Run with the process's arguments; returns the exit code.
 pub fn main() -> i32 {
@@ -22,14 +22,30 @@ pub fn main() -> i32 {
             };
         }
     };
-    let quiet = matches!(&cli.command, Some(Command::Call(c)) if c.quiet);
+    let style = Style {
+        official: matches!(&cli.command, Some(Command::Call(_))),
+        quiet: matches!(&cli.command, Some(Command::Call(c)) if c.quiet),
+        verbose: cli.global.verbose,
+    };
     match run(cli) {
         Ok(()) => ExitCode::Success as i32,
         Err(e) => {
-            report(&e, quiet);
+            report(&e, style);
             exit_code(&e) as i32
         }
     }
+}
+
+/// How a failure is reported.
+#[derive(Clone, Copy)]
+struct Style {
+    /// `call`: server errors exactly as the official client prints them, which scripts
+    /// and the Ansible collection parse.
+    official: bool,
+    /// `call -q`: a failed call or job prints nothing; the exit code says it.
+    quiet: bool,
+    /// `-v`: show the server's traceback even where it is only noise.
+    verbose: bool,
 }
 
 /// The library's typed error carries the exit code; anything else the handlers report is
@@ -66,7 +82,6 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             Command::Subscribe(args) => commands::subscribe::run(g, args),
             Command::Token(args) => commands::token::run(g, args),
             Command::Key(cmd) => commands::key::run(g, cmd),
-            #[cfg(feature = "emulator")]
             Command::MockServer(args) => commands::mock_server::run(args),
             Command::Cache(cmd) => commands::cache::run(cmd),
             Command::Render(args) => {
@@ -86,15 +101,29 @@ fn run(cli: Cli) -> anyhow::Result<()> {
 }
 
 /// Print an error the way a person (and a log) wants it: validation errors as one
-/// `field: message` line each; other server errors with the server's traceback unless
-/// `quiet`; client-side errors with hints on what to do. Context the handlers added
-/// (which file, which step) leads the first line.
-fn report(e: &anyhow::Error, quiet: bool) {
+/// `field: message` line each; other server errors with the server's traceback (unless it
+/// is noise: not logged in, rate limited); client-side errors with hints on what to do.
+/// Context the handlers added (which file, which step) leads the first line.
+fn report(e: &anyhow::Error, style: Style) {
     let mut err = std::io::stderr().lock();
     let Some(typed) = typed(e) else {
         let _ = writeln!(err, "midclt: {e:#}");
         return;
     };
+    if style.quiet && matches!(typed.kind, Kind::Server | Kind::Timeout) {
+        return;
+    }
+    let traceback = style.verbose || typed.server.as_ref().is_none_or(|s| !s.is_routine());
+    if let (true, Kind::Server, Some(server)) = (style.official, typed.kind, &typed.server) {
+        let _ = err.write_all(render::midclt::official_error(server, traceback).as_bytes());
+        // Scripts parse this output: hints only for a person at a terminal.
+        if std::io::stderr().is_terminal() {
+            for h in &typed.hints {
+                let _ = writeln!(err, "  hint: {h}");
+            }
+        }
+        return;
+    }
     let context: Vec<String> = e
         .chain()
         .take_while(|cause| cause.downcast_ref::<Error>().is_none())
@@ -126,14 +155,11 @@ fn report(e: &anyhow::Error, quiet: bool) {
         }
         return;
     }
-    if quiet {
-        return;
-    }
     for h in &e.hints {
         let _ = writeln!(err, "  hint: {h}");
     }
     if let Some(server) = &e.server {
-        if let Some(tb) = server.traceback() {
+        if let Some(tb) = server.traceback().filter(|_| traceback) {
             let _ = writeln!(err, "{}", tb.trim_end());
         }
         if let Some(extra) = server.data.as_ref().and_then(|d| d.extra.as_ref()) {

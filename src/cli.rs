@@ -111,6 +111,17 @@ pub struct GlobalArgs {
     #[arg(short = 'o', long = "output", value_name = "FORMAT")]
     pub output: Option<String>,
 
+    /// How `call` prints a boolean result: json (true/false) or python (True/False, as the
+    /// official midclt prints it, for scripts that compare with 'True')
+    #[arg(
+        long = "bool-style",
+        value_name = "STYLE",
+        value_enum,
+        env = "MIDCLT_BOOL_STYLE",
+        default_value_t = BoolStyle::Json
+    )]
+    pub bool_style: BoolStyle,
+
     /// Print the call a TrueNAS CLI command would make ({"method": ..., "params": [...]})
     /// instead of making it
     #[arg(long = "dry-run")]
@@ -133,7 +144,6 @@ pub enum Command {
     #[command(subcommand)]
     Key(KeyCommand),
     /// Run the built-in TrueNAS API emulator
-    #[cfg(feature = "emulator")]
     MockServer(MockServerArgs),
     /// Manage the cached method catalogues of TrueNAS CLI commands
     #[command(subcommand)]
@@ -181,6 +191,15 @@ pub struct CallArgs {
     /// Positional parameters (JSON, else string; `-` reads stdin)
     #[arg(value_name = "ARGS", allow_negative_numbers = true)]
     pub args: Vec<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, ValueEnum)]
+pub enum BoolStyle {
+    /// true / false
+    #[default]
+    Json,
+    /// True / False
+    Python,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

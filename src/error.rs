@@ -143,6 +143,14 @@ impl ServerError {
             .filter(|t| !t.is_empty())
     }
 
+    /// An error whose server traceback tells the user nothing: not logged in, or rate
+    /// limited.
+    pub fn is_routine(&self) -> bool {
+        self.errname() == Some("ENOTAUTHENTICATED")
+            || self.reason().contains("[ENOTAUTHENTICATED]")
+            || self.reason().contains("Rate Limit Exceeded")
+    }
+
     pub fn is_method_not_found(&self) -> bool {
         self.code == METHOD_NOT_FOUND
             || self.message == "Method does not exist"
@@ -213,6 +221,11 @@ impl Error {
             err.reason().trim_end().to_string()
         };
         let mut e = Error::new(Kind::Server, message);
+        if err.errname() == Some("ENOTAUTHENTICATED")
+            || err.reason().contains("[ENOTAUTHENTICATED]")
+        {
+            e.hints.push("log in: -U USER with --password-file FILE, MIDCLT_PASSWORD or the prompt; or -U OWNER -K KEYFILE; or --token TOKEN".into());
+        }
         if err.is_method_not_found() {
             e.hints.push(
                 "check the spelling; `midclt call core.get_methods` lists every method".into(),

@@ -582,5 +582,35 @@ fn rate_limited_logins_say_so() {
         .run()
         .code(5)
         .stderr_has("Rate Limit Exceeded")
-        .stderr_has("wait a minute");
+        .stderr_has("wait a minute")
+        .stderr_has("local socket")
+        .stderr_lacks("Traceback");
+}
+
+#[test]
+fn not_logged_in_on_the_socket_says_how_to_log_in() {
+    let s = Server::with(midclt::emulator::Config {
+        unix_auth: false,
+        ..Default::default()
+    });
+    // `call` keeps the official text, without the traceback that would only be noise.
+    midclt()
+        .uri(&s.unix)
+        .args(["call", "auth.me"])
+        .run()
+        .code(1)
+        .stderr_is("[ENOTAUTHENTICATED] Not authenticated\n");
+    midclt()
+        .uri(&s.unix)
+        .args(["-v", "call", "auth.me"])
+        .run()
+        .code(1)
+        .stderr_has("Traceback");
+    // midclt's own commands add what to do.
+    s.cli()
+        .args(["auth", "me"])
+        .run()
+        .code(1)
+        .stderr_has("-U USER")
+        .stderr_lacks("Traceback");
 }

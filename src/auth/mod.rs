@@ -332,7 +332,8 @@ pub(crate) fn login_call_error(e: Error) -> Error {
     let mut err = Error::auth(format!("login failed: {reason}"));
     err.server = e.server;
     if reason.contains("Rate Limit Exceeded") {
-        err = err.hint("too many unauthenticated calls from this address (20 per minute): wait a minute, and reuse connections in scripts");
+        err = err.hint("the server allows 20 unauthenticated calls (each login is one or two) per minute from one address: wait a minute and try again")
+            .hint("scripts that run often: on the NAS itself use the local socket, which needs no login (no --uri, as root)");
     } else if reason.contains("mechanism is not supported") {
         err = err.hint("the server's authenticator assurance level forbids this way of logging in");
     }

@@ -1,6 +1,6 @@
 //! `midclt call METHOD [ARGS...]`, as the official midclt does it.
 
-use crate::cli::{CallArgs, GlobalArgs, JobPrint};
+use crate::cli::{BoolStyle, CallArgs, GlobalArgs, JobPrint};
 use crate::client::rpc;
 use crate::error::{Error, Result};
 use crate::jobs;
@@ -39,7 +39,12 @@ pub fn run(g: &GlobalArgs, args: &CallArgs) -> anyhow::Result<()> {
     let result = result?;
     match format {
         Some(format) => render::print_rendered(&result, format)?,
-        None => render::print_line(&midclt::result_text(&result))?,
+        None => match (&result, g.bool_style) {
+            (Value::Bool(b), BoolStyle::Python) => {
+                render::print_line(if *b { "True" } else { "False" })?;
+            }
+            _ => render::print_line(&midclt::result_text(&result))?,
+        },
     }
     Ok(())
 }

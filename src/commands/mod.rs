@@ -5,7 +5,6 @@
 pub mod cache;
 pub mod call;
 pub mod key;
-#[cfg(feature = "emulator")]
 pub mod mock_server;
 pub mod ping;
 pub mod render;

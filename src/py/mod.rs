@@ -7,9 +7,11 @@
 pub mod caret;
 pub mod chars;
 pub mod datetime;
+pub mod errno;
 pub mod float;
 pub mod int;
 pub mod json;
+pub mod pprint;
 pub mod repr;
 pub mod text;
 

@@ -100,6 +100,7 @@ pub fn midclt() -> Run {
         "MIDCLT_API_KEY_FILE",
         "MIDCLT_TOKEN",
         "MIDCLT_OTP",
+        "MIDCLT_BOOL_STYLE",
         "CALL_TIMEOUT",
     ] {
         cmd.env_remove(var);
@@ -285,6 +286,12 @@ impl Outcome {
             "stderr lacks {needle:?}:\n{}",
             self.stderr
         );
+        self
+    }
+    #[track_caller]
+    pub fn stderr_is(self, expected: &str) -> Self {
+        self.stderr_checked.set(true);
+        assert_eq!(self.stderr, expected, "stderr");
         self
     }
     #[track_caller]

@@ -25,7 +25,7 @@ mod options;
 #[cfg(test)]
 mod tests;
 
-use serde_json::{Map, Value};
+use serde_json::Value;
 use std::borrow::Cow;
 use std::cmp::Ordering;
 
@@ -92,7 +92,7 @@ pub fn validate(filters: &Value, options: &Value) -> Result<(), QueryError> {
 /// Does one row match the filter list? (used for event subscriptions and `core.get_jobs`)
 #[cfg(test)]
 pub fn matches(row: &Value, filters: &Value) -> Result<bool, QueryError> {
-    let (nodes, _) = prepare(filters, &Value::Object(Map::new()))?;
+    let (nodes, _) = prepare(filters, &Value::Object(serde_json::Map::new()))?;
     eval_all(row, &nodes).map_err(|e| e.into_query("filters"))
 }
 
