@@ -8,6 +8,9 @@
 //! - `midclt auth api_key query` against the real 27.0 catalogue: cold (catalogue fetch
 //!   and cache write) and warm (cached)
 
+// A benchmark harness: a failed unwrap stops it with its location, which is all it needs.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 use midclt::client::rpc::{self, ConnectOptions};
 use midclt::emulator::{Config, Emulator};
 use serde_json::json;
@@ -73,9 +76,7 @@ fn main() {
 
     println!(
         "midclt benchmarks ({} cores)",
-        std::thread::available_parallelism()
-            .map(|n| n.get())
-            .unwrap_or(1)
+        std::thread::available_parallelism().map_or(1, std::num::NonZero::get)
     );
     stats(
         "midclt --version (process start to exit)",

@@ -9,7 +9,7 @@ use clap::Parser;
 use std::io::{IsTerminal, Write};
 
 /// Run with the process's arguments; returns the exit code.
-pub fn main() -> i32 {
+pub(crate) fn main() -> i32 {
     let args = crate::cli::normalize_args(std::env::args_os());
     let cli = match Cli::try_parse_from(args) {
         Ok(cli) => cli,
@@ -148,9 +148,10 @@ fn report(e: &anyhow::Error, style: Style) {
     }
     if let Some(fields) = fields {
         for (attr, msg) in fields {
-            let _ = match attr.is_empty() {
-                true => writeln!(err, "{msg}"),
-                false => writeln!(err, "{attr}: {msg}"),
+            let _ = if attr.is_empty() {
+                writeln!(err, "{msg}")
+            } else {
+                writeln!(err, "{attr}: {msg}")
             };
         }
         return;

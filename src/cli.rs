@@ -1,6 +1,10 @@
 //! The command-line model. One clap definition generates `--help`, the man pages and
 //! the shell completions (see `tests/generated_assets.rs`).
 
+// The doc comments here are the user's help text, not rustdoc: plain words and URLs.
+#![allow(clippy::doc_markdown)]
+#![allow(rustdoc::bare_urls)]
+
 use clap::{ArgAction, Args, Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;
 
@@ -24,7 +28,7 @@ Examples:
     arg_required_else_help = true,
     allow_external_subcommands = true
 )]
-pub struct Cli {
+pub(crate) struct Cli {
     #[command(flatten)]
     pub global: GlobalArgs,
     #[command(subcommand)]
@@ -32,7 +36,7 @@ pub struct Cli {
 }
 
 #[derive(Debug, Args, Clone, Default)]
-pub struct GlobalArgs {
+pub(crate) struct GlobalArgs {
     /// Server to talk to: wss://HOST[:PORT]/api/current, ws://..., .../websocket (legacy
     /// protocol), ws+unix:///PATH, mock:// (built-in emulator), or a bare HOST[:PORT]
     /// meaning wss://HOST/api/current [default: the local middleware socket]
@@ -129,7 +133,7 @@ pub struct GlobalArgs {
 }
 
 #[derive(Debug, Subcommand)]
-pub enum Command {
+pub(crate) enum Command {
     /// Call a middleware method and print its result
     Call(CallArgs),
     /// Check that the middleware answers (core.ping)
@@ -156,14 +160,14 @@ pub enum Command {
 }
 
 #[derive(Debug, Args)]
-pub struct RenderArgs {
+pub(crate) struct RenderArgs {
     /// table, csv, json or yaml [default: table on a terminal, json when piped]
     #[arg(short = 'o', long = "output", value_name = "FORMAT")]
     pub output: Option<String>,
 }
 
 #[derive(Debug, Subcommand)]
-pub enum CacheCommand {
+pub(crate) enum CacheCommand {
     /// Remove every cached catalogue (they are rebuilt on the next command)
     Clear,
     /// Print the cache directory
@@ -175,7 +179,7 @@ pub enum CacheCommand {
     after_help = "Each ARG is sent as JSON when it parses as JSON, else as a string.\n\
 An ARG of `-` reads one JSON value (or text) from stdin."
 )]
-pub struct CallArgs {
+pub(crate) struct CallArgs {
     /// Print only the error's one-line message (no traceback, no extra data)
     #[arg(short = 'q', long = "quiet")]
     pub quiet: bool,
@@ -194,7 +198,7 @@ pub struct CallArgs {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, ValueEnum)]
-pub enum BoolStyle {
+pub(crate) enum BoolStyle {
     /// true / false
     #[default]
     Json,
@@ -203,7 +207,7 @@ pub enum BoolStyle {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum JobPrint {
+pub(crate) enum JobPrint {
     /// A progress bar with percent and description (only when stderr is a terminal)
     Progressbar,
     /// Each new progress description on its own line (suits logs)
@@ -211,7 +215,7 @@ pub enum JobPrint {
 }
 
 #[derive(Debug, Args)]
-pub struct SubscribeArgs {
+pub(crate) struct SubscribeArgs {
     /// Exit after N events
     #[arg(short = 'n', long = "number", value_name = "N")]
     pub number: Option<u64>,
@@ -225,7 +229,7 @@ pub struct SubscribeArgs {
 }
 
 #[derive(Debug, Args)]
-pub struct WaitreadyArgs {
+pub(crate) struct WaitreadyArgs {
     /// Give up (exit 6) after SECONDS
     #[arg(
         short = 't',
@@ -237,7 +241,7 @@ pub struct WaitreadyArgs {
 }
 
 #[derive(Debug, Args)]
-pub struct TokenArgs {
+pub(crate) struct TokenArgs {
     /// Token lifetime in seconds (refreshed while the token's session is used)
     #[arg(long = "ttl", value_name = "SECONDS", default_value_t = 600)]
     pub ttl: u64,
@@ -247,13 +251,13 @@ pub struct TokenArgs {
 }
 
 #[derive(Debug, Subcommand)]
-pub enum KeyCommand {
+pub(crate) enum KeyCommand {
     /// Write a key file with precomputed SCRAM keys so logins skip PBKDF2 (mode 0600)
     Precompute(PrecomputeArgs),
 }
 
 #[derive(Debug, Args)]
-pub struct PrecomputeArgs {
+pub(crate) struct PrecomputeArgs {
     /// Where to write the key file (JSON)
     #[arg(short = 'o', long = "output", value_name = "FILE")]
     pub output: PathBuf,
@@ -263,7 +267,7 @@ pub struct PrecomputeArgs {
 }
 
 #[derive(Debug, Args)]
-pub struct MockServerArgs {
+pub(crate) struct MockServerArgs {
     /// Where to listen: ws://ADDR:PORT, wss://ADDR:PORT, ws+unix:///PATH (repeatable;
     /// port 0 picks a free port). Each listener serves /api/current, /api/vX.Y.Z and /websocket
     #[arg(long = "listen", value_name = "URI", action = ArgAction::Append, default_value = "ws://127.0.0.1:6000")]
@@ -316,7 +320,7 @@ pub struct MockServerArgs {
 
 /// The official midclt spells `--job-print` as `-jp`, which clap cannot express as a
 /// short option; translate it before parsing.
-pub fn normalize_args<I: IntoIterator<Item = std::ffi::OsString>>(
+pub(crate) fn normalize_args<I: IntoIterator<Item = std::ffi::OsString>>(
     args: I,
 ) -> Vec<std::ffi::OsString> {
     let mut after_dashdash = false;

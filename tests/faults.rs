@@ -97,9 +97,13 @@ fn a_unix_path_that_is_not_a_socket_says_so() {
 
 /// A server certificate made by rcgen for `names`, valid `from`..`until`.
 fn certificate(names: &[&str], expired: bool) -> midclt::emulator::TlsMaterial {
-    let mut params =
-        rcgen::CertificateParams::new(names.iter().map(|n| n.to_string()).collect::<Vec<_>>())
-            .unwrap();
+    let mut params = rcgen::CertificateParams::new(
+        names
+            .iter()
+            .map(std::string::ToString::to_string)
+            .collect::<Vec<_>>(),
+    )
+    .unwrap();
     if expired {
         params.not_before = rcgen::date_time_ymd(2020, 1, 1);
         params.not_after = rcgen::date_time_ymd(2021, 1, 1);

@@ -12,7 +12,7 @@ use crate::client::uri::Protocol;
 use crate::error::{Error, Kind, Result};
 use serde_json::{json, Value};
 
-pub fn login(
+pub(super) fn login(
     client: &mut Client,
     username: Option<&str>,
     key: &ApiKey,

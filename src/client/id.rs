@@ -8,10 +8,9 @@ pub fn new_request_id() -> String {
         // No entropy source: fall back to time and address bits, still unique per process.
         let t = std::time::SystemTime::now()
             .duration_since(std::time::UNIX_EPOCH)
-            .map(|d| d.as_nanos())
-            .unwrap_or(0);
+            .map_or(0, |d| d.as_nanos());
         b = t.to_le_bytes();
-        b[15] ^= (&b as *const _ as usize & 0xff) as u8;
+        b[15] ^= (&raw const b as usize & 0xff) as u8;
     }
     b[6] = (b[6] & 0x0f) | 0x40;
     b[8] = (b[8] & 0x3f) | 0x80;

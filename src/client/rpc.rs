@@ -16,7 +16,7 @@ use std::time::{Duration, Instant};
 use tungstenite::protocol::frame::coding::CloseCode;
 use tungstenite::{Message, WebSocket};
 
-/// How deeply JSON (a reply, or an argument) may nest: serde_json's recursion limit.
+/// How deeply JSON (a reply, or an argument) may nest: `serde_json`'s recursion limit.
 pub const MAX_JSON_DEPTH: usize = 128;
 
 /// Did parsing stop at [`MAX_JSON_DEPTH`] (as opposed to meeting invalid JSON)?
@@ -307,9 +307,7 @@ impl Client {
         match self.info.protocol {
             Protocol::JsonRpc => {
                 let v = self.call_with_timeout("core.subscribe", vec![json!(name)], timeout)?;
-                Ok(v.as_str()
-                    .map(str::to_string)
-                    .unwrap_or_else(|| v.to_string()))
+                Ok(v.as_str().map_or_else(|| v.to_string(), str::to_string))
             }
             Protocol::Legacy => {
                 let id = new_request_id();
@@ -412,8 +410,7 @@ impl Client {
                 .get("id")
                 .and_then(Value::as_str)
                 .and_then(|id| self.in_flight.get(id))
-                .map(String::as_str)
-                .unwrap_or("");
+                .map_or("", String::as_str);
             eprintln!("< {}", redact::response(method, frame));
         }
     }
@@ -510,7 +507,7 @@ impl Client {
                 self.notifications.push_back(Notification::Unsubscribed {
                     collection,
                     error: obj.remove("error").unwrap_or(Value::Null),
-                })
+                });
             }
             _ => {} // pong, connected, ...
         }

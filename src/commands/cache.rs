@@ -5,7 +5,7 @@ use crate::render::print_line;
 use crate::truenas_cli::catalog;
 use anyhow::Context as _;
 
-pub fn run(cmd: &CacheCommand) -> anyhow::Result<()> {
+pub(crate) fn run(cmd: &CacheCommand) -> anyhow::Result<()> {
     match cmd {
         CacheCommand::Clear => {
             let root = catalog::cache_root();

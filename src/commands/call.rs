@@ -9,7 +9,7 @@ use crate::session;
 use serde_json::Value;
 use std::io::IsTerminal;
 
-pub fn run(g: &GlobalArgs, args: &CallArgs) -> anyhow::Result<()> {
+pub(crate) fn run(g: &GlobalArgs, args: &CallArgs) -> anyhow::Result<()> {
     let format = g.output.as_deref().map(render::parse_format).transpose()?;
     let params = params(&args.args)?;
     let stdin_taken = args.args.iter().any(|a| a == "-");
@@ -52,7 +52,7 @@ pub fn run(g: &GlobalArgs, args: &CallArgs) -> anyhow::Result<()> {
 /// Each argument is JSON when it parses as JSON, else a string; `-` is stdin's content,
 /// read whole and, when it is not JSON, sent exactly as read (trailing newline included),
 /// as the official client does.
-pub fn params(args: &[String]) -> Result<Vec<Value>> {
+pub(crate) fn params(args: &[String]) -> Result<Vec<Value>> {
     let mut stdin: Option<Value> = None;
     args.iter()
         .map(|a| {

@@ -12,7 +12,7 @@ use serde_json::{json, Value};
 use std::io::Write;
 use std::os::unix::fs::OpenOptionsExt;
 
-pub fn run(g: &GlobalArgs, cmd: &KeyCommand) -> anyhow::Result<()> {
+pub(crate) fn run(g: &GlobalArgs, cmd: &KeyCommand) -> anyhow::Result<()> {
     match cmd {
         KeyCommand::Precompute(args) => precompute(g, args),
     }
@@ -95,7 +95,7 @@ fn precompute(g: &GlobalArgs, args: &PrecomputeArgs) -> anyhow::Result<()> {
         .open(&args.output)
         .with_context(|| format!("cannot create the key file {}", args.output.display()))?;
     f.write_all(file.as_bytes())
-        .and_then(|_| f.write_all(b"\n"))
+        .and_then(|()| f.write_all(b"\n"))
         .with_context(|| format!("cannot write the key file {}", args.output.display()))?;
     eprintln!(
         "midclt: wrote {} (mode 0600); log in with -U USER -K {}",

@@ -19,7 +19,7 @@ pub fn run(_: &MockServerArgs) -> anyhow::Result<()> {
 }
 
 #[cfg(feature = "emulator")]
-pub fn run(args: &MockServerArgs) -> anyhow::Result<()> {
+pub(crate) fn run(args: &MockServerArgs) -> anyhow::Result<()> {
     let catalog = match &args.catalog {
         Some(m) => Some(std::sync::Arc::new(ServedCatalog::load(
             m,

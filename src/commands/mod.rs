@@ -2,22 +2,22 @@
 //! configuration, do their work through the session and client layers, and print through
 //! the render layer.
 
-pub mod cache;
-pub mod call;
-pub mod key;
-pub mod mock_server;
-pub mod ping;
-pub mod render;
-pub mod subscribe;
-pub mod token;
-pub mod waitready;
+pub(crate) mod cache;
+pub(crate) mod call;
+pub(crate) mod key;
+pub(crate) mod mock_server;
+pub(crate) mod ping;
+pub(crate) mod render;
+pub(crate) mod subscribe;
+pub(crate) mod token;
+pub(crate) mod waitready;
 
 use crate::auth::credentials::LoginSpec;
 use crate::cli::GlobalArgs;
 use crate::session::ConnectConfig;
 
 /// The session configuration the global options describe.
-pub fn config(g: &GlobalArgs) -> ConnectConfig {
+pub(crate) fn config(g: &GlobalArgs) -> ConnectConfig {
     ConnectConfig {
         uri: g.uri.clone(),
         timeout: g.timeout,

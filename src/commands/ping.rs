@@ -4,7 +4,7 @@ use crate::cli::GlobalArgs;
 use crate::render::{self, midclt};
 use crate::session;
 
-pub fn run(g: &GlobalArgs) -> anyhow::Result<()> {
+pub(crate) fn run(g: &GlobalArgs) -> anyhow::Result<()> {
     // Like the official tool, ping does not log in: core.ping needs no session.
     let opts = super::config(g).options()?;
     let mut client = session::connect(&opts)?;

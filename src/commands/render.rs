@@ -6,7 +6,7 @@ use serde_json::Value;
 use std::io::IsTerminal;
 
 /// `midclt render`: a JSON value on stdin, rendered as a command's result would be.
-pub fn run(format: Option<Format>) -> anyhow::Result<()> {
+pub(crate) fn run(format: Option<Format>) -> anyhow::Result<()> {
     let text = crate::auth::credentials::read_stdin_payload()?;
     let value: Value = serde_json::from_str(text.trim())
         .map_err(|e| Error::usage(format!("stdin is not JSON: {e}")))?;

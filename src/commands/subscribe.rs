@@ -8,7 +8,7 @@ use crate::session;
 use serde_json::Value;
 use std::time::{Duration, Instant};
 
-pub fn run(g: &GlobalArgs, args: &SubscribeArgs) -> anyhow::Result<()> {
+pub(crate) fn run(g: &GlobalArgs, args: &SubscribeArgs) -> anyhow::Result<()> {
     let mut client = session::open(&super::config(g), false)?;
     let timeout = args.timeout.filter(|t| *t > 0).map(Duration::from_secs);
     if let Some(t) = timeout {
@@ -36,8 +36,7 @@ pub fn run(g: &GlobalArgs, args: &SubscribeArgs) -> anyhow::Result<()> {
                 let reason = error
                     .get("reason")
                     .and_then(Value::as_str)
-                    .map(str::to_string)
-                    .unwrap_or_else(|| crate::py::json::dumps(&error));
+                    .map_or_else(|| crate::py::json::dumps(&error), str::to_string);
                 return Err(Error::new(
                     Kind::Server,
                     format!("subscription {collection} ended with an error: {reason}"),

@@ -5,7 +5,7 @@ use crate::render;
 use crate::session;
 use serde_json::json;
 
-pub fn run(g: &GlobalArgs, args: &TokenArgs) -> anyhow::Result<()> {
+pub(crate) fn run(g: &GlobalArgs, args: &TokenArgs) -> anyhow::Result<()> {
     let mut client = session::open(&super::config(g), false)?;
     let token = client.call(
         "auth.generate_token",

@@ -8,7 +8,7 @@ use std::time::{Duration, Instant};
 
 const RETRY_EVERY: Duration = Duration::from_millis(500);
 
-pub fn run(g: &GlobalArgs, args: &WaitreadyArgs) -> anyhow::Result<()> {
+pub(crate) fn run(g: &GlobalArgs, args: &WaitreadyArgs) -> anyhow::Result<()> {
     let mut opts = super::config(g).options()?;
     let deadline = Instant::now() + Duration::from_secs(args.timeout);
     loop {

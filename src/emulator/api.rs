@@ -7,7 +7,7 @@ use serde_json::{json, Value};
 use crate::py::str_repr;
 
 #[derive(Clone, Debug, PartialEq)]
-pub enum ApiError {
+pub(crate) enum ApiError {
     /// A set of validation errors (`ValidationErrors`): `(attribute, message, errno)`.
     Validation(Vec<(String, String, i64)>),
     /// `InstanceNotFound`: a validation error with a null attribute, errno ENOENT.
@@ -24,30 +24,30 @@ pub enum ApiError {
     Aborted,
 }
 
-pub const EINVAL: i64 = 22;
-pub const ENOENT: i64 = 2;
-pub const EFAULT: i64 = 14;
-pub const EBUSY: i64 = 16;
-pub const ENOTAUTHENTICATED: i64 = 207;
+pub(super) const EINVAL: i64 = 22;
+pub(super) const ENOENT: i64 = 2;
+pub(super) const EFAULT: i64 = 14;
+pub(super) const EBUSY: i64 = 16;
+pub(super) const ENOTAUTHENTICATED: i64 = 207;
 
 impl ApiError {
-    pub fn call(errno: i64, message: impl Into<String>) -> ApiError {
+    pub(crate) fn call(errno: i64, message: impl Into<String>) -> ApiError {
         ApiError::Call {
             errno,
             message: message.into(),
         }
     }
 
-    pub fn invalid(attr: impl Into<String>, message: impl Into<String>) -> ApiError {
+    pub(crate) fn invalid(attr: impl Into<String>, message: impl Into<String>) -> ApiError {
         ApiError::Validation(vec![(attr.into(), message.into(), EINVAL)])
     }
 
-    pub fn not_authenticated() -> ApiError {
+    pub(crate) fn not_authenticated() -> ApiError {
         ApiError::call(ENOTAUTHENTICATED, "Not authenticated")
     }
 
     /// The text the server puts in `reason` (and a failed job's `error`).
-    pub fn reason(&self) -> String {
+    pub(crate) fn reason(&self) -> String {
         match self {
             ApiError::Validation(items) => items
                 .iter()
@@ -99,8 +99,8 @@ impl ApiError {
         }
     }
 
-    /// `[attribute, message, errno]` triples (attribute null for InstanceNotFound).
-    pub fn extra(&self) -> Value {
+    /// `[attribute, message, errno]` triples (attribute null for `InstanceNotFound`).
+    pub(crate) fn extra(&self) -> Value {
         match self {
             ApiError::Validation(items) => {
                 Value::Array(items.iter().map(|(a, m, e)| json!([a, m, e])).collect())
@@ -123,7 +123,7 @@ impl ApiError {
     }
 
     /// The `error` member of a JSON-RPC error response.
-    pub fn to_jsonrpc(&self, method: &str) -> Value {
+    pub(crate) fn to_jsonrpc(&self, method: &str) -> Value {
         let (code, message) = match self {
             ApiError::MethodNotFound => {
                 return json!({"code": METHOD_NOT_FOUND, "message": "Method does not exist"})
@@ -149,7 +149,7 @@ impl ApiError {
 
     /// The `error` member of a legacy `result` message. Validation sets use EAGAIN and
     /// `type: "VALIDATION"`; an unknown method is ENOMETHOD.
-    pub fn to_legacy(&self, method: &str) -> Value {
+    pub(crate) fn to_legacy(&self, method: &str) -> Value {
         let (errno, ty, reason) = match self {
             ApiError::Validation(_) | ApiError::InstanceNotFound(_) => {
                 (11, json!("VALIDATION"), self.reason())
@@ -175,7 +175,7 @@ impl ApiError {
     }
 
     /// How a failed job records this error: `(error, exception, exc_info)`.
-    pub fn job_failure(&self, method: &str) -> (Value, Value, Value) {
+    pub(crate) fn job_failure(&self, method: &str) -> (Value, Value, Value) {
         let trace = self.trace(method);
         let exc_info = match self {
             ApiError::Validation(_) | ApiError::InstanceNotFound(_) => json!({
@@ -189,7 +189,7 @@ impl ApiError {
     }
 }
 
-pub fn errname(errno: i64) -> &'static str {
+pub(super) fn errname(errno: i64) -> &'static str {
     match errno {
         1 => "EPERM",
         2 => "ENOENT",

@@ -264,7 +264,7 @@ impl Conn {
         let id = obj.get("id").cloned();
         let problem = if obj.get("jsonrpc") != Some(&json!("2.0")) {
             Some("'jsonrpc' member must be equal to '2.0'")
-        } else if !matches!(&id, None | Some(Value::String(_)) | Some(Value::Null))
+        } else if !matches!(&id, None | Some(Value::String(_) | Value::Null))
             && !id.as_ref().is_some_and(|i| i.is_i64() || i.is_u64())
         {
             Some("'id' member must be a string, an integer or null")

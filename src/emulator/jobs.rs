@@ -9,20 +9,20 @@ use std::time::Duration;
 
 /// Who started a job, for its `credentials` field and for running sub-calls.
 #[derive(Clone, Debug)]
-pub struct Starter {
+pub(crate) struct Starter {
     /// The job's `credentials` field (null for internal jobs).
     pub credentials: Value,
     pub request_id: Option<Value>,
 }
 
 /// Handed to a job's body to report progress and notice aborts.
-pub struct JobRun {
+pub(crate) struct JobRun {
     pub id: i64,
     emu: Emulator,
 }
 
 impl JobRun {
-    pub fn progress(&self, percent: f64, description: &str) {
+    pub(crate) fn progress(&self, percent: f64, description: &str) {
         let percent = percent.clamp(0.0, 100.0).trunc() as i64;
         self.emu.update_job(self.id, |job| {
             job.insert(
@@ -32,13 +32,13 @@ impl JobRun {
         });
     }
 
-    pub fn aborted(&self) -> bool {
+    pub(crate) fn aborted(&self) -> bool {
         let st = lock(&self.emu.shared.state);
         st.job_ctl.get(&self.id).is_some_and(|c| c.abort)
     }
 
     /// Sleep in small steps, ending early with `Aborted` when the job is aborted.
-    pub fn sleep(&self, d: Duration) -> Result<(), ApiError> {
+    pub(crate) fn sleep(&self, d: Duration) -> Result<(), ApiError> {
         let step = Duration::from_millis(10);
         let mut left = d;
         loop {
@@ -54,7 +54,7 @@ impl JobRun {
         }
     }
 
-    pub fn emulator(&self) -> &Emulator {
+    pub(crate) fn emulator(&self) -> &Emulator {
         &self.emu
     }
 }

@@ -150,7 +150,7 @@ pub struct Listener {
 /// Lock, recovering from a poisoned mutex: a panicking connection thread must not take
 /// the whole emulator down with it.
 pub(crate) fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
-    m.lock().unwrap_or_else(|p| p.into_inner())
+    m.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
 }
 
 impl Emulator {
@@ -273,7 +273,7 @@ impl Emulator {
     }
 }
 
-/// A self-signed certificate for localhost, 127.0.0.1 and ::1.
+/// A self-signed certificate for localhost, 127.0.0.1 and `::1`.
 fn generate_certificate() -> Result<TlsMaterial> {
     let names = vec![
         "localhost".to_string(),

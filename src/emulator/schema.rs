@@ -6,7 +6,7 @@ use serde_json::{json, Map, Value};
 
 /// A schema under construction.
 #[derive(Clone, Debug)]
-pub struct S(Value);
+pub(super) struct S(Value);
 
 impl S {
     fn set(mut self, k: &str, v: Value) -> S {
@@ -15,26 +15,26 @@ impl S {
         }
         self
     }
-    pub fn min_len(self, n: u64) -> S {
+    pub(super) fn min_len(self, n: u64) -> S {
         self.set("minLength", json!(n))
     }
-    pub fn max_len(self, n: u64) -> S {
+    pub(super) fn max_len(self, n: u64) -> S {
         self.set("maxLength", json!(n))
     }
-    pub fn minimum(self, n: i64) -> S {
+    pub(super) fn minimum(self, n: i64) -> S {
         self.set("minimum", json!(n))
     }
-    pub fn maximum(self, n: i64) -> S {
+    pub(super) fn maximum(self, n: i64) -> S {
         self.set("maximum", json!(n))
     }
-    pub fn default(self, v: Value) -> S {
+    pub(super) fn default(self, v: Value) -> S {
         self.set("default", v)
     }
-    pub fn describe(self, d: &str) -> S {
+    pub(super) fn describe(self, d: &str) -> S {
         self.set("description", json!(d))
     }
     /// `X | None`, spelled the pydantic way.
-    pub fn nullable(self) -> S {
+    pub(super) fn nullable(self) -> S {
         let mut inner = self.0;
         let mut outer = Map::new();
         if let Value::Object(m) = &mut inner {
@@ -49,36 +49,36 @@ impl S {
     }
 }
 
-pub fn string() -> S {
+pub(super) fn string() -> S {
     S(json!({"type": "string"}))
 }
-pub fn integer() -> S {
+pub(super) fn integer() -> S {
     S(json!({"type": "integer"}))
 }
-pub fn number() -> S {
+pub(super) fn number() -> S {
     S(json!({"type": "number"}))
 }
-pub fn boolean() -> S {
+pub(super) fn boolean() -> S {
     S(json!({"type": "boolean"}))
 }
-pub fn any() -> S {
+pub(super) fn any() -> S {
     S(json!({}))
 }
-pub fn datetime() -> S {
+pub(super) fn datetime() -> S {
     S(json!({"type": "string", "format": "date-time"}))
 }
-pub fn array(items: S) -> S {
+pub(super) fn array(items: S) -> S {
     S(json!({"type": "array", "items": [items.0]}))
 }
-pub fn dict() -> S {
+pub(super) fn dict() -> S {
     S(json!({"type": "object", "additionalProperties": true}))
 }
-pub fn one_of_strings(values: &[&str]) -> S {
+pub(super) fn one_of_strings(values: &[&str]) -> S {
     S(json!({"type": "string", "enum": values}))
 }
 
 /// A closed object (`extra="forbid"`): `(name, schema, required)` in declaration order.
-pub fn object(title: &str, props: Vec<(&str, S, bool)>) -> S {
+pub(super) fn object(title: &str, props: Vec<(&str, S, bool)>) -> S {
     let mut properties = Map::new();
     let mut order = Vec::new();
     let mut required = Vec::new();
@@ -102,7 +102,7 @@ pub fn object(title: &str, props: Vec<(&str, S, bool)>) -> S {
 }
 
 /// A positional parameter: the schema marked with its name and whether it is required.
-pub fn param(name: &str, s: S, required: bool) -> Value {
+pub(super) fn param(name: &str, s: S, required: bool) -> Value {
     let mut v = s.0;
     if let Value::Object(m) = &mut v {
         m.insert("title".into(), json!(name));
@@ -113,14 +113,14 @@ pub fn param(name: &str, s: S, required: bool) -> Value {
 }
 
 /// The standard query arguments (`filters`, `options`).
-pub fn query_params() -> Vec<Value> {
+pub(super) fn query_params() -> Vec<Value> {
     vec![
         param("filters", array(any()).default(json!([])), false),
         param("options", query_options().default(json!({})), false),
     ]
 }
 
-pub fn query_options() -> S {
+pub(super) fn query_options() -> S {
     object(
         "options",
         vec![
@@ -141,11 +141,11 @@ pub fn query_options() -> S {
 }
 
 /// One validation failure: `(attribute, message)`.
-pub type Failure = (String, String);
+pub(super) type Failure = (String, String);
 
 /// Validate positional `params` against `accepts`. Defaults are not filled in: the
 /// handlers know them.
-pub fn validate_params(accepts: &[Value], params: &[Value]) -> Vec<Failure> {
+pub(super) fn validate_params(accepts: &[Value], params: &[Value]) -> Vec<Failure> {
     let mut out = Vec::new();
     if params.len() > accepts.len() {
         out.push((
@@ -163,7 +163,7 @@ pub fn validate_params(accepts: &[Value], params: &[Value]) -> Vec<Failure> {
         match params.get(i) {
             Some(v) => check(schema, v, name, &mut out),
             None if schema.get("_required_") == Some(&json!(true)) => {
-                out.push((name.to_string(), "Field required".into()))
+                out.push((name.to_string(), "Field required".into()));
             }
             None => {}
         }
@@ -193,7 +193,7 @@ fn check(schema: &Value, v: &Value, path: &str, out: &mut Vec<Failure>) {
     match ty {
         "null" if !v.is_null() => push(out, "Input should be None".into()),
         "string" if is_datetime(schema) && !is_ejson_date(v) => {
-            push(out, "Input should be a valid datetime".into())
+            push(out, "Input should be a valid datetime".into());
         }
         "string" if is_datetime(schema) => {}
         "string" => match v.as_str() {
@@ -284,7 +284,7 @@ fn check_object(schema: &Value, obj: &Map<String, Value>, path: &str, out: &mut 
         match obj.get(name) {
             Some(v) => check(prop, v, &join(name), out),
             None if prop.get("_required_") == Some(&json!(true)) => {
-                out.push((join(name), "Field required".into()))
+                out.push((join(name), "Field required".into()));
             }
             None => {}
         }
@@ -319,7 +319,7 @@ fn is_datetime(schema: &Value) -> bool {
     schema.get("format") == Some(&json!("date-time"))
 }
 
-pub fn is_ejson_date(v: &Value) -> bool {
+pub(super) fn is_ejson_date(v: &Value) -> bool {
     v.as_object()
         .is_some_and(|m| m.len() == 1 && m.get("$date").is_some_and(Value::is_number))
 }

@@ -8,19 +8,19 @@ use sha2::{Digest, Sha512};
 use std::collections::{BTreeMap, HashMap};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
-pub struct User {
+pub(crate) struct User {
     pub id: u64,
     pub uid: u32,
     pub username: String,
     pub full_name: String,
     pub password: String,
-    /// Holds a privilege (FULL_ADMIN); without one, logins answer DENIED.
+    /// Holds a privilege (`FULL_ADMIN`); without one, logins answer DENIED.
     pub api_access: bool,
     /// TOTP secret for two-factor authentication.
     pub otp_secret: Option<Vec<u8>>,
 }
 
-pub struct ApiKeyRow {
+pub(crate) struct ApiKeyRow {
     pub id: u64,
     pub name: String,
     pub username: String,
@@ -37,7 +37,7 @@ pub struct ApiKeyRow {
     pub revoked_reason: Option<String>,
 }
 
-pub struct Token {
+pub(crate) struct Token {
     pub value: String,
     pub username: String,
     pub ttl: Duration,
@@ -47,13 +47,13 @@ pub struct Token {
 
 /// Control of a running job.
 #[derive(Default)]
-pub struct JobCtl {
+pub(crate) struct JobCtl {
     pub abort: bool,
     /// New-style callers waiting for the final answer: (connection, request id, method).
     pub waiters: Vec<(u64, Value, String)>,
 }
 
-pub struct State {
+pub(crate) struct State {
     pub users: Vec<User>,
     pub api_keys: Vec<ApiKeyRow>,
     pub next_key_id: u64,
@@ -67,11 +67,11 @@ pub struct State {
     pub boot_time: SystemTime,
 }
 
-pub const RATE_LIMIT: u32 = 20;
-pub const RATE_WINDOW: Duration = Duration::from_secs(60);
+pub(super) const RATE_LIMIT: u32 = 20;
+pub(super) const RATE_WINDOW: Duration = Duration::from_secs(60);
 
 impl State {
-    pub fn new(config: &Config) -> State {
+    pub(crate) fn new(config: &Config) -> State {
         let user = |id: u64, uid: u32, name: &str, full: &str, access: bool| User {
             id,
             uid,
@@ -104,20 +104,20 @@ impl State {
         }
     }
 
-    pub fn user(&self, name: &str) -> Option<&User> {
+    pub(crate) fn user(&self, name: &str) -> Option<&User> {
         self.users.iter().find(|u| u.username == name)
     }
 
-    pub fn key(&self, id: u64) -> Option<&ApiKeyRow> {
+    pub(crate) fn key(&self, id: u64) -> Option<&ApiKeyRow> {
         self.api_keys.iter().find(|k| k.id == id)
     }
 
-    pub fn key_mut(&mut self, id: u64) -> Option<&mut ApiKeyRow> {
+    pub(crate) fn key_mut(&mut self, id: u64) -> Option<&mut ApiKeyRow> {
         self.api_keys.iter_mut().find(|k| k.id == id)
     }
 
     /// Count an unauthenticated call; false when it exceeds the limit.
-    pub fn rate_allow(&mut self, method: &str, addr: &str) -> bool {
+    pub(crate) fn rate_allow(&mut self, method: &str, addr: &str) -> bool {
         let now = Instant::now();
         let entry = self
             .rate
@@ -135,15 +135,14 @@ impl State {
 /// 6 digits); its base32 form is in README.md so authenticator apps can be set up.
 pub const OTP_SECRET: &[u8] = b"midclt-emulator-otp!";
 
-pub fn now_ms() -> i64 {
+pub(super) fn now_ms() -> i64 {
     SystemTime::now()
         .duration_since(UNIX_EPOCH)
-        .map(|d| d.as_millis() as i64)
-        .unwrap_or(0)
+        .map_or(0, |d| d.as_millis() as i64)
 }
 
 /// Random text from `alphabet` (API key material, salts, tokens).
-pub fn random_string(len: usize, alphabet: &[u8]) -> String {
+pub(super) fn random_string(len: usize, alphabet: &[u8]) -> String {
     let mut bytes = vec![0u8; len];
     if getrandom::fill(&mut bytes).is_err() {
         // Never expected; fall back to time-based bytes rather than fail a test server.
@@ -158,12 +157,13 @@ pub fn random_string(len: usize, alphabet: &[u8]) -> String {
         .collect()
 }
 
-pub const ALNUM: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
-pub const SALT_CHARS: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789./";
+pub(super) const ALNUM: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
+pub(super) const SALT_CHARS: &[u8] =
+    b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789./";
 
 impl ApiKeyRow {
     /// Make a key; returns the row, the raw key text and the client key.
-    pub fn generate(
+    pub(crate) fn generate(
         id: u64,
         name: String,
         user: &User,
@@ -192,7 +192,7 @@ impl ApiKeyRow {
     }
 
     /// Replace the material (`reset: true`); returns the new raw key and client key.
-    pub fn reset(&mut self) -> (String, [u8; 64]) {
+    pub(crate) fn reset(&mut self) -> (String, [u8; 64]) {
         let material = random_string(64, ALNUM);
         self.salt = random_string(16, SALT_CHARS).into_bytes();
         let keys = scram::derive_keys(material.as_bytes(), &self.salt, self.iterations);
@@ -204,17 +204,17 @@ impl ApiKeyRow {
         (format!("{}-{material}", self.id), keys.client_key)
     }
 
-    pub fn matches_material(&self, material: &str) -> bool {
+    pub(crate) fn matches_material(&self, material: &str) -> bool {
         let h = sha512(material.as_bytes());
         crate::auth::scram::ct_eq(&h, &self.material_hash)
     }
 
-    pub fn expired(&self) -> bool {
+    pub(crate) fn expired(&self) -> bool {
         self.expires_at.is_some_and(|e| e <= now_ms())
     }
 
     /// The entry as `api_key.query` returns it (27.0 field set).
-    pub fn entry(&self) -> Value {
+    pub(crate) fn entry(&self) -> Value {
         let b64 = |b: &[u8]| base64::engine::general_purpose::STANDARD.encode(b);
         json!({
             "id": self.id,
@@ -226,7 +226,7 @@ impl ApiKeyRow {
             "stored_key": b64(&self.stored_key),
             "server_key": b64(&self.server_key),
             "created_at": {"$date": self.created_at},
-            "expires_at": self.expires_at.map(|e| json!({"$date": e})).unwrap_or(Value::Null),
+            "expires_at": self.expires_at.map_or(Value::Null, |e| json!({"$date": e})),
             "local": true,
             "revoked": self.revoked,
             "revoked_reason": self.revoked_reason,
@@ -234,7 +234,7 @@ impl ApiKeyRow {
     }
 }
 
-pub fn sha512(data: &[u8]) -> [u8; 64] {
+pub(super) fn sha512(data: &[u8]) -> [u8; 64] {
     let mut out = [0u8; 64];
     out.copy_from_slice(&Sha512::digest(data));
     out

@@ -8,7 +8,7 @@ use super::repr::str_repr;
 
 /// Start and end (exclusive, before its `\n`) of the line of `src` holding position `at`;
 /// a position past the end belongs to the last line.
-pub fn line_bounds(src: &[char], at: usize) -> (usize, usize) {
+pub(crate) fn line_bounds(src: &[char], at: usize) -> (usize, usize) {
     let before = src.get(..at).unwrap_or(src);
     let start = before.iter().rposition(|&c| c == '\n').map_or(0, |i| i + 1);
     let rest = src.get(start..).unwrap_or_default();
@@ -17,18 +17,18 @@ pub fn line_bounds(src: &[char], at: usize) -> (usize, usize) {
 }
 
 /// pyparsing's `found` text: the token's `repr`, with midcli's `\\` → `\` touch-up.
-pub fn found_repr(token: impl ToString) -> String {
+pub(crate) fn found_repr(token: impl ToString) -> String {
     str_repr(&token.to_string()).replace("\\\\", "\\")
 }
 
 /// The line after one space, then a caret under its 1-based `column`.
-pub fn caret(line: &str, column: usize) -> String {
+pub(crate) fn caret(line: &str, column: usize) -> String {
     format!(" {line}\n{}^", " ".repeat(column))
 }
 
 /// `MESSAGE, found 'X'`, then the line (trailing whitespace trimmed, as midcli prints it)
 /// with a caret under `column`.
-pub fn found_at(message: &str, found: impl ToString, line: &str, column: usize) -> String {
+pub(crate) fn found_at(message: &str, found: impl ToString, line: &str, column: usize) -> String {
     format!(
         "{message}, found {}\n{}",
         found_repr(found),

@@ -2,8 +2,8 @@
 //! 3.11 (Unicode 14): the grammars need them to accept and reject what midcli does, and
 //! `repr` needs `isprintable` to choose between a character and its escape.
 
-/// Python's `str.isspace()`: Unicode White_Space plus the separators U+001C..U+001F.
-pub fn isspace(c: char) -> bool {
+/// Python's `str.isspace()`: Unicode `White_Space` plus the separators U+001C..U+001F.
+pub(crate) fn isspace(c: char) -> bool {
     matches!(
         c,
         '\t'..='\r'
@@ -21,7 +21,7 @@ pub fn isspace(c: char) -> bool {
 }
 
 /// Python's `str.isprintable()` (Unicode 14, as in Python 3.11).
-pub fn isprintable(c: char) -> bool {
+pub(crate) fn isprintable(c: char) -> bool {
     let code = c as u32;
     if code < 0xa0 {
         return (0x20..0x7f).contains(&code);
@@ -32,7 +32,7 @@ pub fn isprintable(c: char) -> bool {
 
 /// Value of a character Python's `\d` accepts (any Unicode decimal digit; `int()` and
 /// `float()` accept them too).
-pub fn decimal_digit(c: char) -> Option<u32> {
+pub(crate) fn decimal_digit(c: char) -> Option<u32> {
     if let Some(d) = c.to_digit(10) {
         return Some(d);
     }

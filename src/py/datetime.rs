@@ -2,11 +2,11 @@
 //! (Howard Hinnant's `days_from_civil` / `civil_from_days`), `isoformat()`, and the
 //! `fromisoformat()` parsers (CPython's `Modules/_datetimemodule.c`).
 
-pub fn is_leap(year: i64) -> bool {
+pub(crate) fn is_leap(year: i64) -> bool {
     (year % 4 == 0 && year % 100 != 0) || year % 400 == 0
 }
 
-pub fn days_in_month(year: i64, month: u32) -> u32 {
+pub(crate) fn days_in_month(year: i64, month: u32) -> u32 {
     match month {
         2 if is_leap(year) => 29,
         2 => 28,
@@ -17,7 +17,7 @@ pub fn days_in_month(year: i64, month: u32) -> u32 {
 
 /// Days since 1970-01-01 of a proleptic Gregorian date.
 #[cfg(any(test, feature = "emulator"))]
-pub fn days_from_civil(year: i64, month: u32, day: u32) -> i64 {
+pub(crate) fn days_from_civil(year: i64, month: u32, day: u32) -> i64 {
     let y = year - i64::from(month <= 2);
     let era = y.div_euclid(400);
     let yoe = y - era * 400;
@@ -26,7 +26,7 @@ pub fn days_from_civil(year: i64, month: u32, day: u32) -> i64 {
 }
 
 /// Days since 1970-01-01 to (year, month, day) in the proleptic Gregorian calendar.
-pub fn civil_from_days(days: i64) -> (i64, u32, u32) {
+pub(crate) fn civil_from_days(days: i64) -> (i64, u32, u32) {
     let z = days + 719_468;
     let era = z.div_euclid(146_097);
     let doe = z.rem_euclid(146_097); // [0, 146096]
@@ -41,7 +41,7 @@ pub fn civil_from_days(days: i64) -> (i64, u32, u32) {
 
 /// At least four digits, astronomical numbering with a `-` sign before year 0 (Python
 /// itself stops at years 1–9999).
-pub fn fmt_year(year: i64) -> String {
+pub(crate) fn fmt_year(year: i64) -> String {
     if year < 0 {
         format!("-{:04}", year.unsigned_abs())
     } else {
@@ -50,7 +50,7 @@ pub fn fmt_year(year: i64) -> String {
 }
 
 /// `datetime.isoformat()` of an aware UTC datetime given in microseconds since the epoch.
-pub fn iso_from_micros(micros: i128) -> String {
+pub(crate) fn iso_from_micros(micros: i128) -> String {
     let secs = micros.div_euclid(1_000_000);
     let frac = micros.rem_euclid(1_000_000);
     // |secs| <= 9.3e15 for any i64 millisecond count, so the day count fits an i64.
@@ -72,7 +72,7 @@ pub fn iso_from_micros(micros: i128) -> String {
 }
 
 /// `date(*[int(i) for i in text.split('-')])`, as the ejson decoder builds dates.
-pub fn parse_iso_date(text: &str) -> Option<(i64, u32, u32)> {
+pub(crate) fn parse_iso_date(text: &str) -> Option<(i64, u32, u32)> {
     let mut parts = text.split('-');
     let y = super::int::plain_int(parts.next()?)?;
     let m = u32::try_from(super::int::plain_int(parts.next()?)?).ok()?;
@@ -141,7 +141,7 @@ fn clock(text: &str) -> Option<Clock> {
 }
 
 /// `HH[:MM[:SS[.f]]]` (or the same without colons) to (h, m, s, µs); `None` if malformed.
-pub fn parse_hms(text: &str) -> Option<(u32, u32, u32, u32)> {
+pub(crate) fn parse_hms(text: &str) -> Option<(u32, u32, u32, u32)> {
     let Clock {
         hms: [h, m, s],
         micros,
@@ -151,7 +151,7 @@ pub fn parse_hms(text: &str) -> Option<(u32, u32, u32, u32)> {
 }
 
 /// `time.fromisoformat(text).isoformat()`, or `None` where Python raises.
-pub fn parse_iso_time(text: &str) -> Option<String> {
+pub(crate) fn parse_iso_time(text: &str) -> Option<String> {
     let text = text.strip_prefix('T').unwrap_or(text);
     let (clock, zone) = match text.find(['+', '-', 'Z']) {
         Some(i) => (&text[..i], Some(&text[i..])),
@@ -187,7 +187,7 @@ pub fn parse_iso_time(text: &str) -> Option<String> {
 /// as the middleware's filters read `.$date` timestamps. ISO week dates are not supported,
 /// a fraction needs the seconds before it, and a naive value is taken as UTC.
 #[cfg(any(test, feature = "emulator"))]
-pub fn datetime_from_iso(s: &str) -> Option<i128> {
+pub(crate) fn datetime_from_iso(s: &str) -> Option<i128> {
     let b = s.as_bytes();
     let (date, rest) = if b.get(4) == Some(&b'-') {
         if b.get(7) != Some(&b'-') {

@@ -136,7 +136,7 @@ const NAMES: [(i64, &str); 130] = [
 ];
 
 /// `errno.errorcode.get(code, "EUNKNOWN")`.
-pub fn name(code: i64) -> &'static str {
+pub(crate) fn name(code: i64) -> &'static str {
     NAMES
         .binary_search_by_key(&code, |&(n, _)| n)
         .map_or("EUNKNOWN", |i| NAMES[i].1)

@@ -4,7 +4,7 @@ use serde_json::{Number, Value};
 
 /// `repr(x)` for a Python float: shortest round-trip digits, fixed notation with at
 /// least one decimal for 1e-4 <= |x| < 1e16, else `d.ddde+XX`.
-pub fn float_repr(x: f64) -> String {
+pub(crate) fn float_repr(x: f64) -> String {
     if x.is_nan() {
         return "nan".into();
     }
@@ -53,7 +53,7 @@ pub fn float_repr(x: f64) -> String {
 
 /// A JSON number carrying Python's spelling of the float (the crate keeps number text
 /// verbatim), or `None` for infinities and NaN, which JSON cannot carry.
-pub fn float_value(x: f64) -> Option<Value> {
+pub(crate) fn float_value(x: f64) -> Option<Value> {
     if !x.is_finite() {
         return None;
     }

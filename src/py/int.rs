@@ -3,11 +3,11 @@
 
 /// CPython's default `sys.get_int_max_str_digits()`: longer integers cannot be converted
 /// between text and int.
-pub const MAX_INT_DIGITS: usize = 4300;
+pub(crate) const MAX_INT_DIGITS: usize = 4300;
 
 /// Decimal text of an unsigned integer given as digit values in base 2, 8 or 16, or `None`
 /// when it has more than [`MAX_INT_DIGITS`] decimal digits (Python could not print it).
-pub fn radix_to_decimal(digits: &[u32], radix: u32) -> Option<String> {
+pub(crate) fn radix_to_decimal(digits: &[u32], radix: u32) -> Option<String> {
     let digits = match digits.iter().position(|&d| d != 0) {
         Some(first) => digits.get(first..)?,
         None => return Some("0".to_string()),
@@ -22,7 +22,7 @@ pub fn radix_to_decimal(digits: &[u32], radix: u32) -> Option<String> {
     let mut limbs: Vec<u64> = Vec::new();
     for &d in digits {
         let mut carry = u64::from(d);
-        for limb in limbs.iter_mut() {
+        for limb in &mut limbs {
             let v = *limb * u64::from(radix) + carry;
             *limb = v % BASE;
             carry = v / BASE;
@@ -44,7 +44,7 @@ pub fn radix_to_decimal(digits: &[u32], radix: u32) -> Option<String> {
 
 /// Python's `int(text)` for the plain non-negative cases: surrounding whitespace, an
 /// optional `+`, ASCII digits with single underscores between them.
-pub fn plain_int(text: &str) -> Option<i64> {
+pub(crate) fn plain_int(text: &str) -> Option<i64> {
     let t = text.trim();
     let t = t.strip_prefix('+').unwrap_or(t);
     if t.is_empty() || t.starts_with('_') || t.ends_with('_') || t.contains("__") {

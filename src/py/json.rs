@@ -7,7 +7,7 @@ use std::fmt::Write as _;
 
 /// What differs between the encoders that write this style: how numbers are spelled and
 /// which objects stand for other Python values (the middleware client's `ejson`).
-pub trait Encoder {
+pub(crate) trait Encoder {
     /// Numbers as they were received, by default.
     fn number(&self, n: &Number, out: &mut String) {
         let _ = write!(out, "{n}");
@@ -21,18 +21,18 @@ pub trait Encoder {
 }
 
 /// `json.dumps` of values decoded by plain `json.loads`.
-pub struct Plain;
+pub(crate) struct Plain;
 
 impl Encoder for Plain {}
 
 /// One line of JSON in Python `json.dumps` default style.
-pub fn dumps(v: &Value) -> String {
+pub(crate) fn dumps(v: &Value) -> String {
     let mut out = String::new();
     write_value(v, &Plain, &mut out);
     out
 }
 
-pub fn write_value(v: &Value, encoder: &impl Encoder, out: &mut String) {
+pub(crate) fn write_value(v: &Value, encoder: &impl Encoder, out: &mut String) {
     match v {
         Value::Null => out.push_str("null"),
         Value::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
@@ -57,7 +57,7 @@ pub fn write_value(v: &Value, encoder: &impl Encoder, out: &mut String) {
     }
 }
 
-pub fn write_list<V: Borrow<Value>>(items: &[V], encoder: &impl Encoder, out: &mut String) {
+pub(crate) fn write_list<V: Borrow<Value>>(items: &[V], encoder: &impl Encoder, out: &mut String) {
     out.push('[');
     for (i, item) in items.iter().enumerate() {
         if i > 0 {
@@ -70,7 +70,7 @@ pub fn write_list<V: Borrow<Value>>(items: &[V], encoder: &impl Encoder, out: &m
 
 /// A JSON string as Python's `json.dumps` writes it (`ensure_ascii`: everything outside
 /// printable ASCII as `\uXXXX`, astral characters as surrogate pairs).
-pub fn json_str(s: &str, out: &mut String) {
+pub(crate) fn json_str(s: &str, out: &mut String) {
     out.push('"');
     for c in s.chars() {
         match c {

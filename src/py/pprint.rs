@@ -11,7 +11,7 @@ use serde_json::{Map, Number, Value};
 
 const WIDTH: usize = 80;
 
-pub fn pformat(v: &Value) -> String {
+pub(crate) fn pformat(v: &Value) -> String {
     let mut out = String::new();
     format(v, &mut out, 0, 0, 1);
     out

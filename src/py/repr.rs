@@ -7,7 +7,7 @@ use super::chars::isprintable;
 
 /// Python's `repr` of a str: single quotes unless the text has one and no double quote;
 /// characters `str.isprintable` refuses are escaped as `\xNN`, `\uNNNN` or `\UNNNNNNNN`.
-pub fn str_repr(s: &str) -> String {
+pub(crate) fn str_repr(s: &str) -> String {
     let quote = if s.contains('\'') && !s.contains('"') {
         '"'
     } else {
@@ -37,7 +37,7 @@ pub fn str_repr(s: &str) -> String {
 }
 
 /// Python's `repr` of a bytes value (`b'...'`).
-pub fn bytes_repr(bytes: &[u8]) -> String {
+pub(crate) fn bytes_repr(bytes: &[u8]) -> String {
     let quote = if bytes.contains(&b'\'') && !bytes.contains(&b'"') {
         '"'
     } else {
@@ -63,7 +63,7 @@ pub fn bytes_repr(bytes: &[u8]) -> String {
 }
 
 /// Python's `str()` of a JSON-decoded value: a str as itself, anything else as [`value_repr`].
-pub fn value_str(v: &Value) -> String {
+pub(crate) fn value_str(v: &Value) -> String {
     match v {
         Value::String(s) => s.clone(),
         _ => value_repr(v),
@@ -71,7 +71,7 @@ pub fn value_str(v: &Value) -> String {
 }
 
 /// Python's `repr` of a JSON-decoded value (dict, list, str, int, float, bool, None).
-pub fn value_repr(v: &Value) -> String {
+pub(crate) fn value_repr(v: &Value) -> String {
     let join = |items: Vec<String>| items.join(", ");
     match v {
         Value::Null => "None".into(),

@@ -2,7 +2,7 @@
 //! before matching and prettytable applies to every cell.
 
 /// `str.expandtabs()`: tab stops every 8 columns, columns restart after `\n` and `\r`.
-pub fn expand_tabs(text: &str) -> String {
+pub(crate) fn expand_tabs(text: &str) -> String {
     if !text.contains('\t') {
         return text.to_string();
     }
@@ -12,7 +12,7 @@ pub fn expand_tabs(text: &str) -> String {
 }
 
 /// [`expand_tabs`] for parsers that index the text by character.
-pub fn expand_tabs_chars(chars: impl IntoIterator<Item = char>) -> Vec<char> {
+pub(crate) fn expand_tabs_chars(chars: impl IntoIterator<Item = char>) -> Vec<char> {
     let mut out = Vec::new();
     expand_into(chars, &mut out);
     out

@@ -133,7 +133,7 @@ pub(super) fn py_number_text(n: &Number) -> String {
 /// `ejson.dumps(v)`: `", "`/`": "` separators, ASCII only, decoded values re-encoded
 /// (a datetime loses its sub-second part, as the encoder drops it).
 pub(super) fn py_json(v: &Value, out: &mut String) {
-    json::write_value(v, &EjsonEncoder, out)
+    json::write_value(v, &EjsonEncoder, out);
 }
 
 /// The Python client's `ejson` encoder over values its decoder produced.

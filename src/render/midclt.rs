@@ -10,7 +10,7 @@ use crate::py::json::dumps as python_json;
 use serde_json::Value;
 
 /// The text `midclt call` prints for a result (without the trailing newline).
-pub fn result_text(v: &Value) -> String {
+pub(crate) fn result_text(v: &Value) -> String {
     match v {
         Value::String(s) => s.clone(),
         Value::Number(n) => n.to_string(),
@@ -22,7 +22,7 @@ pub fn result_text(v: &Value) -> String {
 /// with the newline Python's `print` adds): validation errors as `[ERRNAME] attribute:
 /// message` lines; other method errors as the server's reason, its traceback (when
 /// `traceback`) and `pprint` of the extra data; protocol errors as the JSON-RPC message.
-pub fn official_error(e: &ServerError, traceback: bool) -> String {
+pub(crate) fn official_error(e: &ServerError, traceback: bool) -> String {
     let mut out = String::new();
     let mut print = |text: &str| {
         out.push_str(text);

@@ -30,15 +30,15 @@
 
 mod csv;
 mod ejson;
-pub mod midclt;
-pub mod output;
-pub mod progress;
+pub(crate) mod midclt;
+pub(crate) mod output;
+pub(crate) mod progress;
 mod table;
 #[cfg(test)]
 mod tests;
 mod yaml;
 
-pub use output::{parse_format, print_line, print_rendered};
+pub(crate) use output::{parse_format, print_line, print_rendered};
 
 use std::fmt;
 use std::str::FromStr;
@@ -53,7 +53,7 @@ use yaml::render_yaml;
 
 /// Output format of a result.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Format {
+pub(crate) enum Format {
     Table,
     Csv,
     Json,
@@ -62,7 +62,7 @@ pub enum Format {
 
 impl Format {
     /// The name as typed on the command line.
-    pub fn as_str(self) -> &'static str {
+    pub(crate) fn as_str(self) -> &'static str {
         match self {
             Format::Table => "table",
             Format::Csv => "csv",
@@ -112,7 +112,7 @@ impl FromStr for Format {
 /// that is exact, other strings are double-quoted whenever a YAML 1.1 or 1.2 reader
 /// could take them for anything but that string (`"yes"`, `"0x1F"`, `"10.0.0.1"`,
 /// `"a: b"`); floats always carry a `.` (`1.0e+20`) so YAML 1.1 readers see floats.
-pub fn render(value: &Value, format: Format) -> String {
+pub(crate) fn render(value: &Value, format: Format) -> String {
     match format {
         Format::Table => render_table(value),
         Format::Csv => render_csv(value),
@@ -124,7 +124,7 @@ pub fn render(value: &Value, format: Format) -> String {
 }
 
 /// The cell text of one value in table mode (exposed for tests and help output).
-pub fn cell_text(value: &Value) -> String {
+pub(crate) fn cell_text(value: &Value) -> String {
     match readable_text(value) {
         Some(text) => truncate_lines(&text),
         None => format!("<{}>", py_type_name(value)),
@@ -138,7 +138,7 @@ pub fn cell_text(value: &Value) -> String {
 /// Years outside Python's 1–9999 (which midcli never shows) still get text: at least four
 /// digits, astronomical numbering with a `-` sign before year 0.
 #[cfg(test)]
-pub fn iso_datetime(ms: i64) -> String {
+pub(crate) fn iso_datetime(ms: i64) -> String {
     iso_from_micros(i128::from(ms) * 1000)
 }
 

@@ -6,7 +6,7 @@ use serde_json::Value;
 use std::io::Write;
 
 /// Write a line to stdout; a closed pipe (`| head`) ends quietly.
-pub fn print_line(text: &str) -> Result<()> {
+pub(crate) fn print_line(text: &str) -> Result<()> {
     let mut out = std::io::stdout().lock();
     match writeln!(out, "{text}").and_then(|()| out.flush()) {
         Ok(()) => Ok(()),
@@ -16,11 +16,11 @@ pub fn print_line(text: &str) -> Result<()> {
 }
 
 /// Print rendered output; CSV keeps its own CRLF line ends (midcli's csv module).
-pub fn print_rendered(value: &Value, format: Format) -> Result<()> {
+pub(crate) fn print_rendered(value: &Value, format: Format) -> Result<()> {
     let text = super::render(value, format);
     if format == Format::Csv && text.ends_with('\n') {
         let mut out = std::io::stdout().lock();
-        return match out.write_all(text.as_bytes()).and_then(|_| out.flush()) {
+        return match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
             Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
                 Err(Error::io(format!("cannot write to stdout: {e}")))
             }
@@ -31,7 +31,7 @@ pub fn print_rendered(value: &Value, format: Format) -> Result<()> {
 }
 
 /// The `-o FORMAT` value.
-pub fn parse_format(s: &str) -> Result<Format> {
+pub(crate) fn parse_format(s: &str) -> Result<Format> {
     s.parse::<Format>().map_err(|_| {
         Error::usage(format!(
             "unknown output format '{s}': use table, csv, json or yaml"

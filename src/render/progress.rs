@@ -4,12 +4,12 @@ use crate::jobs::Progress;
 use std::time::Duration;
 
 /// A progress bar on a terminal (indicatif).
-pub struct Bar {
+pub(crate) struct Bar {
     bar: indicatif::ProgressBar,
 }
 
 impl Bar {
-    pub fn new() -> Bar {
+    pub(crate) fn new() -> Bar {
         let bar = indicatif::ProgressBar::new(100);
         let style = indicatif::ProgressStyle::with_template(
             "{spinner} [{bar:40.cyan/blue}] {percent:>3}% {wide_msg}",
@@ -56,7 +56,7 @@ impl Progress for Bar {
 
 /// Each new description on its own line (`-jp description`), fit for logs.
 #[derive(Default)]
-pub struct Descriptions {
+pub(crate) struct Descriptions {
     last: Option<String>,
     percent: f64,
 }

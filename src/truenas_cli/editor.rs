@@ -15,7 +15,7 @@ use std::io::{IsTerminal, Read};
 
 /// Ask for the arguments and return the call parameters. `key` is the object id for
 /// the update editor (its current values are shown).
-pub fn edit(
+pub(crate) fn edit(
     client: &mut Client,
     cmd: &CommandInfo,
     detail: &MethodDetail,
@@ -24,7 +24,7 @@ pub fn edit(
 ) -> anyhow::Result<Vec<Value>> {
     let current = match (&key, mode) {
         (Some(k), Mode::Update) => {
-            let service = cmd.method.rsplit_once('.').map(|(s, _)| s).unwrap_or("");
+            let service = cmd.method.rsplit_once('.').map_or("", |(s, _)| s);
             client
                 .call(&format!("{service}.get_instance"), vec![k.clone()])
                 .ok()
@@ -98,7 +98,7 @@ fn create_private(path: &std::path::Path, content: &str) -> std::io::Result<()> 
 }
 
 /// The template: one JSON object, each field preceded by a `// type, required: description` line.
-pub fn template(
+pub(crate) fn template(
     cmd: &CommandInfo,
     detail: &MethodDetail,
     mode: Mode,
@@ -167,7 +167,7 @@ fn initial(s: &Value) -> Value {
     }
     match s.get("type").and_then(Value::as_str) {
         Some("string") => json!(""),
-        Some("integer") | Some("number") => json!(0),
+        Some("integer" | "number") => json!(0),
         Some("boolean") => json!(false),
         Some("array") => json!([]),
         Some("object") => json!({}),
@@ -176,7 +176,7 @@ fn initial(s: &Value) -> Value {
 }
 
 /// Strip `//` and `/* */` comments (outside strings) and parse the object.
-pub fn parse_document(text: &str) -> Result<Map<String, Value>> {
+pub(crate) fn parse_document(text: &str) -> Result<Map<String, Value>> {
     let mut clean = String::with_capacity(text.len());
     let mut chars = text.chars().peekable();
     let mut in_str = false;

@@ -2,10 +2,10 @@
 //! in the server's command tree, turn the arguments into call parameters the way midcli
 //! does, make the call (following jobs), and render the result.
 
-pub mod args;
-pub mod catalog;
-pub mod editor;
-pub mod query;
+pub(crate) mod args;
+pub(crate) mod catalog;
+pub(crate) mod editor;
+pub(crate) mod query;
 
 use crate::client::rpc::Client;
 use crate::error::{Error, Result};
@@ -19,21 +19,21 @@ use std::io::IsTerminal;
 
 /// Options of this mode that may also appear after the command path in argv form.
 #[derive(Debug, Default, Clone)]
-pub struct Flags {
+pub(crate) struct Flags {
     pub output: Option<Format>,
     pub dry_run: bool,
     pub help: bool,
 }
 
 /// What the user typed after `midclt` (argv) or in `-c`.
-pub enum Input {
+pub(crate) enum Input {
     Argv(Vec<String>),
     Line(String),
 }
 
 /// Pull `-o FMT`, `--output FMT`, `--dry-run`, `-h`/`--help` out of argv words (before
 /// any `--`), so they work after the command path as well as before it.
-pub fn extract_flags(words: Vec<String>, flags: &mut Flags) -> Result<Vec<String>> {
+pub(crate) fn extract_flags(words: Vec<String>, flags: &mut Flags) -> Result<Vec<String>> {
     let mut out = Vec::with_capacity(words.len());
     let mut it = words.into_iter();
     while let Some(w) = it.next() {
@@ -51,7 +51,7 @@ pub fn extract_flags(words: Vec<String>, flags: &mut Flags) -> Result<Vec<String
                 flags.output = Some(render::parse_format(&v)?);
             }
             _ if w.starts_with("--output=") => {
-                flags.output = Some(render::parse_format(&w["--output=".len()..])?)
+                flags.output = Some(render::parse_format(&w["--output=".len()..])?);
             }
             _ => out.push(w),
         }
@@ -60,7 +60,7 @@ pub fn extract_flags(words: Vec<String>, flags: &mut Flags) -> Result<Vec<String
 }
 
 /// Run a TrueNAS CLI command.
-pub fn run(cfg: &ConnectConfig, input: Input, flags: &Flags) -> anyhow::Result<()> {
+pub(crate) fn run(cfg: &ConnectConfig, input: Input, flags: &Flags) -> anyhow::Result<()> {
     let mut client = session::open(cfg, false)?;
     let key = format!(
         "{}\u{0}{}",
@@ -149,7 +149,7 @@ impl LineWords {
 
 /// midcli's built-ins that make sense for one command line: `ls`, `man`, `?`/`help`.
 fn builtin(cat: &Catalog, ns: &Namespace, words: &[String], index: usize) -> Result<()> {
-    let word = words.get(index).map(String::as_str).unwrap_or("");
+    let word = words.get(index).map_or("", String::as_str);
     match word {
         "ls" => print_line(&listing(ns)),
         "?" | "help" => print_line(&namespace_help(ns)),
@@ -176,7 +176,7 @@ fn builtin(cat: &Catalog, ns: &Namespace, words: &[String], index: usize) -> Res
 }
 
 fn unknown(ns: &Namespace, words: &[String], index: usize) -> Error {
-    let word = words.get(index).map(String::as_str).unwrap_or("");
+    let word = words.get(index).map_or("", String::as_str);
     let place = if ns.path.is_empty() {
         "the top level".to_string()
     } else {
@@ -210,7 +210,7 @@ fn unknown(ns: &Namespace, words: &[String], index: usize) -> Error {
 }
 
 /// `ls`: children sorted by name, `name - description`, names padded (midcli's layout).
-pub fn listing(ns: &Namespace) -> String {
+pub(crate) fn listing(ns: &Namespace) -> String {
     let mut rows: Vec<(String, String)> = ns
         .children()
         .map(|(name, c)| {
@@ -260,7 +260,7 @@ fn namespace_help(ns: &Namespace) -> String {
 
 /// How this command maps its arguments: midcli treats `create`, `update` and `delete`
 /// (and job-less `do_`-style calls) differently.
-pub fn mode(cmd: &CommandInfo) -> Mode {
+pub(crate) fn mode(cmd: &CommandInfo) -> Mode {
     // midcli's interface override is not the generic update command: it splices at 1
     // but has no `id=` convention and no automatic editor.
     if cmd.cli_key() == "network.interface.update" {
@@ -291,7 +291,7 @@ enum Args<'a> {
 }
 
 /// A prepared call.
-pub struct Call {
+pub(crate) struct Call {
     pub method: String,
     pub params: Vec<Value>,
     /// Client-side column selection of a query.
@@ -432,7 +432,7 @@ fn execute(
 }
 
 /// `COMMAND --help`: the method's description and arguments from its schema.
-pub fn command_help(cmd: &CommandInfo, detail: &MethodDetail) -> String {
+pub(crate) fn command_help(cmd: &CommandInfo, detail: &MethodDetail) -> String {
     let mut s = format!("midclt {}  (method {})\n", cmd.path.join(" "), cmd.method);
     if let Some(d) = detail
         .description
@@ -492,7 +492,7 @@ pub fn command_help(cmd: &CommandInfo, detail: &MethodDetail) -> String {
 }
 
 /// `(name, "type, required|default X", description)` for each argument a user types.
-pub fn argument_rows(detail: &MethodDetail, mode: Mode) -> Vec<(String, String, String)> {
+pub(crate) fn argument_rows(detail: &MethodDetail, mode: Mode) -> Vec<(String, String, String)> {
     let row = |s: &Value| -> (String, String, String) {
         let name = s
             .get("_name_")
@@ -549,7 +549,7 @@ pub fn argument_rows(detail: &MethodDetail, mode: Mode) -> Vec<(String, String, 
 }
 
 /// A short human name of a schema's type.
-pub fn type_name(s: &Value) -> String {
+pub(crate) fn type_name(s: &Value) -> String {
     if let Some(Value::Array(options)) = s.get("anyOf").or_else(|| s.get("oneOf")) {
         let mut names: Vec<String> = options.iter().map(type_name).collect();
         names.dedup();

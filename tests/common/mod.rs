@@ -5,6 +5,8 @@
 //! test says otherwise (`.code(N)`, `.allow_stderr()`, or an assertion on stderr). The
 //! check happens when the outcome is dropped, so the order of assertions does not matter.
 #![allow(dead_code)]
+// Test support: a failed unwrap is a failed test, with its location.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use assert_cmd::cargo::CommandCargoExt;
 use midclt::emulator::{Config, Emulator};
@@ -15,7 +17,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 
 /// An emulator listening on ws://, wss:// and a UNIX socket on this machine.
-pub struct Server {
+pub(crate) struct Server {
     pub emu: Emulator,
     pub ws: String,
     pub wss: String,
@@ -24,14 +26,14 @@ pub struct Server {
     pub dir: tempfile::TempDir,
 }
 
-pub const PASSWORD: &str = "s3cret-Pass";
+pub(crate) const PASSWORD: &str = "s3cret-Pass";
 
 impl Server {
-    pub fn start() -> Server {
+    pub(crate) fn start() -> Server {
         Server::with(Config::default())
     }
 
-    pub fn with(mut config: Config) -> Server {
+    pub(crate) fn with(mut config: Config) -> Server {
         config.password = PASSWORD.into();
         // Fast keys; the iteration count itself is covered by the SCRAM unit tests.
         config.scram_iterations = midclt::auth::scram::MIN_ITERATIONS;
@@ -57,25 +59,25 @@ impl Server {
     }
 
     /// The binary on the UNIX socket (root), with a catalogue cache private to this server.
-    pub fn cli(&self) -> Run {
+    pub(crate) fn cli(&self) -> Run {
         midclt()
             .uri(&self.unix)
             .env("MIDCLT_CACHE_DIR", self.dir.path().join("cache"))
     }
 
     /// `ws://127.0.0.1:PORT` + `path`.
-    pub fn ws_path(&self, path: &str) -> String {
+    pub(crate) fn ws_path(&self, path: &str) -> String {
         self.ws.replace("/api/current", path)
     }
 
-    pub fn file(&self, name: &str, content: &str) -> PathBuf {
+    pub(crate) fn file(&self, name: &str, content: &str) -> PathBuf {
         let p = self.dir.path().join(name);
         std::fs::write(&p, content).expect("write file");
         p
     }
 
     /// Create an API key for `user` as root (over the auto-authenticated socket).
-    pub fn create_key(&self, name: &str, user: &str) -> (u64, String) {
+    pub(crate) fn create_key(&self, name: &str, user: &str) -> (u64, String) {
         let out = midclt()
             .uri(&self.unix)
             .args(["call", "api_key.create"])
@@ -90,7 +92,7 @@ impl Server {
     }
 }
 
-pub fn midclt() -> Run {
+pub(crate) fn midclt() -> Run {
     let mut cmd = Command::cargo_bin("midclt").expect("binary");
     for var in [
         "MIDCLT_URI",
@@ -115,7 +117,7 @@ pub fn midclt() -> Run {
     }
 }
 
-pub struct Run {
+pub(crate) struct Run {
     cmd: Command,
     stdin: Option<String>,
     stdout: Option<std::fs::File>,
@@ -123,15 +125,15 @@ pub struct Run {
 }
 
 impl Run {
-    pub fn uri(mut self, uri: &str) -> Self {
+    pub(crate) fn uri(mut self, uri: &str) -> Self {
         self.cmd.args(["--uri", uri]);
         self
     }
-    pub fn arg(mut self, a: impl AsRef<std::ffi::OsStr>) -> Self {
+    pub(crate) fn arg(mut self, a: impl AsRef<std::ffi::OsStr>) -> Self {
         self.cmd.arg(a);
         self
     }
-    pub fn args<I, S>(mut self, args: I) -> Self
+    pub(crate) fn args<I, S>(mut self, args: I) -> Self
     where
         I: IntoIterator<Item = S>,
         S: AsRef<std::ffi::OsStr>,
@@ -139,43 +141,43 @@ impl Run {
         self.cmd.args(args);
         self
     }
-    pub fn env(mut self, k: &str, v: impl AsRef<std::ffi::OsStr>) -> Self {
+    pub(crate) fn env(mut self, k: &str, v: impl AsRef<std::ffi::OsStr>) -> Self {
         self.cmd.env(k, v);
         self
     }
-    pub fn env_remove(mut self, k: &str) -> Self {
+    pub(crate) fn env_remove(mut self, k: &str) -> Self {
         self.cmd.env_remove(k);
         self
     }
-    pub fn current_dir(mut self, dir: &Path) -> Self {
+    pub(crate) fn current_dir(mut self, dir: &Path) -> Self {
         self.cmd.current_dir(dir);
         self
     }
-    pub fn stdin(mut self, s: &str) -> Self {
+    pub(crate) fn stdin(mut self, s: &str) -> Self {
         self.stdin = Some(s.to_string());
         self
     }
     /// Send stdout to this file instead of capturing it.
-    pub fn stdout_to(mut self, file: std::fs::File) -> Self {
+    pub(crate) fn stdout_to(mut self, file: std::fs::File) -> Self {
         self.stdout = Some(file);
         self
     }
     /// This run may write to stderr even when it succeeds (warnings, `--verbose`).
-    pub fn allow_stderr(mut self) -> Self {
+    pub(crate) fn allow_stderr(mut self) -> Self {
         self.allow_stderr = true;
         self
     }
-    pub fn login(self, user: &str) -> Self {
+    pub(crate) fn login(self, user: &str) -> Self {
         self.args(["-U", user]).env("MIDCLT_PASSWORD", PASSWORD)
     }
-    pub fn spawn(mut self) -> std::process::Child {
+    pub(crate) fn spawn(mut self) -> std::process::Child {
         self.cmd
             .stdin(Stdio::null())
             .stdout(Stdio::piped())
             .stderr(Stdio::piped());
         self.cmd.spawn().expect("spawn")
     }
-    pub fn run(mut self) -> Outcome {
+    pub(crate) fn run(mut self) -> Outcome {
         self.cmd.stdin(if self.stdin.is_some() {
             Stdio::piped()
         } else {
@@ -194,7 +196,7 @@ impl Run {
     }
 }
 
-pub struct Outcome {
+pub(crate) struct Outcome {
     pub code: i32,
     pub stdout: String,
     pub stderr: String,
@@ -235,7 +237,7 @@ impl Drop for Outcome {
 }
 
 impl Outcome {
-    pub fn new(code: i32, stdout: String, stderr: String) -> Outcome {
+    pub(crate) fn new(code: i32, stdout: String, stderr: String) -> Outcome {
         Outcome {
             code,
             stdout,
@@ -245,12 +247,12 @@ impl Outcome {
         }
     }
     /// The test looks at stderr itself.
-    pub fn stderr(&self) -> &str {
+    pub(crate) fn stderr(&self) -> &str {
         self.stderr_checked.set(true);
         &self.stderr
     }
     #[track_caller]
-    pub fn code(self, expected: i32) -> Self {
+    pub(crate) fn code(self, expected: i32) -> Self {
         assert_eq!(
             self.code, expected,
             "exit code\n--- stdout:\n{}\n--- stderr:\n{}",
@@ -260,16 +262,16 @@ impl Outcome {
         self
     }
     #[track_caller]
-    pub fn success(self) -> Self {
+    pub(crate) fn success(self) -> Self {
         self.code(0)
     }
     #[track_caller]
-    pub fn stdout_is(self, expected: &str) -> Self {
+    pub(crate) fn stdout_is(self, expected: &str) -> Self {
         assert_eq!(self.stdout, expected, "stdout (stderr: {})", self.stderr);
         self
     }
     #[track_caller]
-    pub fn stdout_has(self, needle: &str) -> Self {
+    pub(crate) fn stdout_has(self, needle: &str) -> Self {
         assert!(
             self.stdout.contains(needle),
             "stdout lacks {needle:?}:\n{}\n--- stderr:\n{}",
@@ -279,7 +281,7 @@ impl Outcome {
         self
     }
     #[track_caller]
-    pub fn stderr_has(self, needle: &str) -> Self {
+    pub(crate) fn stderr_has(self, needle: &str) -> Self {
         self.stderr_checked.set(true);
         assert!(
             self.stderr.contains(needle),
@@ -289,13 +291,13 @@ impl Outcome {
         self
     }
     #[track_caller]
-    pub fn stderr_is(self, expected: &str) -> Self {
+    pub(crate) fn stderr_is(self, expected: &str) -> Self {
         self.stderr_checked.set(true);
         assert_eq!(self.stderr, expected, "stderr");
         self
     }
     #[track_caller]
-    pub fn stderr_lacks(self, needle: &str) -> Self {
+    pub(crate) fn stderr_lacks(self, needle: &str) -> Self {
         self.stderr_checked.set(true);
         assert!(
             !self.stderr.contains(needle),
@@ -305,7 +307,7 @@ impl Outcome {
         self
     }
     #[track_caller]
-    pub fn stdout_lacks(self, needle: &str) -> Self {
+    pub(crate) fn stdout_lacks(self, needle: &str) -> Self {
         assert!(
             !self.stdout.contains(needle),
             "stdout contains {needle:?}:\n{}",
@@ -314,14 +316,14 @@ impl Outcome {
         self
     }
     #[track_caller]
-    pub fn json(&self) -> Value {
+    pub(crate) fn json(&self) -> Value {
         serde_json::from_str(self.stdout.trim())
             .unwrap_or_else(|e| panic!("stdout is not JSON ({e}): {}", self.stdout))
     }
 }
 
 /// Current TOTP code of the emulator's two-factor account.
-pub fn otp_now() -> String {
+pub(crate) fn otp_now() -> String {
     let now = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .unwrap()
@@ -330,7 +332,7 @@ pub fn otp_now() -> String {
 }
 
 /// The project's shared facts directory (`../shared` beside the checkout).
-pub fn shared(rel: &str) -> PathBuf {
+pub(crate) fn shared(rel: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("..")
         .join("shared")

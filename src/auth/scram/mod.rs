@@ -415,9 +415,10 @@ impl ScramClient {
         }
         let [v] = attributes(server_final, ['v'], K)?;
         let signature = Zeroizing::new(b64(v, K, "signature is not valid base64")?);
-        match ct_eq(&signature, &sent.server_signature[..]) {
-            true => Ok(()),
-            false => Err(ScramError::ServerSignatureMismatch),
+        if ct_eq(&signature, &sent.server_signature[..]) {
+            Ok(())
+        } else {
+            Err(ScramError::ServerSignatureMismatch)
         }
     }
 }

@@ -23,7 +23,7 @@ pub struct ClientFirst {
 
 /// A parsed client-final message.
 #[derive(Debug)]
-pub struct ClientFinal {
+pub(super) struct ClientFinal {
     /// Binding bytes after `p=tls-server-end-point,,`; `None` for `n,,`.
     pub channel_binding: Option<Vec<u8>>,
     pub nonce: Vec<u8>,
@@ -32,7 +32,7 @@ pub struct ClientFinal {
 }
 
 /// Parses `c=…,r=…,p=…` (no extensions); the proof must be a 64-byte SHA-512 value.
-pub fn parse_client_final(msg: &str) -> Result<ClientFinal, ScramError> {
+pub(super) fn parse_client_final(msg: &str) -> Result<ClientFinal, ScramError> {
     const K: &str = "client-final";
     let [c, r, p] = attributes(msg, ['c', 'r', 'p'], K)?;
     let cbind = b64(c, K, "channel binding is not valid base64")?;

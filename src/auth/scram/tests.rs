@@ -185,12 +185,11 @@ fn server_first_parse_examples() {
         .find(|c| c["expected"].is_object())
         .expect("valid case");
     for case in cases {
-        let msg = match case["rfc_str"].as_str() {
-            Some(msg) => msg.to_owned(),
-            None => {
-                let (prefix, _) = s(good, "rfc_str").rsplit_once(",i=").expect("i=");
-                format!("{prefix},i={}", n(case, "iterations"))
-            }
+        let msg = if let Some(msg) = case["rfc_str"].as_str() {
+            msg.to_owned()
+        } else {
+            let (prefix, _) = s(good, "rfc_str").rsplit_once(",i=").expect("i=");
+            format!("{prefix},i={}", n(case, "iterations"))
         };
         let expected = &case["expected"];
         if let Some(text) = expected.as_str() {

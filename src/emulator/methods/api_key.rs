@@ -1,11 +1,14 @@
 //! `api_key.*` (27.0 semantics): create, update, delete, query,
-//! get_instance, my_keys, convert_raw_key, with `api_key.query` events.
+//! `get_instance`, `my_keys`, `convert_raw_key`, with `api_key.query` events.
 
 use super::core::{query_error, run_query};
 use super::{def, Ctx, MethodDef};
 use crate::emulator::api::{ApiError, EINVAL};
 use crate::emulator::state::{now_ms, ApiKeyRow};
-use crate::emulator::{lock, query, schema::*};
+use crate::emulator::{
+    lock, query,
+    schema::{any, array, boolean, datetime, dict, integer, object, query_options, string, S},
+};
 use base64::Engine as _;
 use serde_json::{json, Value};
 
@@ -212,7 +215,7 @@ fn create(ctx: &mut Ctx<'_>, params: Vec<Value>) -> Result<Value, ApiError> {
         let made = ApiKeyRow::generate(id, name, user, iterations, expires);
         st.next_key_id += 1;
         st.api_keys.push(made.0);
-        let row = st.key(id).map(ApiKeyRow::entry).unwrap_or(Value::Null);
+        let row = st.key(id).map_or(Value::Null, ApiKeyRow::entry);
         (row, made.1, made.2)
     };
     ctx.emu.publish(

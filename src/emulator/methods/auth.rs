@@ -5,7 +5,13 @@ use super::{def, Ctx, MethodDef};
 use crate::auth::scram::{self, ScramServer};
 use crate::emulator::api::{ApiError, EINVAL};
 use crate::emulator::state::{now_ms, random_string, Token, User, ALNUM};
-use crate::emulator::{lock, schema::*, Emulator};
+use crate::emulator::{
+    lock,
+    schema::{
+        array, boolean, dict, integer, object, one_of_strings, param, string, validate_params, S,
+    },
+    Emulator,
+};
 use hmac::{Hmac, Mac};
 use serde_json::{json, Value};
 use std::time::{Duration, Instant};
@@ -294,7 +300,7 @@ pub fn totp(secret: &[u8], unix_secs: i64) -> String {
     format!("{:06}", bin % 1_000_000)
 }
 
-/// The outcome of presenting a plain key (shared by login_ex and the legacy method).
+/// The outcome of presenting a plain key (shared by `login_ex` and the legacy method).
 fn key_login(
     ctx: &mut Ctx<'_>,
     username: Option<&str>,

@@ -4,7 +4,7 @@ use super::{call_as, def, registry, Ctx, MethodDef};
 use crate::emulator::api::{ApiError, ENOENT};
 use crate::emulator::jobs::Starter;
 use crate::emulator::query;
-use crate::emulator::schema::*;
+use crate::emulator::schema::{any, array, boolean, dict, integer, object, one_of_strings, string};
 use serde_json::{json, Map, Value};
 use std::time::Duration;
 

@@ -75,25 +75,25 @@ pub(crate) fn def(
 }
 
 impl MethodDef {
-    pub fn no_auth(mut self) -> Self {
+    pub(super) fn no_auth(mut self) -> Self {
         self.no_auth = true;
         self.roles = &[];
         self
     }
-    pub fn job(mut self) -> Self {
+    pub(super) fn job(mut self) -> Self {
         self.job = true;
         self
     }
-    pub fn query(mut self) -> Self {
+    pub(super) fn query(mut self) -> Self {
         self.filterable = true;
         self.accepts = schema::query_params();
         self
     }
-    pub fn cli_private(mut self) -> Self {
+    pub(super) fn cli_private(mut self) -> Self {
         self.cli_private = true;
         self
     }
-    pub fn roles(mut self, roles: &'static [&'static str]) -> Self {
+    pub(super) fn roles(mut self, roles: &'static [&'static str]) -> Self {
         self.roles = roles;
         self
     }
@@ -209,7 +209,7 @@ pub(crate) struct Session {
 }
 
 impl Session {
-    pub fn new(conn_id: u64, origin: Origin, protocol: Protocol) -> Session {
+    pub(super) fn new(conn_id: u64, origin: Origin, protocol: Protocol) -> Session {
         Session {
             conn_id,
             origin,
@@ -225,7 +225,7 @@ impl Session {
         }
     }
 
-    pub fn authenticate(&mut self, emu: &Emulator, username: &str, cred_type: &'static str) {
+    pub(super) fn authenticate(&mut self, emu: &Emulator, username: &str, cred_type: &'static str) {
         self.user = Some(username.to_string());
         self.cred_type = cred_type;
         let at = super::state::now_ms() / 1000 * 1000;
@@ -238,7 +238,7 @@ impl Session {
     }
 
     /// The `credentials` object jobs record.
-    pub fn credentials(&self) -> Value {
+    pub(super) fn credentials(&self) -> Value {
         let (Some(user), Some((login_id, at))) = (&self.user, &self.login) else {
             return Value::Null;
         };
@@ -252,7 +252,7 @@ impl Session {
         json!({"type": ty, "data": {"username": user, "login_id": login_id, "login_at": {"$date": at}}})
     }
 
-    pub fn logout(&mut self, emu: &Emulator) {
+    pub(super) fn logout(&mut self, emu: &Emulator) {
         self.user = None;
         self.login = None;
         if let Some(h) = lock(&emu.shared.conns).get_mut(&self.conn_id) {
@@ -263,7 +263,7 @@ impl Session {
     }
 
     /// Would the real server count this connection as secure transport (§1.5)?
-    pub fn secure_transport(&self, emu: &Emulator) -> bool {
+    pub(super) fn secure_transport(&self, emu: &Emulator) -> bool {
         match &self.origin {
             Origin::Unix => true,
             Origin::Tcp { tls: true, .. } => true,
@@ -273,7 +273,7 @@ impl Session {
         }
     }
 
-    pub fn subscribe(
+    pub(super) fn subscribe(
         &mut self,
         emu: &Emulator,
         name: &str,
@@ -297,7 +297,7 @@ impl Session {
         Ok(id)
     }
 
-    pub fn unsubscribe(&mut self, emu: &Emulator, id: &str) {
+    pub(super) fn unsubscribe(&mut self, emu: &Emulator, id: &str) {
         if let Some(flag) = self.sources.remove(id) {
             flag.store(true, Ordering::Relaxed);
         }
@@ -306,7 +306,7 @@ impl Session {
         }
     }
 
-    pub fn end(&mut self, _emu: &Emulator) {
+    pub(super) fn end(&mut self, _emu: &Emulator) {
         self.stop_sources();
     }
 

@@ -4,7 +4,7 @@ use super::{def, Ctx, MethodDef};
 use crate::emulator::api::{ApiError, EFAULT, EINVAL};
 use crate::emulator::jobs::Starter;
 use crate::emulator::lock;
-use crate::emulator::schema::*;
+use crate::emulator::schema::{any, boolean, dict, integer, number, one_of_strings, string};
 use crate::emulator::state::now_ms;
 use serde_json::{json, Value};
 use std::time::Duration;
@@ -70,8 +70,7 @@ fn info(ctx: &mut Ctx<'_>, _params: Vec<Value>) -> Result<Value, ApiError> {
     let boot_ms = st
         .boot_time
         .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.as_millis() as i64)
-        .unwrap_or(0);
+        .map_or(0, |d| d.as_millis() as i64);
     let now = now_ms();
     let up = (now - boot_ms).max(0) as f64 / 1000.0;
     let version = ctx.emu.shared.config.version.as_deref().unwrap_or(VERSION);

@@ -201,7 +201,7 @@ pub(super) fn compile_leaf(name: &Value, op: &Value, value: &Value, dates: bool)
     }))
 }
 
-/// filter_list.py's `.$date` pre-pass. It also caps nesting at depth 3 for every filter.
+/// `filter_list.py`'s `.$date` pre-pass. It also caps nesting at depth 3 for every filter.
 pub(super) fn date_walk(filters: &[Value], depth: usize) -> Py<()> {
     if depth > 3 {
         return Err(PyErr::Value(

@@ -2,7 +2,7 @@
 //! in-memory rows the way the middleware's `filter_list` does.
 //!
 //! Reference: middleware 27.0 (`utils/filter_list.py`, which wraps the `truenas_pyfilter` C
-//! extension of truenas/truenas_pyos) and the pydantic validation of `QueryArgs`
+//! extension of `truenas/truenas_pyos`) and the pydantic validation of `QueryArgs`
 //! (`api/v27_0_0/common.py`, messages as rendered by `api/base/handler/accept.py`).
 //! Python semantics are modelled on JSON: object = dict, array = list, null = None,
 //! bool = bool (an int subclass), integer literal = int, any other number = float.
@@ -36,7 +36,7 @@ use options::{check_options, compile_options, project, sort_pass, Opts};
 /// (one [attribute, message, errno 22] triple per entry); `MatchNotFound` becomes the
 /// -32001 error the real server gives for `get: true` without a match.
 #[derive(Debug, Clone, PartialEq)]
-pub enum QueryError {
+pub(super) enum QueryError {
     Invalid(Vec<(String, String)>), // (attribute, message)
     MatchNotFound,
 }
@@ -45,7 +45,11 @@ pub enum QueryError {
 /// `options` (the second argument, normally an object) to `rows`. Returns what the
 /// server's `*.query` method would return: a list, one object (`get`), or an integer (`count`).
 /// Callers substitute `[]` / `{}` for omitted arguments: an explicit `null` is refused, as upstream.
-pub fn run_query(rows: Vec<Value>, filters: &Value, options: &Value) -> Result<Value, QueryError> {
+pub(super) fn run_query(
+    rows: Vec<Value>,
+    filters: &Value,
+    options: &Value,
+) -> Result<Value, QueryError> {
     let (nodes, opts) = prepare(filters, options)?;
     // get without order_by stops at the first hit, so later rows never get to raise.
     let first_only = opts.get && opts.order.is_empty();
@@ -83,15 +87,15 @@ pub fn run_query(rows: Vec<Value>, filters: &Value, options: &Value) -> Result<V
     Ok(Value::Array(out))
 }
 
-/// Validate only (used before running): same errors as run_query would give for bad input.
+/// Validate only (used before running): same errors as `run_query` would give for bad input.
 #[cfg(test)]
-pub fn validate(filters: &Value, options: &Value) -> Result<(), QueryError> {
+pub(super) fn validate(filters: &Value, options: &Value) -> Result<(), QueryError> {
     prepare(filters, options).map(|_| ())
 }
 
 /// Does one row match the filter list? (used for event subscriptions and `core.get_jobs`)
 #[cfg(test)]
-pub fn matches(row: &Value, filters: &Value) -> Result<bool, QueryError> {
+pub(super) fn matches(row: &Value, filters: &Value) -> Result<bool, QueryError> {
     let (nodes, _) = prepare(filters, &Value::Object(serde_json::Map::new()))?;
     eval_all(row, &nodes).map_err(|e| e.into_query("filters"))
 }

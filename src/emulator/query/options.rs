@@ -59,7 +59,7 @@ pub(super) const OPTION_KEYS: [&str; 9] = [
     "delete_invalid_rows",
 ];
 
-/// Pydantic's strict `QueryOptions` (extra="forbid", str_max_length=1024), field by field in
+/// Pydantic's strict `QueryOptions` (extra="forbid", `str_max_length=1024`), field by field in
 /// declaration order, unknown keys after the fields.
 pub(super) fn check_options<'a>(
     options: &'a Value,
@@ -117,7 +117,7 @@ pub(super) fn check_options<'a>(
                 None => err(key.into(), "Input should be a valid integer"),
                 Some(n) if n < 0 => err(key.into(), "Input should be greater than or equal to 0"),
                 Some(n) if key == "limit" && n > 10000 => {
-                    err(key.into(), "Input should be less than or equal to 10000")
+                    err(key.into(), "Input should be less than or equal to 10000");
                 }
                 Some(n) if key == "limit" => raw.limit = n,
                 Some(n) => raw.offset = n,
@@ -161,7 +161,7 @@ pub(super) fn strict_int(v: &Value) -> Option<i128> {
     })
 }
 
-/// `compile_options` of truenas_pyfilter; runs after the model accepted the options.
+/// `compile_options` of `truenas_pyfilter`; runs after the model accepted the options.
 pub(super) fn compile_options(raw: RawOpts) -> Py<Opts> {
     let value_err = |m: String| Err(PyErr::Value(m));
     if raw.get && raw.limit > 1 {

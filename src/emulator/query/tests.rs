@@ -298,8 +298,8 @@ fn filter_validation() {
     check(
         "[]",
         &[
-            r#"{} => !filters|Input should be a valid list"#,
-            r#"null => !filters|Input should be a valid list"#,
+            r"{} => !filters|Input should be a valid list",
+            r"null => !filters|Input should be a valid list",
             r#"[["a", "??", 1]] => !filters|Value error, filter_list: unknown operator '??'"#,
             r#"[["a", "Cfoo", 1]] => !filters|Value error, filter_list: unknown operator 'foo'"#,
             r#"[["a", "C", 1]] => !filters|Value error, filter_list: unknown operator ''"#,
@@ -309,7 +309,7 @@ fn filter_validation() {
             r#"[["a", "=", 1, 2]] => !filters|Value error, filter_list: invalid filter length 4"#,
             r#"[["a", 5, 1]] => !filters|bad argument type for built-in operation"#,
             r#"[[5, "=", 1]] => !filters|must be str, not int"#,
-            r#"[5] => !filters|object of type 'int' has no len()"#,
+            r"[5] => !filters|object of type 'int' has no len()",
             r#"[{"a": 1}] => !filters|dict is not a sequence"#,
             r#"[["OR", [[]]]] => !filters|list index out of range"#,
             r#"[["OR", [5]]] => !filters|'int' object does not support indexing"#,

@@ -63,7 +63,7 @@ fn csv_non_readable_values_are_python_json() {
             r#"{"k":"v","n":[1,2.5,null,true]}"#,
             r#"{"k": "v", "n": [1, 2.5, null, true]}"#,
         ),
-        (r#"{}"#, "{}"),
+        (r"{}", "{}"),
         (r#"[{"a":{}}]"#, "[{\"a\": {}}]"),
         (
             r#"{"u":"é✓😀\u007f\u0001\t\\/"}"#,
@@ -373,7 +373,10 @@ fn set_members_merge_like_python() {
     let Value::Array(items) = &items else {
         panic!("not a list")
     };
-    let kept: Vec<String> = dedup_set(items).iter().map(|v| v.to_string()).collect();
+    let kept: Vec<String> = dedup_set(items)
+        .iter()
+        .map(std::string::ToString::to_string)
+        .collect();
     assert_eq!(kept, ["1", "0", "\"1\"", "2.5", "null", "1e+20"]);
 }
 

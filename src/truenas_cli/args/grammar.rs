@@ -72,7 +72,7 @@ impl<'a> Grammar<'a> {
     }
 
     /// pyparsing's `FollowedBy(White())`: the lookahead first steps over the Unicode spaces
-    /// White() knows but does not match (and keeps that step), then needs a space, tab, CR
+    /// `White()` knows but does not match (and keeps that step), then needs a space, tab, CR
     /// or LF.
     pub(super) fn followed_by_white(&self, mut i: usize) -> Option<usize> {
         let skipped = |c: char| {
@@ -526,7 +526,7 @@ impl<'a> Grammar<'a> {
         })
     }
 
-    /// pyparsing_common.number: `sci_real | real | signed_integer`, with Python's `\d`
+    /// `pyparsing_common.number`: `sci_real | real | signed_integer`, with Python's `\d`
     /// (any Unicode decimal digit) and Python's `float()` / `int()` conversions.
     pub(super) fn number(&self, i: usize) -> Hit<Val> {
         let mut j = i;

@@ -6,7 +6,7 @@ use serde_json::{Map, Value};
 
 /// How the command maps arguments.
 #[derive(Debug, Clone, Copy, PartialEq)]
-pub enum Mode {
+pub(crate) enum Mode {
     /// All keywords become one object parameter at this index (crud create/update, config update).
     Splice(usize),
     /// Positionals fill parameters in order; keywords name parameters.
@@ -17,7 +17,7 @@ pub enum Mode {
 
 /// The outcome of [`map_params`].
 #[derive(Debug, Clone, PartialEq)]
-pub enum Mapped {
+pub(crate) enum Mapped {
     /// The call parameters.
     Params(Vec<Value>),
     /// midcli would open the editor on the object with this key.
@@ -28,7 +28,11 @@ pub enum Mapped {
 /// `core.get_methods`. Returns the params array, or midcli's error text ("Too few positional
 /// arguments (1 required, 0 given)", ...). Also applies single value → list wrapping. For
 /// `Mode::Update`, returns `Mapped::Editor(key)` when only the key was given.
-pub fn map_params(args: &ParsedArgs, accepts: &[Value], mode: Mode) -> Result<Mapped, String> {
+pub(crate) fn map_params(
+    args: &ParsedArgs,
+    accepts: &[Value],
+    mode: Mode,
+) -> Result<Mapped, String> {
     let params = match mode {
         Mode::Splice(at) => splice(args.positional.clone(), args.keywords.clone(), at)?,
         Mode::PositionalKeyword => by_position_and_name(args, accepts)?,
@@ -144,7 +148,7 @@ pub(super) fn single_value_to_list(value: Value, schema: &Value) -> Value {
         (Some("array"), v) if !v.is_null() && !v.is_array() => Value::Array(vec![v]),
         (Some("object"), Value::Object(mut obj)) => {
             if let Some(Value::Object(props)) = schema.get("properties") {
-                for (k, v) in obj.iter_mut() {
+                for (k, v) in &mut obj {
                     if let Some(prop) = props.get(k) {
                         *v = single_value_to_list(std::mem::take(v), prop);
                     }

@@ -36,12 +36,12 @@ use std::fmt;
 use crate::py::caret;
 use crate::py::text::expand_tabs_chars;
 use grammar::Grammar;
-pub use mapping::{map_params, Mapped, Mode};
+pub(crate) use mapping::{map_params, Mapped, Mode};
 use values::{split_keyword, word_value};
 
 /// A parse failure, rendered exactly like midcli: "MESSAGE, found 'C'\n LINE\n   ^"
 #[derive(Debug, Clone, PartialEq)]
-pub struct ParseError {
+pub(crate) struct ParseError {
     /// The message before ", found …", e.g. "Expected end of text".
     pub message: String,
     /// The whole input line holding the error, tabs expanded as midcli expands them. `Display`
@@ -68,7 +68,7 @@ impl fmt::Display for ParseError {
 impl std::error::Error for ParseError {}
 
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct ParsedArgs {
+pub(crate) struct ParsedArgs {
     pub positional: Vec<Value>,
     /// Insertion order; a repeated keyword keeps its first position and its last value.
     pub keywords: Map<String, Value>,
@@ -82,7 +82,7 @@ pub struct ParsedArgs {
 /// `extensions`: accept the documented extensions (true in midclt; false = strict midcli).
 /// With extensions on, a line that neither grammar accepts is reported where the extended
 /// grammar stopped (`name=my-key x` points at `x`, not at `name`).
-pub fn parse(text: &str, extensions: bool) -> Result<ParsedArgs, ParseError> {
+pub(crate) fn parse(text: &str, extensions: bool) -> Result<ParsedArgs, ParseError> {
     // midcli parses `text + " "` so that the last argument is followed by whitespace, and
     // pyparsing expands tabs before it looks at anything (so they count as 1-8 spaces, even
     // inside quoted strings).
@@ -107,7 +107,7 @@ pub fn parse(text: &str, extensions: bool) -> Result<ParsedArgs, ParseError> {
 /// taken as a plain string (so shell quoting works: `name=my key` → "my key"). A value that
 /// does parse but cannot be represented (extensions 3 and 4) is an error. A positional after a
 /// keyword, and anything after `--`, is an error with the wording midcli uses.
-pub fn parse_argv(words: &[String]) -> Result<ParsedArgs, ParseError> {
+pub(crate) fn parse_argv(words: &[String]) -> Result<ParsedArgs, ParseError> {
     let mut out = ParsedArgs::default();
     let mut offset = 0;
     let mut seen_keyword = false;

@@ -28,10 +28,7 @@ impl Val {
         Ok(match self {
             Val::Null => Value::Null,
             Val::Bool(b) => Value::Bool(b),
-            Val::Int(text) => text
-                .parse::<Number>()
-                .map(Value::Number)
-                .unwrap_or(Value::Null),
+            Val::Int(text) => text.parse::<Number>().map_or(Value::Null, Value::Number),
             Val::Float(x, at) => crate::py::float_value(x).ok_or((at, OUT_OF_RANGE))?,
             Val::Unsendable(at, message) => return Err((at, message)),
             Val::Str(s) => Value::String(s),
@@ -63,12 +60,11 @@ pub(super) struct Members {
 
 impl Members {
     pub(super) fn insert(&mut self, key: String, value: Val) {
-        match self.index.get(&key).and_then(|&i| self.entries.get_mut(i)) {
-            Some(slot) => slot.1 = value,
-            None => {
-                self.index.insert(key.clone(), self.entries.len());
-                self.entries.push((key, value));
-            }
+        if let Some(slot) = self.index.get(&key).and_then(|&i| self.entries.get_mut(i)) {
+            slot.1 = value
+        } else {
+            self.index.insert(key.clone(), self.entries.len());
+            self.entries.push((key, value));
         }
     }
 

@@ -17,7 +17,7 @@ use std::path::{Path, PathBuf};
 
 /// `$MIDCLT_CACHE_DIR`, else `$XDG_CACHE_HOME/midclt`, else `~/.cache/midclt`, else a
 /// directory of this user's own in the temporary directory.
-pub fn root() -> PathBuf {
+pub(crate) fn root() -> PathBuf {
     let var = |name: &str| std::env::var_os(name).filter(|d| !d.is_empty());
     if let Some(d) = var("MIDCLT_CACHE_DIR") {
         return PathBuf::from(d);
@@ -176,7 +176,7 @@ fn write_private(path: &Path, text: &str) -> std::io::Result<()> {
 }
 
 /// `midclt cache clear`: remove every cached catalogue; returns how many there were.
-pub fn clear() -> Result<usize> {
+pub(crate) fn clear() -> Result<usize> {
     let root = root();
     let entries = match std::fs::read_dir(&root) {
         Ok(e) => e,

@@ -10,7 +10,7 @@
 
 mod cache;
 
-pub use cache::{clear, root as cache_root};
+pub(crate) use cache::{clear, root as cache_root};
 
 use crate::client::rpc::Client;
 use crate::error::{Error, Result};
@@ -24,7 +24,7 @@ const FORMAT: u32 = 1;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
-pub enum ServiceType {
+pub(crate) enum ServiceType {
     Crud,
     Config,
     Service,
@@ -32,7 +32,7 @@ pub enum ServiceType {
 
 /// One command of the tree.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct CommandInfo {
+pub(crate) struct CommandInfo {
     /// Namespace words and the command name, e.g. `["auth", "api_key", "create"]`.
     #[serde(rename = "p")]
     pub path: Vec<String>,
@@ -50,18 +50,18 @@ pub struct CommandInfo {
 }
 
 impl CommandInfo {
-    pub fn name(&self) -> &str {
-        self.path.last().map(String::as_str).unwrap_or("")
+    pub(crate) fn name(&self) -> &str {
+        self.path.last().map_or("", String::as_str)
     }
     /// The override key midcli uses: `cli_namespace` + `.` + short name.
-    pub fn cli_key(&self) -> String {
+    pub(crate) fn cli_key(&self) -> String {
         self.path.join(".")
     }
 }
 
 /// What the cache keeps about one method (the parts a command needs).
 #[derive(Clone, Debug, Default, Serialize, Deserialize)]
-pub struct MethodDetail {
+pub(crate) struct MethodDetail {
     pub accepts: Vec<Value>,
     #[serde(default)]
     pub description: Option<String>,
@@ -84,7 +84,7 @@ struct Index {
 
 /// A node of the tree, children in insertion order (lookup takes the first match).
 #[derive(Clone, Debug, Default)]
-pub struct Namespace {
+pub(crate) struct Namespace {
     pub path: Vec<String>,
     pub description: Option<String>,
     namespaces: Vec<Namespace>,
@@ -99,7 +99,7 @@ enum Slot {
     Command(usize),
 }
 
-pub enum Child<'a> {
+pub(crate) enum Child<'a> {
     Namespace(&'a Namespace),
     Command(&'a CommandInfo),
 }
@@ -110,19 +110,18 @@ impl Namespace {
             Slot::Namespace(i) if n == name => Some(*i),
             _ => None,
         });
-        let i = match found {
-            Some(i) => i,
-            None => {
-                let mut path = self.path.clone();
-                path.push(name.to_string());
-                self.namespaces.push(Namespace {
-                    path,
-                    ..Namespace::default()
-                });
-                let i = self.namespaces.len() - 1;
-                self.order.push((name.to_string(), Slot::Namespace(i)));
-                i
-            }
+        let i = if let Some(i) = found {
+            i
+        } else {
+            let mut path = self.path.clone();
+            path.push(name.to_string());
+            self.namespaces.push(Namespace {
+                path,
+                ..Namespace::default()
+            });
+            let i = self.namespaces.len() - 1;
+            self.order.push((name.to_string(), Slot::Namespace(i)));
+            i
         };
         &mut self.namespaces[i]
     }
@@ -140,13 +139,13 @@ impl Namespace {
         }
     }
 
-    pub fn find(&self, name: &str) -> Option<Child<'_>> {
+    pub(crate) fn find(&self, name: &str) -> Option<Child<'_>> {
         let slot = self.order.iter().find(|(n, _)| n == name)?.1;
         self.get(slot)
     }
 
     /// Children in insertion order.
-    pub fn children(&self) -> impl Iterator<Item = (&str, Child<'_>)> {
+    pub(crate) fn children(&self) -> impl Iterator<Item = (&str, Child<'_>)> {
         self.order
             .iter()
             .filter_map(|(n, slot)| Some((n.as_str(), self.get(*slot)?)))
@@ -154,7 +153,7 @@ impl Namespace {
 
     /// Every command below this namespace.
     #[cfg(test)]
-    pub fn all_commands(&self) -> Vec<&CommandInfo> {
+    pub(crate) fn all_commands(&self) -> Vec<&CommandInfo> {
         let mut out = Vec::new();
         for (_, c) in self.children() {
             match c {
@@ -167,7 +166,7 @@ impl Namespace {
 }
 
 /// The command tree of one server.
-pub struct Catalog {
+pub(crate) struct Catalog {
     pub root: Namespace,
     dir: Option<PathBuf>,
     /// Method details held in memory (fresh builds, and tests).
@@ -175,7 +174,7 @@ pub struct Catalog {
 }
 
 /// How a sequence of words resolved.
-pub enum Resolved<'a> {
+pub(crate) enum Resolved<'a> {
     Namespace(&'a Namespace),
     /// A command and the index of the first word after its name.
     Command(&'a CommandInfo, usize),
@@ -189,7 +188,7 @@ pub enum Resolved<'a> {
 impl Catalog {
     /// Build from `core.get_methods(null, "CLI")` and `core.get_services("CLI")` answers.
     #[cfg(test)]
-    pub fn build(version: &str, methods: &Value, services: &Value) -> Catalog {
+    pub(crate) fn build(version: &str, methods: &Value, services: &Value) -> Catalog {
         let (index, details) = index_from(version, methods, services);
         Catalog {
             root: tree(&index),
@@ -199,7 +198,7 @@ impl Catalog {
     }
 
     /// The catalogue of the connected server, from the cache when it is current.
-    pub fn load(client: &mut Client, server_key: &str, verbose: bool) -> Result<Catalog> {
+    pub(crate) fn load(client: &mut Client, server_key: &str, verbose: bool) -> Result<Catalog> {
         let version = client
             .call("system.version", vec![])
             .map(|v| v.as_str().unwrap_or_default().to_string())
@@ -234,7 +233,7 @@ impl Catalog {
     }
 
     /// Parameter schemas and flags of `method`.
-    pub fn method(&self, method: &str) -> Result<MethodDetail> {
+    pub(crate) fn method(&self, method: &str) -> Result<MethodDetail> {
         if let Some(d) = self.details.get(method) {
             return Ok(d.clone());
         }
@@ -246,7 +245,7 @@ impl Catalog {
     }
 
     /// Walk `words` from the root.
-    pub fn resolve<'a>(&'a self, words: &[String]) -> Resolved<'a> {
+    pub(crate) fn resolve<'a>(&'a self, words: &[String]) -> Resolved<'a> {
         let mut ns = &self.root;
         for (i, w) in words.iter().enumerate() {
             match ns.find(w) {
@@ -399,7 +398,10 @@ fn tree(index: &Index) -> Namespace {
 }
 
 /// Names close to `word` (for "did you mean"), best first.
-pub fn suggestions<'a>(word: &str, candidates: impl Iterator<Item = &'a str>) -> Vec<&'a str> {
+pub(crate) fn suggestions<'a>(
+    word: &str,
+    candidates: impl Iterator<Item = &'a str>,
+) -> Vec<&'a str> {
     let mut scored: Vec<(usize, &str)> = candidates
         .filter_map(|c| {
             let d = edit_distance(word, c);
@@ -407,7 +409,7 @@ pub fn suggestions<'a>(word: &str, candidates: impl Iterator<Item = &'a str>) ->
             (d <= limit || (word.len() >= 3 && c.starts_with(word))).then_some((d, c))
         })
         .collect();
-    scored.sort();
+    scored.sort_unstable();
     scored.dedup_by(|a, b| a.1 == b.1);
     scored.into_iter().take(3).map(|(_, c)| c).collect()
 }

@@ -45,7 +45,9 @@ impl Extension<'_> {
     fn token(&self) -> Option<String> {
         let word = self.word();
         if word.is_empty() {
-            self.chars.get(self.pos).map(|c| c.to_string())
+            self.chars
+                .get(self.pos)
+                .map(std::string::ToString::to_string)
         } else {
             Some(word)
         }

@@ -70,7 +70,7 @@ use translate::translate;
 
 /// A query-command parse or translation error; `message` is the full text to print.
 #[derive(Debug, Clone, PartialEq)]
-pub struct QueryError {
+pub(crate) struct QueryError {
     pub message: String,
 }
 
@@ -92,7 +92,7 @@ impl std::error::Error for QueryError {}
 
 /// A parsed query command.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct Query {
+pub(crate) struct Query {
     /// Selected columns (client-side selection, midcli style); None = all (`*` or nothing).
     pub columns: Option<Vec<String>>,
     /// The first call parameter.
@@ -102,7 +102,7 @@ pub struct Query {
 }
 
 /// Parse the text after `query` (`-c` mode).
-pub fn parse(text: &str) -> Result<Query, QueryError> {
+pub(crate) fn parse(text: &str) -> Result<Query, QueryError> {
     // midcli only parses when `text.strip()` is non-empty.
     if text.chars().all(py_isspace) {
         return Ok(Query::default());
@@ -124,7 +124,7 @@ pub fn parse(text: &str) -> Result<Query, QueryError> {
                     break;
                 }
                 let next = skip_pp_ws(&chars, comma + 1);
-                if !chars.get(next).is_some_and(|c| c.is_ascii_alphabetic()) {
+                if !chars.get(next).is_some_and(char::is_ascii_alphabetic) {
                     break;
                 }
                 let (word, end) = column_word(&chars, next);
@@ -167,7 +167,7 @@ pub fn parse(text: &str) -> Result<Query, QueryError> {
 ///
 /// Like midcli's output processor, an object at the top is filtered itself and nested
 /// lists are descended into.
-pub fn select_columns(rows: &Value, columns: &[String]) -> Value {
+pub(crate) fn select_columns(rows: &Value, columns: &[String]) -> Value {
     match rows {
         Value::Object(row) => Value::Object(
             row.iter()

@@ -264,7 +264,8 @@ fn columns_and_where_keyword() {
     ];
     for (text, columns, filters) in cases {
         let q = parsed(text);
-        let want: Option<Vec<String>> = columns.map(|c| c.iter().map(|s| s.to_string()).collect());
+        let want: Option<Vec<String>> =
+            columns.map(|c| c.iter().map(std::string::ToString::to_string).collect());
         assert_eq!(q.columns, want, "{text:?}");
         assert_eq!(Value::Array(q.filters), json(filters), "{text:?}");
         assert!(q.options.is_empty(), "{text:?}");
@@ -863,7 +864,7 @@ fn mangled_inputs_never_panic() {
         } else {
             let seed = seeds[rng.below(seeds.len())];
             let mut chars: Vec<char> = format!("* WHERE {seed}").chars().collect();
-            for _ in 0..1 + rng.below(4) {
+            for _ in 0..=rng.below(4) {
                 let at = rng.below(chars.len() + 1);
                 match rng.below(3) {
                     0 if at < chars.len() => {

@@ -198,12 +198,11 @@ fn complement(op: &'static str) -> Result<&'static str, QueryError> {
 /// Appends the members of a conjunction to a list of conditions (the top-level filters or
 /// an AND group).
 fn conjunction(filter: &Normal, out: &mut Vec<Value>) -> Result<(), QueryError> {
-    match filter {
-        Normal::And(items) => items.iter().try_for_each(|item| conjunction(item, out)),
-        _ => {
-            out.push(element(filter)?);
-            Ok(())
-        }
+    if let Normal::And(items) = filter {
+        items.iter().try_for_each(|item| conjunction(item, out))
+    } else {
+        out.push(element(filter)?);
+        Ok(())
     }
 }
 

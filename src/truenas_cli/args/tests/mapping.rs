@@ -59,7 +59,7 @@ fn splice_mode() {
             0,
             r#"[{"uid":1000,"username":"ivan"}]"#,
         ),
-        ("55", &update, 1, r#"[55,{}]"#),
+        ("55", &update, 1, r"[55,{}]"),
         (
             "uid=1000",
             &update,

@@ -187,7 +187,7 @@ const STRICT: &[(&str, &str)] = &[
     ("-", "!Expected end of text, found '-'\n -\n ^"),
     ("#", "!Expected end of text, found '#'\n #\n ^"),
     ("~", "!Expected end of text, found '~'\n ~\n ^"),
-    (r#"\"#, "!Expected end of text, found '\\'\n \\\n ^"),
+    (r"\", "!Expected end of text, found '\\'\n \\\n ^"),
     ("é", "!Expected end of text, found 'é'\n é\n ^"),
     ("x=é", "!Expected end of text, found 'x'\n x=é\n ^"),
     (
@@ -329,7 +329,7 @@ const STRICT: &[(&str, &str)] = &[
         "!Expected end of text, found '\\x85'\n x=1\n     ^",
     ),
     (
-        r#"x=1 \"#,
+        r"x=1 \",
         "!Expected end of text, found '\\'\n x=1 \\\n     ^",
     ),
     (

@@ -99,12 +99,12 @@ const PIECES: &[&str] = &[
 ];
 
 fn soup(rng: &mut Rng) -> String {
-    (0..1 + rng.below(10)).map(|_| rng.pick(PIECES)).collect()
+    (0..=rng.below(10)).map(|_| rng.pick(PIECES)).collect()
 }
 
 fn mangle(rng: &mut Rng, text: &str) -> String {
     let mut chars: Vec<char> = text.chars().collect();
-    for _ in 0..1 + rng.below(3) {
+    for _ in 0..=rng.below(3) {
         let at = rng.below(chars.len() + 1);
         match rng.below(3) {
             0 if at < chars.len() => {

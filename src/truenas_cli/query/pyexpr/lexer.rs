@@ -281,7 +281,7 @@ impl Lexer<'_> {
                     _ => break,
                 }
             }
-            if let Some(c) = self.at(k).filter(|c| c.is_ascii_digit()) {
+            if let Some(c) = self.at(k).filter(char::is_ascii_digit) {
                 return Err(err(format!("invalid digit '{c}' in {kind} literal"), k));
             }
             if digits.is_empty() {
