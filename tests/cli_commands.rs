@@ -515,3 +515,73 @@ fn without_home_the_cache_is_private_to_the_user() {
     assert_eq!(name, format!("midclt-cache-{}", meta.uid()));
     assert_eq!(meta.permissions().mode() & 0o777, 0o700);
 }
+
+#[test]
+fn update_id_with_dashes_edits_that_object() {
+    let s = Server::start();
+    let (id, _) = s.create_key("before", "root");
+    for line in [
+        format!("auth api_key update {id} --"),
+        format!("auth api_key update id={id} --"),
+    ] {
+        let out = s
+            .cli()
+            .args(["-c", &line])
+            .stdin("{\"name\": \"after\"}\n")
+            .run()
+            .success();
+        assert_eq!(out.json()["name"], "after", "{line}");
+        assert_eq!(out.json()["id"], id, "{line}");
+    }
+}
+
+#[test]
+fn selected_columns_apply_to_every_format() {
+    let s = Server::start();
+    s.create_key("one", "root");
+    for format in ["json", "yaml", "csv", "table"] {
+        let out = s
+            .cli()
+            .args(["-o", format, "auth", "api_key", "query", "id,name"])
+            .run()
+            .success();
+        assert!(out.stdout.contains("one"), "{format}: {}", out.stdout);
+        assert!(!out.stdout.contains("username"), "{format}: {}", out.stdout);
+        assert!(
+            !out.stdout.contains("created_at"),
+            "{format}: {}",
+            out.stdout
+        );
+    }
+}
+
+#[test]
+fn output_to_a_file() {
+    let s = Server::start();
+    s.create_key("filed", "root");
+    let path = s.dir.path().join("keys.json");
+    s.cli()
+        .args([
+            "-c",
+            &format!("auth api_key query id,name > {}", path.display()),
+        ])
+        .run()
+        .success()
+        .stdout_is("");
+    // `>` inside a condition stays a comparison.
+    let out = s
+        .cli()
+        .args(["-o", "json", "-c", "auth api_key query name WHERE id > 0"])
+        .run()
+        .success();
+    assert_eq!(out.json()[0]["name"], "filed");
+    let saved: Value = serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+    assert_eq!(saved[0]["name"], "filed");
+    assert!(saved[0].get("username").is_none());
+    // A file that cannot be written is a local I/O failure.
+    s.cli()
+        .args(["-c", "auth api_key query > /nonexistent-dir/x.json"])
+        .run()
+        .code(7)
+        .stderr_has("cannot write /nonexistent-dir/x.json");
+}

@@ -296,6 +296,27 @@ pub(crate) struct Call {
     pub params: Vec<Value>,
     /// Client-side column selection of a query.
     pub columns: Option<Vec<String>>,
+    /// `> FILE`: where the rendered output goes instead of stdout.
+    pub output_file: Option<String>,
+}
+
+/// A query, and the file of a trailing `> FILE`. `>` is also a comparison, so the file is
+/// split off only when the whole text is no valid query and the text before it is.
+fn parse_query_to_file(text: &str) -> Result<(query::Query, Option<String>)> {
+    let whole = query::parse(text);
+    if whole.is_err() {
+        if let Some((left, file)) = text.rsplit_once('>') {
+            let file = file.trim();
+            if !file.is_empty() && !file.contains(char::is_whitespace) {
+                if let Ok(q) = query::parse(left) {
+                    return Ok((q, Some(file.to_string())));
+                }
+            }
+        }
+    }
+    whole
+        .map(|q| (q, None))
+        .map_err(|e| Error::usage(e.to_string()))
 }
 
 fn build_call(
@@ -309,11 +330,12 @@ fn build_call(
             Args::Text(t) => t.to_string(),
             Args::Words(w) => w.join(" "),
         };
-        let q = query::parse(&text).map_err(|e| Error::usage(e.to_string()))?;
+        let (q, output_file) = parse_query_to_file(&text)?;
         return Ok(Call {
             method: cmd.method.clone(),
             params: vec![Value::Array(q.filters), Value::Object(q.options)],
             columns: q.columns,
+            output_file,
         });
     }
     let parsed: ParsedArgs = match args {
@@ -321,9 +343,9 @@ fn build_call(
         Args::Words(w) => args::parse_argv(w),
     }
     .map_err(|e| Error::usage(e.to_string()))?;
-    if let Some(file) = &parsed.output_file {
+    if let (Some(file), true) = (&parsed.output_file, detail.downloadable) {
         return Err(Error::usage(format!(
-            "saving a job's output to a file (> {file}) is not supported yet"
+            "saving a download job's file (> {file}) is not supported yet"
         ))
         .hint("use `midclt call` with core.download for downloads")
         .into());
@@ -338,7 +360,12 @@ fn build_call(
     let wants_editor = parsed.interactive
         || (needs_input && std::io::stdin().is_terminal() && std::io::stdout().is_terminal());
     let params = if wants_editor {
-        editor::edit(client, cmd, detail, mode, None)?
+        // `update ID --` edits that object, as midcli does.
+        let key = match args::map_params(&parsed, &detail.accepts, mode) {
+            Ok(Mapped::Editor(key)) if mode == Mode::Update => Some(key),
+            _ => None,
+        };
+        editor::edit(client, cmd, detail, mode, key)?
     } else {
         match args::map_params(&parsed, &detail.accepts, mode).map_err(Error::usage)? {
             Mapped::Params(p) => p,
@@ -350,6 +377,7 @@ fn build_call(
         method: cmd.method.clone(),
         params,
         columns: None,
+        output_file: parsed.output_file.clone(),
     })
 }
 
@@ -405,30 +433,62 @@ fn execute(
     } else {
         client.call(&call.method, call.params)?
     };
-    let format = flags.output.unwrap_or(if std::io::stdout().is_terminal() {
+    let to_terminal = call.output_file.is_none() && std::io::stdout().is_terminal();
+    let format = flags.output.unwrap_or(if to_terminal {
         Format::Table
     } else {
         Format::Json
     });
+    // The selected columns are the answer in every format.
+    let result = match &call.columns {
+        Some(cols) => query::select_columns(&result, cols),
+        None => result,
+    };
+    let out = Output(call.output_file.as_deref());
     if matches!(format, Format::Json | Format::Yaml) {
         // Scripts get the whole result, even where the table view prints nothing.
-        return print_rendered(&result, format);
+        return out.rendered(&result, format);
     }
     // midcli prints only the new key for `auth api_key create`; it forgets it on
     // `update ... reset=true`, which we show too.
     if cmd.method.starts_with("api_key.") && matches!(cmd.name(), "create" | "update") {
         if let Some(k) = result.get("key").and_then(Value::as_str) {
-            return print_line(&format!("API Key: {k}"));
+            return out.line(&format!("API Key: {k}"));
         }
     }
     if output_off(cmd) {
         return Ok(());
     }
-    let shown = match &call.columns {
-        Some(cols) => query::select_columns(&result, cols),
-        None => result,
-    };
-    print_rendered(&shown, format)
+    out.rendered(&result, format)
+}
+
+/// Where a command's output goes: stdout, or the file named by `> FILE`.
+struct Output<'a>(Option<&'a str>);
+
+impl Output<'_> {
+    fn line(&self, text: &str) -> Result<()> {
+        match self.0 {
+            None => print_line(text),
+            Some(path) => write_file(path, &format!("{text}\n")),
+        }
+    }
+
+    fn rendered(&self, value: &Value, format: Format) -> Result<()> {
+        match self.0 {
+            None => print_rendered(value, format),
+            Some(path) => {
+                let mut text = render::render(value, format);
+                if !text.ends_with('\n') {
+                    text.push('\n');
+                }
+                write_file(path, &text)
+            }
+        }
+    }
+}
+
+fn write_file(path: &str, text: &str) -> Result<()> {
+    std::fs::write(path, text).map_err(|e| Error::io(format!("cannot write {path}: {e}")))
 }
 
 /// `COMMAND --help`: the method's description and arguments from its schema.

@@ -109,25 +109,41 @@ pub(crate) fn parse(text: &str) -> Result<Query, QueryError> {
     }
     // pyparsing's parseString expands tabs before matching; carets count the result.
     let chars = expand_tabs_chars(text.chars());
+    let midcli = parse_columns_and_rest(&chars);
+    // Extension: `WHERE CONDITION` without a column list means `* WHERE CONDITION`. Only
+    // where midcli refuses the text, so a column called `where` keeps working.
+    let start = skip_pp_ws(&chars, 0);
+    if midcli.is_err() && where_keyword_at(&chars, start) && start + 5 < chars.len() {
+        let (filters, options) = where_clause(&chars, start + 5)?;
+        return Ok(Query {
+            filters,
+            options,
+            ..Query::default()
+        });
+    }
+    midcli
+}
+
+fn parse_columns_and_rest(chars: &[char]) -> Result<Query, QueryError> {
     let mut query = Query::default();
 
-    let mut pos = skip_pp_ws(&chars, 0);
+    let mut pos = skip_pp_ws(chars, 0);
     match chars.get(pos) {
         Some('*') => pos += 1,
         Some(c) if c.is_ascii_alphabetic() => {
-            let (first, end) = column_word(&chars, pos);
+            let (first, end) = column_word(chars, pos);
             let mut columns = vec![first];
             pos = end;
             loop {
-                let comma = skip_pp_ws(&chars, pos);
+                let comma = skip_pp_ws(chars, pos);
                 if chars.get(comma) != Some(&',') {
                     break;
                 }
-                let next = skip_pp_ws(&chars, comma + 1);
+                let next = skip_pp_ws(chars, comma + 1);
                 if !chars.get(next).is_some_and(char::is_ascii_alphabetic) {
                     break;
                 }
-                let (word, end) = column_word(&chars, next);
+                let (word, end) = column_word(chars, next);
                 columns.push(word);
                 pos = end;
             }
@@ -136,28 +152,28 @@ pub(crate) fn parse(text: &str) -> Result<Query, QueryError> {
         _ => {
             return Err(located(
                 "Expected {column [, column]... | '*'}",
-                &chars,
+                chars,
                 pos,
                 None,
             ))
         }
     }
 
-    let next = skip_pp_ws(&chars, pos);
+    let next = skip_pp_ws(chars, pos);
     // The condition needs at least one character after the keyword (pyparsing's
     // CharsNotIn has a minimum length of one), so a bare trailing `WHERE` falls through.
-    if where_keyword_at(&chars, next) && next + 5 < chars.len() {
-        let (filters, options) = where_clause(&chars, next + 5)?;
+    if where_keyword_at(chars, next) && next + 5 < chars.len() {
+        let (filters, options) = where_clause(chars, next + 5)?;
         query.filters = filters;
         query.options = options;
         return Ok(query);
     }
-    if extension_keyword_at(&chars, next) {
-        query.options = parse_extension(&chars, next).map_err(|(_, e)| e)?;
+    if extension_keyword_at(chars, next) {
+        query.options = parse_extension(chars, next).map_err(|(_, e)| e)?;
         return Ok(query);
     }
     if next < chars.len() {
-        return Err(located("Expected end of text", &chars, next, None));
+        return Err(located("Expected end of text", chars, next, None));
     }
     Ok(query)
 }

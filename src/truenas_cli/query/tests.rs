@@ -887,3 +887,29 @@ fn mangled_inputs_never_panic() {
         }
     }
 }
+
+#[test]
+fn where_without_columns_is_an_extension_for_what_midcli_refuses() {
+    let q = parsed("WHERE uid > 5");
+    assert_eq!(q.columns, None);
+    assert_eq!(
+        Value::Array(q.filters),
+        serde_json::json!([["uid", ">", 5]])
+    );
+    let q = parsed("  where name == 'x' ORDER BY id");
+    assert_eq!(
+        Value::Array(q.filters),
+        serde_json::json!([["name", "=", "x"]])
+    );
+    assert_eq!(q.options["order_by"], serde_json::json!(["id"]));
+    // What midcli accepts keeps midcli's meaning: a column called `where`.
+    assert_eq!(parsed("where").columns, Some(vec!["where".to_string()]));
+    let q = parsed("where WHERE id == 1");
+    assert_eq!(q.columns, Some(vec!["where".to_string()]));
+    // A bad condition reports the condition's error.
+    assert!(
+        error("WHERE uid >").contains("invalid syntax"),
+        "{}",
+        error("WHERE uid >")
+    );
+}
