@@ -6,7 +6,8 @@ use crate::error::{Error, ExitCode, Kind};
 use crate::render;
 use crate::truenas_cli::{self, Flags, Input};
 use clap::Parser;
-use std::io::{IsTerminal, Write};
+use std::fmt::Write as _;
+use std::io::Write as _;
 
 /// Run with the process's arguments; returns the exit code.
 pub(crate) fn main() -> i32 {
@@ -105,66 +106,77 @@ fn run(cli: Cli) -> anyhow::Result<()> {
 /// is noise: not logged in, rate limited); client-side errors with hints on what to do.
 /// Context the handlers added (which file, which step) leads the first line.
 fn report(e: &anyhow::Error, style: Style) {
-    let mut err = std::io::stderr().lock();
+    let terminal = render::terminal::stderr_is_terminal();
+    let text = report_text(e, style, terminal);
+    let text = if terminal {
+        render::terminal::text(&text)
+    } else {
+        text.as_str().into()
+    };
+    let _ = std::io::stderr().lock().write_all(text.as_bytes());
+}
+
+fn report_text(e: &anyhow::Error, style: Style, terminal: bool) -> String {
+    let mut out = String::new();
     let Some(typed) = typed(e) else {
-        let _ = writeln!(err, "midclt: {e:#}");
-        return;
+        let _ = writeln!(out, "midclt: {e:#}");
+        return out;
     };
     if style.quiet && matches!(typed.kind, Kind::Server | Kind::Timeout) {
-        return;
+        return out;
     }
     let traceback = style.verbose || typed.server.as_ref().is_none_or(|s| !s.is_routine());
-    if let (true, Kind::Server, Some(server)) = (style.official, typed.kind, &typed.server) {
-        let _ = err.write_all(render::midclt::official_error(server, traceback).as_bytes());
-        // Scripts parse this output: hints only for a person at a terminal.
-        if std::io::stderr().is_terminal() {
-            for h in &typed.hints {
-                let _ = writeln!(err, "  hint: {h}");
-            }
+    let hints = |out: &mut String| {
+        for h in &typed.hints {
+            let _ = writeln!(out, "  hint: {h}");
         }
-        return;
+    };
+    if let (true, Kind::Server, Some(server)) = (style.official, typed.kind, &typed.server) {
+        out.push_str(&render::midclt::official_error(server, traceback));
+        // Scripts parse this output: hints only for a person at a terminal.
+        if terminal {
+            hints(&mut out);
+        }
+        return out;
     }
     let context: Vec<String> = e
         .chain()
         .take_while(|cause| cause.downcast_ref::<Error>().is_none())
         .map(ToString::to_string)
         .collect();
-    let e = typed;
     if !context.is_empty() {
-        let _ = writeln!(err, "midclt: {}: {}", context.join(": "), e.message);
-        for h in &e.hints {
-            let _ = writeln!(err, "  hint: {h}");
-        }
-        return;
+        let _ = writeln!(out, "midclt: {}: {}", context.join(": "), typed.message);
+        hints(&mut out);
+        return out;
     }
-    let fields = e.server.as_ref().and_then(|s| s.validation_errors());
+    let fields = typed.server.as_ref().and_then(|s| s.validation_errors());
     // A plain validation error needs no header: its lines are the message.
     let bare = fields.is_some()
-        && e.server
+        && typed
+            .server
             .as_ref()
-            .is_some_and(|s| e.message == s.reason().trim_end());
+            .is_some_and(|s| typed.message == s.reason().trim_end());
     if !bare {
-        let _ = writeln!(err, "midclt: {}", e.message);
+        let _ = writeln!(out, "midclt: {}", typed.message);
     }
     if let Some(fields) = fields {
         for (attr, msg) in fields {
             let _ = if attr.is_empty() {
-                writeln!(err, "{msg}")
+                writeln!(out, "{msg}")
             } else {
-                writeln!(err, "{attr}: {msg}")
+                writeln!(out, "{attr}: {msg}")
             };
         }
-        return;
+        return out;
     }
-    for h in &e.hints {
-        let _ = writeln!(err, "  hint: {h}");
-    }
-    if let Some(server) = &e.server {
+    hints(&mut out);
+    if let Some(server) = &typed.server {
         if let Some(tb) = server.traceback().filter(|_| traceback) {
-            let _ = writeln!(err, "{}", tb.trim_end());
+            let _ = writeln!(out, "{}", tb.trim_end());
         }
         if let Some(extra) = server.data.as_ref().and_then(|d| d.extra.as_ref()) {
-            let _ = writeln!(err, "extra: {}", crate::py::json::dumps(extra));
+            let _ = writeln!(out, "extra: {}", crate::py::json::dumps(extra));
         }
     }
+    out
 }

@@ -251,3 +251,38 @@ fn a_job_whose_connection_drops_says_how_to_resume() {
         .stderr_lacks("again;")
         .stderr_lacks("run the command again");
 }
+
+/// Run a shell command line under a pseudo-terminal (script(1)); what it printed.
+fn on_a_terminal(line: &str) -> String {
+    let out = std::process::Command::new("script")
+        .args(["-qec", line, "/dev/null"])
+        .env("MIDCLT_NO_ARGV_WARNING", "1")
+        .output()
+        .expect("script(1) runs the command under a terminal");
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+#[test]
+fn server_text_cannot_drive_the_terminal() {
+    let bin = assert_cmd::cargo::cargo_bin("midclt");
+    let bin = bin.display();
+    // A table cell.
+    let text = on_a_terminal(&format!(
+        r#"printf '%s' '[{{"a":"x\u001b]0;T\u0007"}}]' | {bin} render -o table"#
+    ));
+    assert!(text.contains(r"x\x1b]0;T\x07"), "{text:?}");
+    assert!(!text.contains('\u{1b}'), "{text:?}");
+    // A failing job's error, in the official format of `call`.
+    let text = on_a_terminal(&format!(
+        r#"{bin} -u mock:// call -j mock.failing_job "$(printf 'boom \033]0;PWNED\007')""#
+    ));
+    assert!(text.contains(r"boom \x1b]0;PWNED\x07"), "{text:?}");
+    assert!(!text.contains("\u{1b}]0;PWNED"), "{text:?}");
+    // Piped, the bytes are the server's.
+    let out = midclt()
+        .args(["render", "-o", "table"])
+        .stdin("[{\"a\":\"x\\u001b]0;T\\u0007\"}]")
+        .run()
+        .success();
+    assert!(out.stdout.contains("x\u{1b}]0;T\u{7}"), "{:?}", out.stdout);
+}

@@ -34,6 +34,7 @@ pub(crate) mod midclt;
 pub(crate) mod output;
 pub(crate) mod progress;
 mod table;
+pub(crate) mod terminal;
 #[cfg(test)]
 mod tests;
 mod yaml;

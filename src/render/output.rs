@@ -1,12 +1,22 @@
 //! Writing results to stdout.
 
-use super::Format;
+use super::{terminal, Format};
 use crate::error::{Error, Result};
 use serde_json::Value;
 use std::io::Write;
 
-/// Write a line to stdout; a closed pipe (`| head`) ends quietly.
+/// Write a line to stdout; a closed pipe (`| head`) ends quietly. On a terminal, control
+/// characters are shown escaped.
 pub(crate) fn print_line(text: &str) -> Result<()> {
+    let text = if terminal::stdout_is_terminal() {
+        terminal::text(text)
+    } else {
+        text.into()
+    };
+    write_line(&text)
+}
+
+fn write_line(text: &str) -> Result<()> {
     let mut out = std::io::stdout().lock();
     match writeln!(out, "{text}").and_then(|()| out.flush()) {
         Ok(()) => Ok(()),
@@ -17,7 +27,12 @@ pub(crate) fn print_line(text: &str) -> Result<()> {
 
 /// Print rendered output; CSV keeps its own CRLF line ends (midcli's csv module).
 pub(crate) fn print_rendered(value: &Value, format: Format) -> Result<()> {
-    let text = super::render(value, format);
+    let rendered = super::render(value, format);
+    let text = match (terminal::stdout_is_terminal(), format) {
+        (false, _) => std::borrow::Cow::Borrowed(rendered.as_str()),
+        (true, Format::Json) => terminal::json(&rendered),
+        (true, _) => terminal::text(&rendered),
+    };
     if format == Format::Csv && text.ends_with('\n') {
         let mut out = std::io::stdout().lock();
         return match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
@@ -27,7 +42,7 @@ pub(crate) fn print_rendered(value: &Value, format: Format) -> Result<()> {
             _ => Ok(()),
         };
     }
-    print_line(text.trim_end_matches(['\n', '\r']))
+    write_line(text.trim_end_matches(['\n', '\r']))
 }
 
 /// The `-o FORMAT` value.

@@ -1,5 +1,6 @@
 //! Job progress on stderr: a bar on a terminal, or one line per new description.
 
+use super::terminal;
 use crate::jobs::Progress;
 use std::time::Duration;
 
@@ -35,7 +36,8 @@ impl Progress for Bar {
             self.bar.set_position(p.clamp(0.0, 100.0) as u64);
         }
         if let Some(d) = description.filter(|d| !d.is_empty()) {
-            self.bar.set_message(d.to_string());
+            // The bar is drawn only on a terminal.
+            self.bar.set_message(terminal::text(d).into_owned());
         }
     }
     fn finish(&mut self, success: bool) {
@@ -72,7 +74,11 @@ impl Progress for Descriptions {
         }
         if let Some(d) = description.filter(|d| !d.is_empty()) {
             if self.last.as_deref() != Some(d) {
-                eprintln!("{d}");
+                if terminal::stderr_is_terminal() {
+                    eprintln!("{}", terminal::text(d));
+                } else {
+                    eprintln!("{d}");
+                }
                 self.last = Some(d.to_string());
             }
         }

@@ -1,0 +1,75 @@
+//! Server text shown on a terminal must not drive the terminal: an ESC, OSC or CSI
+//! sequence in a job error, a table cell or a description could retitle the window, hide
+//! text or worse. On a terminal, control characters are shown escaped; piped output stays
+//! byte for byte what the server sent.
+
+use std::borrow::Cow;
+use std::io::IsTerminal as _;
+use std::sync::OnceLock;
+
+pub(crate) fn stdout_is_terminal() -> bool {
+    static IS: OnceLock<bool> = OnceLock::new();
+    *IS.get_or_init(|| std::io::stdout().is_terminal())
+}
+
+pub(crate) fn stderr_is_terminal() -> bool {
+    static IS: OnceLock<bool> = OnceLock::new();
+    *IS.get_or_init(|| std::io::stderr().is_terminal())
+}
+
+/// Would the terminal act on `c` rather than show it? C0 controls other than tab and line
+/// feed, DEL, and the C1 controls (U+009B alone starts a CSI sequence on some terminals).
+fn is_control(c: char) -> bool {
+    matches!(c, '\0'..='\u{8}' | '\u{b}'..='\u{1f}' | '\u{7f}'..='\u{9f}')
+}
+
+/// Plain text for a terminal: controls shown as `\xNN` (a CR only where it ends a line).
+pub(crate) fn text(s: &str) -> Cow<'_, str> {
+    if !s.chars().any(is_control) {
+        return Cow::Borrowed(s);
+    }
+    let mut out = String::with_capacity(s.len() + 8);
+    let mut chars = s.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c == '\r' && chars.peek() == Some(&'\n') {
+            out.push(c);
+        } else if is_control(c) {
+            out.push_str(&format!("\\x{:02x}", u32::from(c)));
+        } else {
+            out.push(c);
+        }
+    }
+    Cow::Owned(out)
+}
+
+/// JSON text for a terminal: the controls JSON may carry unescaped (DEL and C1) written
+/// as `\u00NN`, which keeps it the same JSON.
+pub(crate) fn json(s: &str) -> Cow<'_, str> {
+    if !s.chars().any(|c| matches!(c, '\u{7f}'..='\u{9f}')) {
+        return Cow::Borrowed(s);
+    }
+    let mut out = String::with_capacity(s.len() + 8);
+    for c in s.chars() {
+        if matches!(c, '\u{7f}'..='\u{9f}') {
+            out.push_str(&format!("\\u{:04x}", u32::from(c)));
+        } else {
+            out.push(c);
+        }
+    }
+    Cow::Owned(out)
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn controls_are_shown_not_obeyed() {
+        assert_eq!(super::text("x\u{1b}]0;T\u{7}y"), "x\\x1b]0;T\\x07y");
+        assert_eq!(super::text("a\tb\nc\r\nd\re"), "a\tb\nc\r\nd\\x0de");
+        assert_eq!(super::text("\u{9b}31m"), "\\x9b31m");
+        assert_eq!(super::text("plain é"), "plain é");
+        let j = super::json("{\"a\": \"\u{9b}x\"}");
+        assert_eq!(j, "{\"a\": \"\\u009bx\"}");
+        let back: serde_json::Value = serde_json::from_str(&j).unwrap();
+        assert_eq!(back["a"], "\u{9b}x");
+    }
+}
