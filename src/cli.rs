@@ -8,6 +8,9 @@
 use clap::{ArgAction, Args, Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;
 
+/// The emulated accounts' password unless `--password` says otherwise.
+pub(crate) const DEFAULT_MOCK_PASSWORD: &str = "truenas";
+
 const AFTER_HELP: &str = "\
 Exit codes: 0 ok, 1 the server reported an error, 2 usage error, 3 connection failed,
 4 TLS failure, 5 login failed, 6 timeout, 7 local input/output failure.
@@ -285,7 +288,7 @@ pub(crate) struct MockServerArgs {
     #[arg(
         long = "password",
         value_name = "PASSWORD",
-        default_value = "truenas",
+        default_value = DEFAULT_MOCK_PASSWORD,
         env = "MIDCLT_MOCK_PASSWORD"
     )]
     pub password: String,

@@ -842,3 +842,27 @@ fn python_booleans_on_request() {
         .stdout_has("\"local\": true")
         .stdout_lacks("True");
 }
+
+#[test]
+fn mock_server_says_which_password_it_uses() {
+    use std::io::BufRead as _;
+    let start = |extra: &[&str]| {
+        let mut child = midclt()
+            .args(["mock-server", "--listen", "ws://127.0.0.1:0"])
+            .args(extra)
+            .env_remove("MIDCLT_MOCK_PASSWORD")
+            .spawn();
+        let stdout = child.stdout.take().unwrap();
+        let line = std::io::BufReader::new(stdout)
+            .lines()
+            .map_while(Result::ok)
+            .find(|l| l.starts_with("accounts:"))
+            .unwrap_or_default();
+        let _ = child.kill();
+        let _ = child.wait();
+        line
+    };
+    assert!(start(&[]).contains("password \"truenas\""));
+    let own = start(&["--password", "Sekr1t-Own"]);
+    assert!(own.contains("the password given with --password") && !own.contains("Sekr1t"));
+}

@@ -231,7 +231,7 @@ impl Client {
 
     /// Send a request and return its id without waiting.
     pub fn send(&mut self, method: &str, params: Vec<Value>) -> Result<String> {
-        let id = new_request_id();
+        let id = new_request_id()?;
         let frame = match self.info.protocol {
             Protocol::JsonRpc => {
                 json!({"jsonrpc": "2.0", "id": id, "method": method, "params": params})
@@ -310,7 +310,7 @@ impl Client {
                 Ok(v.as_str().map_or_else(|| v.to_string(), str::to_string))
             }
             Protocol::Legacy => {
-                let id = new_request_id();
+                let id = new_request_id()?;
                 let frame = json!({"msg": "sub", "id": id, "name": name});
                 if self.verbose {
                     eprintln!("> {frame}");
@@ -667,8 +667,8 @@ mod tests {
 
     #[test]
     fn request_ids_are_uuid_v4_and_unique() {
-        let a = new_request_id();
-        let b = new_request_id();
+        let a = new_request_id().unwrap();
+        let b = new_request_id().unwrap();
         assert_ne!(a, b);
         assert_eq!(a.len(), 36);
         assert_eq!(&a[14..15], "4");

@@ -3,6 +3,7 @@
 use crate::cli::MockServerArgs;
 #[cfg(feature = "emulator")]
 use {
+    crate::cli::DEFAULT_MOCK_PASSWORD as DEFAULT_PASSWORD,
     crate::emulator::{Config, Emulator, ServedCatalog, TlsMaterial},
     crate::error::Error,
     anyhow::Context as _,
@@ -10,7 +11,7 @@ use {
 };
 
 #[cfg(not(feature = "emulator"))]
-pub fn run(_: &MockServerArgs) -> anyhow::Result<()> {
+pub(crate) fn run(_: &MockServerArgs) -> anyhow::Result<()> {
     Err(crate::error::Error::usage(
         "mock-server needs the built-in emulator, which this midclt was built without",
     )
@@ -61,9 +62,15 @@ pub(crate) fn run(args: &MockServerArgs) -> anyhow::Result<()> {
             .with_context(|| format!("cannot write the certificate to {}", path.display()))?;
         let _ = writeln!(out, "certificate written to {}", path.display());
     }
+    // The default is public (it is in --help); a password of the user's own is not echoed.
+    let password = if args.password == DEFAULT_PASSWORD {
+        format!("password {DEFAULT_PASSWORD:?}")
+    } else {
+        "the password given with --password".to_string()
+    };
     let _ = writeln!(
         out,
-        "accounts: root, truenas_admin, admin (password from --password), guest (no API access), otpuser (two-factor)"
+        "accounts: root, truenas_admin, admin ({password}), guest (no API access), otpuser (two-factor)"
     );
     let _ = out.flush();
     drop(out);

@@ -149,6 +149,14 @@ pub struct Listener {
 
 /// Lock, recovering from a poisoned mutex: a panicking connection thread must not take
 /// the whole emulator down with it.
+/// A unique id for sessions and subscriptions: a UUID, or where the system has no
+/// randomness (a test server must keep serving) a process-wide sequence number.
+pub(crate) fn fresh_id() -> String {
+    static NEXT: AtomicU64 = AtomicU64::new(1);
+    crate::client::id::new_request_id()
+        .unwrap_or_else(|_| format!("emulator-{}", NEXT.fetch_add(1, Ordering::Relaxed)))
+}
+
 pub(crate) fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
     m.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
 }

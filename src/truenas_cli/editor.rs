@@ -54,7 +54,7 @@ fn run_editor(template: &str) -> anyhow::Result<String> {
     let dir = std::env::temp_dir();
     let path = dir.join(format!(
         "midclt-{}.jsonc",
-        crate::client::id::new_request_id()
+        crate::client::id::new_request_id()?
     ));
     create_private(&path, template)
         .with_context(|| format!("cannot create the editor's file {}", path.display()))?;

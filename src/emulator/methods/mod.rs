@@ -229,7 +229,7 @@ impl Session {
         self.user = Some(username.to_string());
         self.cred_type = cred_type;
         let at = super::state::now_ms() / 1000 * 1000;
-        self.login = Some((crate::client::id::new_request_id(), at));
+        self.login = Some((super::fresh_id(), at));
         self.pending_otp = None;
         self.scram = None;
         if let Some(h) = lock(&emu.shared.conns).get_mut(&self.conn_id) {
@@ -282,7 +282,7 @@ impl Session {
         if self.user.is_none() {
             return Err(ApiError::not_authenticated());
         }
-        let id = id.unwrap_or_else(crate::client::id::new_request_id);
+        let id = id.unwrap_or_else(super::fresh_id);
         let (base, arg) = match name.split_once(':') {
             Some((b, a)) => (b, Some(a)),
             None => (name, None),

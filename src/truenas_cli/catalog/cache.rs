@@ -130,7 +130,7 @@ pub(super) fn write(
     let tmp = parent.join(format!(
         ".tmp-{}-{}",
         std::process::id(),
-        crate::client::id::new_request_id()
+        crate::client::id::new_request_id()?
     ));
     let result = fill(&tmp, index, details).and_then(|()| swap_in(&tmp, dir));
     if result.is_err() {
@@ -156,7 +156,7 @@ fn fill(tmp: &Path, index: &Index, details: &HashMap<String, MethodDetail>) -> R
 
 fn swap_in(tmp: &Path, dir: &Path) -> Result<()> {
     let parent = dir.parent().unwrap_or(dir);
-    let old = parent.join(format!(".old-{}", crate::client::id::new_request_id()));
+    let old = parent.join(format!(".old-{}", crate::client::id::new_request_id()?));
     let had_old = std::fs::rename(dir, &old).is_ok();
     let result =
         std::fs::rename(tmp, dir).map_err(|e| Error::io(format!("{}: {e}", dir.display())));
