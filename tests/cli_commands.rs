@@ -585,3 +585,27 @@ fn output_to_a_file() {
         .code(7)
         .stderr_has("cannot write /nonexistent-dir/x.json");
 }
+
+#[test]
+fn datetime_fields_take_iso_text() {
+    let s = Server::start();
+    let call = dry(
+        &s,
+        "auth api_key create name=x username=root expires_at=2027-01-01T00:00:00",
+    );
+    assert_eq!(
+        call["params"][0]["expires_at"],
+        json!({"$date": 1_798_761_600_000_i64})
+    );
+    // And the server takes it.
+    let out = s
+        .cli()
+        .args(["-o", "json", "auth", "api_key", "create", "name=dated"])
+        .args(["username=root", "expires_at=2027-01-01"])
+        .run()
+        .success();
+    assert_eq!(
+        out.json()["expires_at"],
+        json!({"$date": 1_798_761_600_000_i64})
+    );
+}

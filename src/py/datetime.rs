@@ -16,7 +16,6 @@ pub(crate) fn days_in_month(year: i64, month: u32) -> u32 {
 }
 
 /// Days since 1970-01-01 of a proleptic Gregorian date.
-#[cfg(any(test, feature = "emulator"))]
 pub(crate) fn days_from_civil(year: i64, month: u32, day: u32) -> i64 {
     let y = year - i64::from(month <= 2);
     let era = y.div_euclid(400);
@@ -84,7 +83,6 @@ pub(crate) fn parse_iso_date(text: &str) -> Option<(i64, u32, u32)> {
 }
 
 /// A clock time as `fromisoformat` reads it.
-#[cfg_attr(not(any(test, feature = "emulator")), allow(dead_code))]
 struct Clock {
     hms: [u32; 3],
     micros: u32,
@@ -186,7 +184,6 @@ pub(crate) fn parse_iso_time(text: &str) -> Option<String> {
 /// `datetime.fromisoformat` (3.11+) for calendar dates, to microseconds since the epoch,
 /// as the middleware's filters read `.$date` timestamps. ISO week dates are not supported,
 /// a fraction needs the seconds before it, and a naive value is taken as UTC.
-#[cfg(any(test, feature = "emulator"))]
 pub(crate) fn datetime_from_iso(s: &str) -> Option<i128> {
     let b = s.as_bytes();
     let (date, rest) = if b.get(4) == Some(&b'-') {
@@ -221,7 +218,6 @@ pub(crate) fn datetime_from_iso(s: &str) -> Option<i128> {
 }
 
 /// A clock time (below 24 h) as microseconds, a fraction only after the seconds.
-#[cfg(any(test, feature = "emulator"))]
 fn clock_micros(t: &str) -> Option<i128> {
     let c = clock(t)?;
     if c.has_fraction && c.fields != 3 {
@@ -231,7 +227,6 @@ fn clock_micros(t: &str) -> Option<i128> {
     Some(((h * 60 + m) * 60 + s) * 1_000_000 + i128::from(c.micros))
 }
 
-#[cfg(any(test, feature = "emulator"))]
 fn digits(s: &str) -> Option<u32> {
     if s.is_empty() || !s.bytes().all(|b| b.is_ascii_digit()) {
         return None;

@@ -372,7 +372,8 @@ fn build_call(
             Mapped::Editor(key) => editor::edit(client, cmd, detail, mode, Some(key))?,
         }
     };
-    let params = interface_aliases(cmd, params)?;
+    let mut params = interface_aliases(cmd, params)?;
+    args::dates::convert(&mut params, &detail.accepts);
     Ok(Call {
         method: cmd.method.clone(),
         params,

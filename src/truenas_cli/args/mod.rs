@@ -24,6 +24,7 @@
 //!    (float infinity, which midcli sends as the invalid token `Infinity`) and integers of more
 //!    than 4300 decimal digits (Python's conversion limit, where midcli crashes).
 
+pub(crate) mod dates;
 mod grammar;
 mod mapping;
 #[cfg(test)]
