@@ -100,7 +100,9 @@ fn compare_error(expected: &Value, actual: &Value, note: &str) {
 
 #[test]
 fn emulator_matches_the_recorded_real_server() {
-    let path = common::shared("catalog/wire-transcript-27.0-master.json");
+    let Some(path) = common::shared("catalog/wire-transcript-27.0-master.json") else {
+        return;
+    };
     let transcript: Vec<Value> =
         serde_json::from_str(&std::fs::read_to_string(&path).expect("transcript")).expect("JSON");
     let emu = Emulator::new(Config {

@@ -331,10 +331,22 @@ pub(crate) fn otp_now() -> String {
     midclt::emulator::totp(midclt::emulator::OTP_SECRET, now)
 }
 
-/// The project's shared facts directory (`../shared` beside the checkout).
-pub(crate) fn shared(rel: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
+/// A file of the recorded real-server data in `../shared` beside the checkout, or `None`
+/// (with a one-line notice) where that is absent, as on a user's fresh clone. CI sets
+/// `MIDCLT_REQUIRE_SHARED=1`, and there a missing file fails the test instead.
+pub(crate) fn shared(rel: &str) -> Option<PathBuf> {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("..")
         .join("shared")
-        .join(rel)
+        .join(rel);
+    if path.exists() {
+        return Some(path);
+    }
+    assert!(
+        std::env::var_os("MIDCLT_REQUIRE_SHARED").is_none(),
+        "{} is missing and MIDCLT_REQUIRE_SHARED is set",
+        path.display()
+    );
+    eprintln!("skipped: {} is absent", path.display());
+    None
 }
