@@ -286,3 +286,37 @@ fn server_text_cannot_drive_the_terminal() {
         .success();
     assert!(out.stdout.contains("x\u{1b}]0;T\u{7}"), "{:?}", out.stdout);
 }
+
+/// An unmasked server text frame.
+fn text_frame(payload: &str) -> Vec<u8> {
+    let bytes = payload.as_bytes();
+    let mut frame = vec![0x81];
+    match bytes.len() {
+        n if n < 126 => frame.push(n as u8),
+        n if n <= 0xffff => {
+            frame.push(126);
+            frame.extend_from_slice(&(n as u16).to_be_bytes());
+        }
+        n => {
+            frame.push(127);
+            frame.extend_from_slice(&(n as u64).to_be_bytes());
+        }
+    }
+    frame.extend_from_slice(bytes);
+    frame
+}
+
+#[test]
+fn a_reply_nested_too_deeply_is_named_as_such() {
+    let deep = format!("{}{}", "[".repeat(300), "]".repeat(300));
+    let uri = fake_server(text_frame(&format!(
+        r#"{{"jsonrpc": "2.0", "id": "x", "result": {deep}}}"#
+    )));
+    midclt()
+        .uri(&uri)
+        .arg("ping")
+        .run()
+        .code(3)
+        .stderr_has("nested deeper than 128 levels")
+        .stderr_lacks("not JSON");
+}
