@@ -23,6 +23,8 @@ pub(crate) fn main() -> i32 {
             };
         }
     };
+    // Before anything else runs (it sets environment variables).
+    crate::client::transport::economise_trust_store(cli.global.insecure);
     let style = Style {
         official: matches!(&cli.command, Some(Command::Call(_))),
         quiet: matches!(&cli.command, Some(Command::Call(c)) if c.quiet),

@@ -320,3 +320,57 @@ fn a_reply_nested_too_deeply_is_named_as_such() {
         .stderr_has("nested deeper than 128 levels")
         .stderr_lacks("not JSON");
 }
+
+#[test]
+fn the_system_store_is_looked_up_lazily_in_its_hashed_directory() {
+    // A CA of our own, installed the way update-ca-certificates installs one: a hash link
+    // in the certificate directory, beside a bundle file that here holds nothing useful.
+    let ca_key = rcgen::KeyPair::generate().unwrap();
+    let mut ca_params = rcgen::CertificateParams::new(Vec::<String>::new()).unwrap();
+    ca_params.is_ca = rcgen::IsCa::Ca(rcgen::BasicConstraints::Unconstrained);
+    ca_params
+        .distinguished_name
+        .push(rcgen::DnType::CommonName, "midclt test CA");
+    let ca = ca_params.self_signed(&ca_key).unwrap();
+    let leaf_key = rcgen::KeyPair::generate().unwrap();
+    let leaf = rcgen::CertificateParams::new(vec!["127.0.0.1".to_string()])
+        .unwrap()
+        .signed_by(&leaf_key, &ca, &ca_key)
+        .unwrap();
+    let store = tempfile::tempdir().unwrap();
+    let ca_file = store.path().join("ca.pem");
+    std::fs::write(&ca_file, ca.pem()).unwrap();
+    let hash = std::process::Command::new("openssl")
+        .args(["x509", "-hash", "-noout", "-in"])
+        .arg(&ca_file)
+        .output()
+        .expect("the openssl command is needed for this test");
+    let hash = String::from_utf8(hash.stdout).unwrap().trim().to_string();
+    std::fs::rename(&ca_file, store.path().join(format!("{hash}.0"))).unwrap();
+    let bundle = store.path().join("ca-certificates.crt");
+    std::fs::write(&bundle, "").unwrap();
+
+    let s = Server::start();
+    s.emu.set_tls(midclt::emulator::TlsMaterial {
+        cert_pem: leaf.pem(),
+        key_pem: leaf_key.serialize_pem(),
+    });
+    let wss = s.emu.listen("wss://127.0.0.1:0").unwrap().uri;
+    midclt()
+        .uri(&wss)
+        .env("SSL_CERT_DIR", store.path())
+        .env("SSL_CERT_FILE", &bundle)
+        .arg("ping")
+        .run()
+        .success()
+        .stdout_is("pong\n");
+    // Without the hash link the same server is not trusted: the lookup really went there.
+    std::fs::remove_file(store.path().join(format!("{hash}.0"))).unwrap();
+    midclt()
+        .uri(&wss)
+        .env("SSL_CERT_DIR", store.path())
+        .env("SSL_CERT_FILE", &bundle)
+        .arg("ping")
+        .run()
+        .code(4);
+}

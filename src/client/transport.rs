@@ -208,6 +208,60 @@ fn open_tcp(host: &str, port: u16, timeout: Duration) -> Result<TcpStream> {
     })
 }
 
+/// Make the process's trust-store setup cheap; call it before any connection, while the
+/// process has a single thread (it sets environment variables).
+///
+/// OpenSSL, through native-tls, otherwise parses the whole CA bundle (about 300
+/// certificates, some 45 ms of CPU) on every run, twice, even when nothing is verified.
+/// With `insecure` no trust anchor is loaded at all. Otherwise, where the system's CA
+/// directory is hashed (`c_rehash`, as on Debian) and the bundle is the one kept in that
+/// directory, OpenSSL looks up just the issuer it needs there. A bundle of the user's own
+/// choosing elsewhere (`SSL_CERT_FILE`) is left alone.
+pub fn economise_trust_store(insecure: bool) {
+    // An existing but empty file: nothing to parse, and nothing for native-tls's probe to
+    // replace with the bundle.
+    const NOTHING: &str = "/dev/null";
+    if insecure {
+        std::env::set_var("SSL_CERT_FILE", NOTHING);
+        std::env::set_var("SSL_CERT_DIR", NOTHING);
+        return;
+    }
+    let probe = openssl_probe::probe();
+    let Some(dir) = probe.cert_dir.into_iter().find(|d| has_hash_links(d)) else {
+        return;
+    };
+    let canonical = |p: &Path| std::fs::canonicalize(p).ok();
+    let bundle_in_dir = match probe.cert_file {
+        Some(file) => {
+            // /etc/ssl/certs/ca-certificates.crt and the hash links beside it come from
+            // the same update-ca-certificates run.
+            file.parent().and_then(canonical) == canonical(&dir)
+        }
+        None => true,
+    };
+    if bundle_in_dir {
+        std::env::set_var("SSL_CERT_FILE", NOTHING);
+        std::env::set_var("SSL_CERT_DIR", dir);
+    }
+}
+
+/// Does `dir` hold OpenSSL's subject-hash names (`5ad8a5d6.0`), so a lazy lookup works?
+fn has_hash_links(dir: &Path) -> bool {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return false;
+    };
+    entries.flatten().any(|e| {
+        let name = e.file_name();
+        let name = name.to_string_lossy();
+        name.split_once('.').is_some_and(|(hash, n)| {
+            hash.len() == 8
+                && hash.bytes().all(|b| b.is_ascii_hexdigit())
+                && !n.is_empty()
+                && n.bytes().all(|b| b.is_ascii_digit())
+        })
+    })
+}
+
 fn open_tls(tcp: TcpStream, host: &str, opts: &TlsOptions, timeout: Duration) -> Result<Stream> {
     let mut builder = native_tls::TlsConnector::builder();
     if opts.insecure {
