@@ -1,5 +1,7 @@
 //! Request ids.
 
+use std::fmt::Write as _;
+
 /// A globally unique request id (UUID v4 text). Job events carry the ids of every
 /// admin session's calls, so per-process counters would collide.
 pub fn new_request_id() -> String {
@@ -14,7 +16,10 @@ pub fn new_request_id() -> String {
     }
     b[6] = (b[6] & 0x0f) | 0x40;
     b[8] = (b[8] & 0x3f) | 0x80;
-    let h: String = b.iter().map(|x| format!("{x:02x}")).collect();
+    let h = b.iter().fold(String::with_capacity(32), |mut h, x| {
+        let _ = write!(h, "{x:02x}");
+        h
+    });
     format!(
         "{}-{}-{}-{}-{}",
         &h[0..8],

@@ -12,6 +12,7 @@ use crate::client::uri::{Endpoint, Protocol};
 use crate::error::{Error, Kind, Result, ServerError, INVALID_PARAMS};
 use serde_json::{json, Map, Value};
 use std::collections::{HashMap, VecDeque};
+use std::fmt::Write as _;
 use std::time::{Duration, Instant};
 use tungstenite::protocol::frame::coding::CloseCode;
 use tungstenite::{Message, WebSocket};
@@ -375,7 +376,7 @@ impl Client {
                         "the server refused the legacy protocol handshake (version 1)",
                     ))
                 }
-                _ => continue,
+                _ => {}
             }
         }
     }
@@ -621,10 +622,10 @@ fn describe_close(code: CloseCode, reason: &str) -> String {
     };
     let mut s = format!("code {n}");
     if !reason.is_empty() {
-        s.push_str(&format!(", \"{reason}\""));
+        let _ = write!(s, ", \"{reason}\"");
     }
     if !what.is_empty() {
-        s.push_str(&format!(" — {what}"));
+        let _ = write!(s, " — {what}");
     }
     s
 }

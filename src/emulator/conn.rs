@@ -92,7 +92,7 @@ fn serve(emu: Emulator, stream: Stream, origin: Origin) {
         ConnHandle {
             tx,
             authenticated: false,
-            subs: Default::default(),
+            subs: std::collections::HashMap::default(),
         },
     );
     let mut session = Session::new(conn_id, origin.clone(), protocol);

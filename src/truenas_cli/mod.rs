@@ -15,6 +15,7 @@ use crate::session::{self, ConnectConfig};
 use args::{Mapped, Mode, ParsedArgs};
 use catalog::{Catalog, Child, CommandInfo, MethodDetail, Namespace, Resolved, ServiceType};
 use serde_json::{json, Value};
+use std::fmt::Write as _;
 use std::io::IsTerminal;
 
 /// Options of this mode that may also appear after the command path in argv form.
@@ -248,13 +249,14 @@ fn namespace_help(ns: &Namespace) -> String {
     };
     let mut s = title.clone();
     if let Some(d) = &ns.description {
-        s.push_str(&format!(" — {d}"));
+        let _ = write!(s, " — {d}");
     }
     s.push_str("\n\n");
     s.push_str(&listing(ns));
-    s.push_str(&format!(
+    let _ = write!(
+        s,
         "\n\nRun `{title} COMMAND --help` for a command's arguments."
-    ));
+    );
     s
 }
 
@@ -443,16 +445,14 @@ pub(crate) fn command_help(cmd: &CommandInfo, detail: &MethodDetail) -> String {
         s.push_str(d.trim_end());
         s.push('\n');
     } else if !cmd.description.is_empty() {
-        s.push_str(&format!("\n{}\n", cmd.description));
+        let _ = write!(s, "\n{}\n", cmd.description);
     }
     if detail.job {
         s.push_str("\nThis is a job: progress is shown while it runs.\n");
     }
     if is_query(cmd) {
-        s.push_str(&format!(
-            "\nUsage: midclt {} [COLUMN,...|*] [WHERE CONDITION] [ORDER BY FIELD [DESC]] [LIMIT N] [OFFSET N]\n",
-            cmd.path.join(" ")
-        ));
+        let _ = write!(s, "\nUsage: midclt {} [COLUMN,...|*] [WHERE CONDITION] [ORDER BY FIELD [DESC]] [LIMIT N] [OFFSET N]\n",
+            cmd.path.join(" "));
         s.push_str("  CONDITION: Python-style, e.g. uid > 1000 and username.startswith('a')\n");
         return s;
     }
@@ -479,11 +479,12 @@ pub(crate) fn command_help(cmd: &CommandInfo, detail: &MethodDetail) -> String {
             }
         })
         .collect();
-    s.push_str(&format!(
+    let _ = write!(
+        s,
         "\nUsage: midclt {} {}\n",
         cmd.path.join(" "),
         usage.join(" ")
-    ));
+    );
     s.push_str(
         "Values: JSON (\"text\", 1, true, null, [..], {..}), bare words, or comma lists (a,b,c).\n",
     );
@@ -503,7 +504,7 @@ pub(crate) fn argument_rows(detail: &MethodDetail, mode: Mode) -> Vec<(String, S
         if s.get("_required_") == Some(&json!(true)) {
             ty.push_str(", required");
         } else if let Some(d) = s.get("default") {
-            ty.push_str(&format!(", default {}", crate::py::json::dumps(d)));
+            let _ = write!(ty, ", default {}", crate::py::json::dumps(d));
         }
         let desc = s
             .get("description")
