@@ -233,19 +233,17 @@ impl Client {
     /// Send a request and return its id without waiting.
     pub fn send(&mut self, method: &str, params: Vec<Value>) -> Result<String> {
         let id = new_request_id();
-        let frame = match self.info.protocol {
-            Protocol::JsonRpc => {
-                json!({"jsonrpc": "2.0", "id": id, "method": method, "params": params})
-            }
-            Protocol::Legacy => {
-                json!({"msg": "method", "id": id, "method": method, "params": params})
-            }
+        let mut frame = match self.info.protocol {
+            Protocol::JsonRpc => json!({"jsonrpc": "2.0", "id": id, "method": method}),
+            Protocol::Legacy => json!({"msg": "method", "id": id, "method": method}),
         };
+        // Moved in, not copied (params can be large); the key order stays the same.
+        frame["params"] = Value::Array(params);
         if self.verbose {
             let shown = redact::request(method, &frame);
             eprintln!("> {shown}");
         }
-        self.write(frame)?;
+        self.write(&frame)?;
         self.in_flight.insert(id.clone(), method.to_string());
         Ok(id)
     }
@@ -316,7 +314,7 @@ impl Client {
                 if self.verbose {
                     eprintln!("> {frame}");
                 }
-                self.write(frame)?;
+                self.write(&frame)?;
                 self.in_flight.insert(id.clone(), "core.subscribe".into());
                 match self.wait(&id, timeout)? {
                     Ok(_) => Ok(id),
@@ -329,7 +327,7 @@ impl Client {
     pub fn unsubscribe(&mut self, sub_id: &str) -> Result<()> {
         match self.info.protocol {
             Protocol::JsonRpc => self.call("core.unsubscribe", vec![json!(sub_id)]).map(drop),
-            Protocol::Legacy => self.write(json!({"msg": "unsub", "id": sub_id})),
+            Protocol::Legacy => self.write(&json!({"msg": "unsub", "id": sub_id})),
         }
     }
 
@@ -359,7 +357,7 @@ impl Client {
         if self.verbose {
             eprintln!("> {frame}");
         }
-        self.write(frame)?;
+        self.write(&frame)?;
         let deadline = Instant::now() + timeout;
         loop {
             let frame = self.read_frame(Some(deadline)).map_err(|e| {
@@ -381,7 +379,7 @@ impl Client {
         }
     }
 
-    fn write(&mut self, frame: Value) -> Result<()> {
+    fn write(&mut self, frame: &Value) -> Result<()> {
         if let Some(why) = &self.closed {
             return Err(Error::connection(format!("connection closed: {why}")));
         }

@@ -75,10 +75,10 @@ pub(crate) fn run(cfg: &ConnectConfig, input: Input, flags: &Flags) -> anyhow::R
 }
 
 fn dispatch(client: &mut Client, cat: &Catalog, input: Input, flags: &Flags) -> anyhow::Result<()> {
-    let (words, line_rest): (Vec<String>, Option<LineWords>) = match &input {
-        Input::Argv(w) => (w.clone(), None),
+    let (words, line_rest): (Vec<String>, Option<LineWords>) = match input {
+        Input::Argv(w) => (w, None),
         Input::Line(l) => {
-            let lw = LineWords::new(l);
+            let lw = LineWords::new(&l);
             (lw.words.iter().map(|(w, _)| w.clone()).collect(), Some(lw))
         }
     };
@@ -98,11 +98,10 @@ fn dispatch(client: &mut Client, cat: &Catalog, input: Input, flags: &Flags) -> 
             if flags.help {
                 return Ok(print_line(&command_help(cmd, &detail))?);
             }
-            let call = match (&input, &line_rest) {
-                (Input::Line(_), Some(lw)) => {
-                    build_call(client, cmd, &detail, Args::Text(lw.rest_after(used)))?
-                }
-                _ => build_call(client, cmd, &detail, Args::Words(&words[used..]))?,
+            // A command line keeps its text (quoting, spacing) for the arguments.
+            let call = match &line_rest {
+                Some(lw) => build_call(client, cmd, &detail, Args::Text(lw.rest_after(used)))?,
+                None => build_call(client, cmd, &detail, Args::Words(&words[used..]))?,
             };
             Ok(execute(client, cmd, &detail, call, flags)?)
         }
@@ -287,6 +286,7 @@ fn is_query(cmd: &CommandInfo) -> bool {
     cmd.filterable
 }
 
+#[derive(Clone, Copy)]
 enum Args<'a> {
     Text(&'a str),
     Words(&'a [String]),

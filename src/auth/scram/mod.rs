@@ -269,6 +269,7 @@ fn server_first_parts(msg: &str) -> Result<(ServerFirst, &str), ScramError> {
 }
 
 /// Where the client's keys come from.
+#[derive(Clone, Copy)]
 pub enum KeySource<'a> {
     /// The 64-character material after `<id>-` in a raw API key.
     Secret(&'a [u8]),

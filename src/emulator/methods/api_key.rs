@@ -221,12 +221,8 @@ fn create(ctx: &mut Ctx<'_>, params: Vec<Value>) -> Result<Value, ApiError> {
         let row = st.key(id).map_or(Value::Null, ApiKeyRow::entry);
         (row, made.1, made.2)
     };
-    ctx.emu.publish(
-        "api_key.query",
-        "added",
-        row["id"].clone(),
-        Some(row.clone()),
-    );
+    ctx.emu
+        .publish("api_key.query", "added", &row["id"], Some(&row));
     Ok(with_secret(row, &raw, &client_key))
 }
 
@@ -284,7 +280,7 @@ fn update(ctx: &mut Ctx<'_>, params: Vec<Value>) -> Result<Value, ApiError> {
         (key.entry(), secret)
     };
     ctx.emu
-        .publish("api_key.query", "changed", json!(id), Some(entry.clone()));
+        .publish("api_key.query", "changed", &json!(id), Some(&entry));
     Ok(match secret {
         Some((raw, client_key)) => with_secret(entry, &raw, &client_key),
         None => entry,
@@ -303,7 +299,8 @@ fn delete(ctx: &mut Ctx<'_>, params: Vec<Value>) -> Result<Value, ApiError> {
             return Err(not_found(id));
         }
     }
-    ctx.emu.publish("api_key.query", "removed", json!(id), None);
+    ctx.emu
+        .publish("api_key.query", "removed", &json!(id), None);
     Ok(json!(true))
 }
 

@@ -326,7 +326,7 @@ fn key_login(ctx: &mut Ctx<'_>, username: Option<&str>, raw: &str, data: &Value)
             let entry = key.entry();
             drop(st);
             ctx.emu
-                .publish("api_key.query", "changed", json!(id), Some(entry));
+                .publish("api_key.query", "changed", &json!(id), Some(&entry));
             return resp("EXPIRED");
         }
         key.username.clone()

@@ -198,7 +198,7 @@ fn job_wait(ctx: &mut Ctx<'_>, params: Vec<Value>) -> Result<Value, ApiError> {
     let who = starter(ctx);
     let id = ctx.emu.start_job(
         ctx.method,
-        json!([target]),
+        &json!([target]),
         &who,
         Box::new(move |run| {
             let mut last_progress = Value::Null;
@@ -298,7 +298,7 @@ fn bulk(ctx: &mut Ctx<'_>, params: Vec<Value>) -> Result<Value, ApiError> {
     let args = Value::Array(params);
     let id = ctx.emu.start_job(
         ctx.method,
-        args,
+        &args,
         &who,
         Box::new(move |run| {
             if super::find(&method).is_none() {

@@ -114,7 +114,7 @@ fn progress_job(ctx: &mut Ctx<'_>, params: Vec<Value>) -> Result<Value, ApiError
     let who = starter(ctx);
     let id = ctx.emu.start_job(
         ctx.method,
-        Value::Array(params),
+        &Value::Array(params),
         &who,
         Box::new(move |run| {
             for i in 1..=steps {
@@ -142,7 +142,7 @@ fn failing_job(ctx: &mut Ctx<'_>, params: Vec<Value>) -> Result<Value, ApiError>
     let who = starter(ctx);
     let id = ctx.emu.start_job(
         ctx.method,
-        Value::Array(params),
+        &Value::Array(params),
         &who,
         Box::new(move |run| {
             run.progress(50.0, "Working");
