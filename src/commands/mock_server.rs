@@ -10,7 +10,7 @@ use {
 };
 
 #[cfg(not(feature = "emulator"))]
-pub fn run(_: &MockServerArgs) -> anyhow::Result<()> {
+pub(crate) fn run(_: &MockServerArgs) -> anyhow::Result<()> {
     Err(crate::error::Error::usage(
         "mock-server needs the built-in emulator, which this midclt was built without",
     )
