@@ -30,7 +30,7 @@ pub(crate) fn main() -> i32 {
         quiet: matches!(&cli.command, Some(Command::Call(c)) if c.quiet),
         verbose: cli.global.verbose,
     };
-    match run(cli) {
+    match run(&cli) {
         Ok(()) => ExitCode::Success as i32,
         Err(e) => {
             report(&e, style);
@@ -61,7 +61,7 @@ fn typed(e: &anyhow::Error) -> Option<&Error> {
     e.chain().find_map(|cause| cause.downcast_ref::<Error>())
 }
 
-fn run(cli: Cli) -> anyhow::Result<()> {
+fn run(cli: &Cli) -> anyhow::Result<()> {
     let g = &cli.global;
     let mut flags = Flags {
         output: g.output.as_deref().map(render::parse_format).transpose()?,

@@ -235,6 +235,7 @@ impl Error {
         e
     }
 
+    #[must_use]
     pub fn hint(mut self, hint: impl Into<String>) -> Error {
         self.hints.push(hint.into());
         self

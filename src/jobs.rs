@@ -130,7 +130,6 @@ fn follow_inner(
                 }
                 last_event = Instant::now();
             }
-            Some(_) => {}
             None if last_event.elapsed() >= POLL_AFTER_SILENCE => {
                 // Also keeps proxies from closing a connection that looks idle.
                 let current = client.call("core.get_jobs", vec![json!([["id", "=", job_id]])])?;
@@ -142,7 +141,7 @@ fn follow_inner(
                 }
                 last_event = Instant::now();
             }
-            None => {}
+            Some(_) | None => {}
         }
     }
 }

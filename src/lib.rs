@@ -43,7 +43,7 @@
 //!     password: Zeroizing::new("truenas".into()),
 //!     otp: None,
 //! };
-//! let mut client = session::open_as(&config, login)?;
+//! let mut client = session::open_as(&config, &login)?;
 //!
 //! let me = client.call("auth.me", vec![])?;
 //! assert_eq!(me["pw_name"], "root");

@@ -101,15 +101,15 @@ fn connect_mock(_: &ConnectOptions) -> Result<Client> {
 /// environment or the terminal). `stdin_taken`: stdin is claimed by something else, so a
 /// password cannot be read from it.
 pub fn open(cfg: &ConnectConfig, stdin_taken: bool) -> Result<Client> {
-    open_as(cfg, credentials::resolve(&cfg.login, stdin_taken)?)
+    open_as(cfg, &credentials::resolve(&cfg.login, stdin_taken)?)
 }
 
 /// Connect and log in with `login`.
-pub fn open_as(cfg: &ConnectConfig, login: Login) -> Result<Client> {
+pub fn open_as(cfg: &ConnectConfig, login: &Login) -> Result<Client> {
     let opts = cfg.options()?;
-    auth::check_before_connect(&opts.endpoint, &login)?;
+    auth::check_before_connect(&opts.endpoint, login)?;
     let mut client = connect(&opts)?;
-    auth::login(&mut client, &login, &credentials::prompt_otp)?;
+    auth::login(&mut client, login, &credentials::prompt_otp)?;
     if cfg.verbose && !matches!(login, Login::None) {
         eprintln!("* logged in");
     }

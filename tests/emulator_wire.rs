@@ -1,6 +1,9 @@
 //! The emulator answers like a real TrueNAS: replay the frames of a recorded 27.0 wire
 //! session (../shared/catalog/wire-transcript-27.0-master.json) against it and compare
 //! what comes back — error objects exactly, results by shape, stable values exactly.
+// Test support: the helpers below panic on a broken socket or frame, which fails the
+// test with its location.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod common;
 use midclt::emulator::{Config, Emulator};
@@ -141,7 +144,7 @@ fn emulator_matches_the_recorded_real_server() {
         });
         std::thread::sleep(Duration::from_millis(200));
     }
-    let mut conns: std::collections::HashMap<String, Ws> = Default::default();
+    let mut conns: std::collections::HashMap<String, Ws> = std::collections::HashMap::default();
     let mut created_key: Option<String> = None;
     for entry in &transcript {
         let note = entry["note"].as_str().unwrap_or("");

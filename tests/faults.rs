@@ -1,4 +1,7 @@
 //! Servers and paths that misbehave: each failure gets a message a person can act on.
+// Test support: the fake servers below panic on a socket or certificate failure, which
+// fails the test with its location.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod common;
 use common::*;
@@ -189,7 +192,9 @@ fn scripted_server(answer: fn(&str, &serde_json::Value) -> Vec<serde_json::Value
 }
 
 fn reply(result: serde_json::Value) -> serde_json::Value {
-    serde_json::json!({"jsonrpc": "2.0", "result": result})
+    let mut frame = serde_json::json!({"jsonrpc": "2.0"});
+    frame["result"] = result;
+    frame
 }
 
 fn job_event(msg: &str, step: u64, state: &str) -> serde_json::Value {

@@ -7,6 +7,7 @@ use common::*;
 use midclt::auth::scram::{derive_keys, ScramServer};
 use serde_json::{json, Value};
 use std::net::TcpListener;
+use std::os::unix::fs::PermissionsExt;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use tungstenite::Message;
@@ -303,7 +304,6 @@ fn precomputed_key_files_skip_pbkdf2_and_cannot_go_plain() {
         .run()
         .success()
         .stderr_has("(mode 0600)");
-    use std::os::unix::fs::PermissionsExt;
     assert_eq!(
         std::fs::metadata(&out).unwrap().permissions().mode() & 0o777,
         0o600

@@ -171,14 +171,11 @@ fn login_password(
     };
     match response_type(&resp) {
         "OTP_REQUIRED" => {
-            let code = match otp.cloned().or_else(ask_otp) {
-                Some(c) => c,
-                None => {
-                    return Err(Error::auth(format!(
-                        "login failed: {username} uses two-factor authentication and no one-time password was given"
-                    ))
-                    .hint("pass --otp CODE, set MIDCLT_OTP, or run on a terminal to be asked"))
-                }
+            let Some(code) = otp.cloned().or_else(ask_otp) else {
+                return Err(Error::auth(format!(
+                    "login failed: {username} uses two-factor authentication and no one-time password was given"
+                ))
+                .hint("pass --otp CODE, set MIDCLT_OTP, or run on a terminal to be asked"));
             };
             let resp = client
                 .call(

@@ -36,7 +36,7 @@ pub(super) fn login(
     }
     let binding = choose_binding(client, channel_binding)?;
     let bound = matches!(binding, ChannelBinding::TlsServerEndPoint(_));
-    let mut scram = ScramClient::new(username, key.id, binding).map_err(scram_usage)?;
+    let mut scram = ScramClient::new(username, key.id, binding).map_err(|e| scram_usage(&e))?;
 
     let first = client
         .call(
@@ -158,6 +158,6 @@ fn unexpected(resp: &Value) -> Error {
     }
 }
 
-fn scram_usage(e: crate::auth::scram::ScramError) -> Error {
+fn scram_usage(e: &crate::auth::scram::ScramError) -> Error {
     Error::usage(format!("cannot log in with SCRAM: {e}"))
 }

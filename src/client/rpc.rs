@@ -12,6 +12,7 @@ use crate::client::uri::{Endpoint, Protocol};
 use crate::error::{Error, Kind, Result, ServerError, INVALID_PARAMS};
 use serde_json::{json, Map, Value};
 use std::collections::{HashMap, VecDeque};
+use std::fmt::Write as _;
 use std::time::{Duration, Instant};
 use tungstenite::protocol::frame::coding::CloseCode;
 use tungstenite::{Message, WebSocket};
@@ -232,19 +233,17 @@ impl Client {
     /// Send a request and return its id without waiting.
     pub fn send(&mut self, method: &str, params: Vec<Value>) -> Result<String> {
         let id = new_request_id()?;
-        let frame = match self.info.protocol {
-            Protocol::JsonRpc => {
-                json!({"jsonrpc": "2.0", "id": id, "method": method, "params": params})
-            }
-            Protocol::Legacy => {
-                json!({"msg": "method", "id": id, "method": method, "params": params})
-            }
+        let mut frame = match self.info.protocol {
+            Protocol::JsonRpc => json!({"jsonrpc": "2.0", "id": id, "method": method}),
+            Protocol::Legacy => json!({"msg": "method", "id": id, "method": method}),
         };
+        // Moved in, not copied (params can be large); the key order stays the same.
+        frame["params"] = Value::Array(params);
         if self.verbose {
             let shown = redact::request(method, &frame);
             eprintln!("> {shown}");
         }
-        self.write(frame)?;
+        self.write(&frame)?;
         self.in_flight.insert(id.clone(), method.to_string());
         Ok(id)
     }
@@ -315,7 +314,7 @@ impl Client {
                 if self.verbose {
                     eprintln!("> {frame}");
                 }
-                self.write(frame)?;
+                self.write(&frame)?;
                 self.in_flight.insert(id.clone(), "core.subscribe".into());
                 match self.wait(&id, timeout)? {
                     Ok(_) => Ok(id),
@@ -328,7 +327,7 @@ impl Client {
     pub fn unsubscribe(&mut self, sub_id: &str) -> Result<()> {
         match self.info.protocol {
             Protocol::JsonRpc => self.call("core.unsubscribe", vec![json!(sub_id)]).map(drop),
-            Protocol::Legacy => self.write(json!({"msg": "unsub", "id": sub_id})),
+            Protocol::Legacy => self.write(&json!({"msg": "unsub", "id": sub_id})),
         }
     }
 
@@ -358,7 +357,7 @@ impl Client {
         if self.verbose {
             eprintln!("> {frame}");
         }
-        self.write(frame)?;
+        self.write(&frame)?;
         let deadline = Instant::now() + timeout;
         loop {
             let frame = self.read_frame(Some(deadline)).map_err(|e| {
@@ -375,12 +374,12 @@ impl Client {
                         "the server refused the legacy protocol handshake (version 1)",
                     ))
                 }
-                _ => continue,
+                _ => {}
             }
         }
     }
 
-    fn write(&mut self, frame: Value) -> Result<()> {
+    fn write(&mut self, frame: &Value) -> Result<()> {
         if let Some(why) = &self.closed {
             return Err(Error::connection(format!("connection closed: {why}")));
         }
@@ -621,10 +620,10 @@ fn describe_close(code: CloseCode, reason: &str) -> String {
     };
     let mut s = format!("code {n}");
     if !reason.is_empty() {
-        s.push_str(&format!(", \"{reason}\""));
+        let _ = write!(s, ", \"{reason}\"");
     }
     if !what.is_empty() {
-        s.push_str(&format!(" — {what}"));
+        let _ = write!(s, " — {what}");
     }
     s
 }

@@ -71,6 +71,7 @@ impl Endpoint {
         }
     }
 
+    #[must_use]
     pub fn with_path(&self, new_path: &str) -> Endpoint {
         match self {
             Endpoint::Tcp {

@@ -46,7 +46,7 @@ fn precompute(g: &GlobalArgs, args: &PrecomputeArgs) -> anyhow::Result<()> {
     // comes from a password, a token, or the local socket.
     let cfg = super::config(g);
     let login = credentials::resolve_with(&cfg.login, false, g.username.is_some())?;
-    let mut client = session::open_as(&cfg, login)?;
+    let mut client = session::open_as(&cfg, &login)?;
     let entry = client.call("api_key.get_instance", vec![json!(key.id)])?;
     client.close();
     let b64 = base64::engine::general_purpose::STANDARD;

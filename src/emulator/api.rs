@@ -3,6 +3,7 @@
 
 use crate::error::{CALL_ERROR, INVALID_PARAMS, METHOD_NOT_FOUND};
 use serde_json::{json, Value};
+use std::fmt::Write as _;
 
 use crate::py::str_repr;
 
@@ -49,10 +50,10 @@ impl ApiError {
     /// The text the server puts in `reason` (and a failed job's `error`).
     pub(crate) fn reason(&self) -> String {
         match self {
-            ApiError::Validation(items) => items
-                .iter()
-                .map(|(a, m, e)| format!("[{}] {a}: {m}\n", errname(*e)))
-                .collect(),
+            ApiError::Validation(items) => items.iter().fold(String::new(), |mut s, (a, m, e)| {
+                let _ = writeln!(s, "[{}] {a}: {m}", errname(*e));
+                s
+            }),
             ApiError::InstanceNotFound(m) => format!("[ENOENT] None: {m}"),
             ApiError::Call { errno, message } => format!("[{}] {message}", errname(*errno)),
             ApiError::MatchNotFound => "MatchNotFound()".into(),

@@ -92,11 +92,11 @@ fn serve(emu: Emulator, stream: Stream, origin: Origin) {
         ConnHandle {
             tx,
             authenticated: false,
-            subs: Default::default(),
+            subs: std::collections::HashMap::default(),
         },
     );
-    let mut session = Session::new(conn_id, origin.clone(), protocol);
-    if matches!(origin, Origin::Unix) && emu.shared.config.unix_auth {
+    let mut session = Session::new(conn_id, origin, protocol);
+    if matches!(session.origin, Origin::Unix) && emu.shared.config.unix_auth {
         // The real socket authenticates uid 0 from its peer credentials.
         session.authenticate(&emu, "root", "UNIX_SOCKET");
     }
@@ -105,14 +105,14 @@ fn serve(emu: Emulator, stream: Stream, origin: Origin) {
         .get_ref()
         .set_write_timeout(Some(Duration::from_secs(30)));
     let mut conn = Conn {
-        emu: emu.clone(),
+        emu,
         ws,
         rx,
         session,
     };
     conn.run();
-    conn.session.end(&emu);
-    lock(&emu.shared.conns).remove(&conn_id);
+    conn.session.end(&conn.emu);
+    lock(&conn.emu.shared.conns).remove(&conn_id);
 }
 
 struct Conn {
@@ -159,7 +159,7 @@ impl Conn {
     fn flush_outgoing(&mut self) -> Result<(), ()> {
         while let Ok(out) = self.rx.try_recv() {
             let frame = self.render(out);
-            self.send(frame)?;
+            self.send(&frame)?;
         }
         Ok(())
     }
@@ -204,7 +204,7 @@ impl Conn {
         }
     }
 
-    fn send(&mut self, frame: Value) -> Result<(), ()> {
+    fn send(&mut self, frame: &Value) -> Result<(), ()> {
         self.ws
             .send(Message::text(frame.to_string()))
             .map_err(|_| ())
@@ -242,19 +242,19 @@ impl Conn {
         let error = |code: i64, message: String, id: Value| json!({"jsonrpc": "2.0", "error": {"code": code, "message": message}, "id": id});
         let v: Value = match serde_json::from_str(text) {
             Ok(v) => v,
-            Err(e) => return self.reply(error(PARSE_ERROR, e.to_string(), Value::Null)),
+            Err(e) => return self.reply(&error(PARSE_ERROR, e.to_string(), Value::Null)),
         };
         let obj = match v {
             Value::Object(o) => o,
             Value::Array(_) => {
-                return self.reply(error(
+                return self.reply(&error(
                     PARSE_ERROR,
                     "Batch messages are not supported at this time".into(),
                     Value::Null,
                 ))
             }
             _ => {
-                return self.reply(error(
+                return self.reply(&error(
                     PARSE_ERROR,
                     "Invalid Message Format".into(),
                     Value::Null,
@@ -281,7 +281,7 @@ impl Conn {
         };
         if let Some(problem) = problem {
             return match id {
-                Some(id) => self.reply(error(INVALID_REQUEST, problem.into(), id)),
+                Some(id) => self.reply(&error(INVALID_REQUEST, problem.into(), id)),
                 None => Flow::Continue,
             };
         }
@@ -304,7 +304,7 @@ impl Conn {
             Err(e) => json!({"jsonrpc": "2.0", "error": e.to_jsonrpc(&method), "id": id}),
         };
         self.after_call();
-        self.reply(frame)
+        self.reply(&frame)
     }
 
     fn on_legacy(&mut self, text: &str) -> Flow {
@@ -318,9 +318,9 @@ impl Conn {
             if ok {
                 self.session.legacy_connected = true;
                 let session = super::state::random_string(32, super::state::ALNUM);
-                return self.reply(json!({"msg": "connected", "session": session}));
+                return self.reply(&json!({"msg": "connected", "session": session}));
             }
-            return self.reply(json!({"msg": "failed", "version": "1"}));
+            return self.reply(&json!({"msg": "failed", "version": "1"}));
         }
         let id = obj.get("id").cloned().unwrap_or(Value::Null);
         match msg {
@@ -328,18 +328,18 @@ impl Conn {
                 let result_error = |e: &ApiError, m: &str| json!({"msg": "result", "id": id, "error": e.to_legacy(m)});
                 let Some(method) = obj.get("method").and_then(Value::as_str) else {
                     let e = ApiError::call(22, "Message is malformed: 'method' is absent.");
-                    return self.reply(result_error(&e, ""));
+                    return self.reply(&result_error(&e, ""));
                 };
                 if !method.contains('.') {
                     let e = ApiError::call(74, "Invalid method name");
-                    return self.reply(result_error(&e, method));
+                    return self.reply(&result_error(&e, method));
                 }
                 let params = match obj.get("params") {
                     None => Vec::new(),
                     Some(Value::Array(p)) => p.clone(),
                     Some(_) => {
                         let e = ApiError::call(22, "`params` must be a list.");
-                        return self.reply(result_error(&e, method));
+                        return self.reply(&result_error(&e, method));
                     }
                 };
                 let method = method.to_string();
@@ -356,7 +356,7 @@ impl Conn {
                     Err(e) => result_error(&e, &method),
                 };
                 self.after_call();
-                self.reply(frame)
+                self.reply(&frame)
             }
             "sub" => {
                 let name = obj
@@ -372,9 +372,9 @@ impl Conn {
                     .session
                     .subscribe(&self.emu, &name, Some(sub_id.clone()))
                 {
-                    Ok(_) => self.reply(json!({"msg": "ready", "subs": [sub_id]})),
+                    Ok(_) => self.reply(&json!({"msg": "ready", "subs": [sub_id]})),
                     Err(e) => self.reply(
-                        json!({"msg": "result", "id": id, "error": e.to_legacy("core.subscribe")}),
+                        &json!({"msg": "result", "id": id, "error": e.to_legacy("core.subscribe")}),
                     ),
                 }
             }
@@ -390,7 +390,7 @@ impl Conn {
                 if !id.is_null() {
                     pong["id"] = id;
                 }
-                self.reply(pong)
+                self.reply(&pong)
             }
             _ => Flow::Continue,
         }
@@ -405,7 +405,7 @@ impl Conn {
         }
     }
 
-    fn reply(&mut self, frame: Value) -> Flow {
+    fn reply(&mut self, frame: &Value) -> Flow {
         match self.send(frame) {
             Ok(()) => Flow::Continue,
             Err(()) => Flow::Stop,

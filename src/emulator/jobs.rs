@@ -63,7 +63,7 @@ type Body = Box<dyn FnOnce(&JobRun) -> Result<Value, ApiError> + Send>;
 
 impl Emulator {
     /// Create a job, announce it, and run `body` on its own thread. Returns the job id.
-    pub(crate) fn start_job(&self, method: &str, args: Value, who: &Starter, body: Body) -> i64 {
+    pub(crate) fn start_job(&self, method: &str, args: &Value, who: &Starter, body: Body) -> i64 {
         let id = {
             let mut st = lock(&self.shared.state);
             let id = st.next_job_id;
@@ -202,11 +202,17 @@ impl Emulator {
 
     fn publish_job(&self, id: i64, msg: &'static str) {
         let Some(job) = self.job(id) else { return };
-        self.publish("core.get_jobs", msg, json!(id), Some(Value::Object(job)));
+        self.publish("core.get_jobs", msg, &json!(id), Some(&Value::Object(job)));
     }
 
     /// Send an event to every authenticated connection subscribed to `name` (or `*`).
-    pub(crate) fn publish(&self, name: &str, msg: &'static str, id: Value, fields: Option<Value>) {
+    pub(crate) fn publish(
+        &self,
+        name: &str,
+        msg: &'static str,
+        id: &Value,
+        fields: Option<&Value>,
+    ) {
         let conns = lock(&self.shared.conns);
         for handle in conns.values() {
             if handle.authenticated && handle.subs.values().any(|s| s == name || s == "*") {
@@ -214,7 +220,7 @@ impl Emulator {
                     collection: name.to_string(),
                     msg,
                     id: id.clone(),
-                    fields: fields.clone(),
+                    fields: fields.cloned(),
                 });
             }
         }

@@ -68,7 +68,9 @@ pub(super) fn datetime() -> S {
     S(json!({"type": "string", "format": "date-time"}))
 }
 pub(super) fn array(items: S) -> S {
-    S(json!({"type": "array", "items": [items.0]}))
+    let mut schema = json!({"type": "array"});
+    schema["items"] = Value::Array(vec![items.0]);
+    S(schema)
 }
 pub(super) fn dict() -> S {
     S(json!({"type": "object", "additionalProperties": true}))

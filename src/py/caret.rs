@@ -17,8 +17,8 @@ pub(crate) fn line_bounds(src: &[char], at: usize) -> (usize, usize) {
 }
 
 /// pyparsing's `found` text: the token's `repr`, with midcli's `\\` → `\` touch-up.
-pub(crate) fn found_repr(token: impl ToString) -> String {
-    str_repr(&token.to_string()).replace("\\\\", "\\")
+pub(crate) fn found_repr(token: impl Into<String>) -> String {
+    str_repr(&token.into()).replace("\\\\", "\\")
 }
 
 /// The line after one space, then a caret under its 1-based `column`.
@@ -28,7 +28,12 @@ pub(crate) fn caret(line: &str, column: usize) -> String {
 
 /// `MESSAGE, found 'X'`, then the line (trailing whitespace trimmed, as midcli prints it)
 /// with a caret under `column`.
-pub(crate) fn found_at(message: &str, found: impl ToString, line: &str, column: usize) -> String {
+pub(crate) fn found_at(
+    message: &str,
+    found: impl Into<String>,
+    line: &str,
+    column: usize,
+) -> String {
     format!(
         "{message}, found {}\n{}",
         found_repr(found),

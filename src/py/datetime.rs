@@ -2,6 +2,8 @@
 //! (Howard Hinnant's `days_from_civil` / `civil_from_days`), `isoformat()`, and the
 //! `fromisoformat()` parsers (CPython's `Modules/_datetimemodule.c`).
 
+use std::fmt::Write as _;
+
 pub(crate) fn is_leap(year: i64) -> bool {
     (year % 4 == 0 && year % 100 != 0) || year % 400 == 0
 }
@@ -64,7 +66,7 @@ pub(crate) fn iso_from_micros(micros: i128) -> String {
         sod % 60
     );
     if frac != 0 {
-        out.push_str(&format!(".{frac:06}"));
+        let _ = write!(out, ".{frac:06}");
     }
     out.push_str("+00:00");
     out
@@ -158,7 +160,7 @@ pub(crate) fn parse_iso_time(text: &str) -> Option<String> {
     let (h, m, s, us) = parse_hms(clock)?;
     let mut out = format!("{h:02}:{m:02}:{s:02}");
     if us != 0 {
-        out.push_str(&format!(".{us:06}"));
+        let _ = write!(out, ".{us:06}");
     }
     match zone {
         None => {}
@@ -169,12 +171,12 @@ pub(crate) fn parse_iso_time(text: &str) -> Option<String> {
             let (oh, om, os, ous) = parse_hms(offset)?;
             let zero = (oh, om, os, ous) == (0, 0, 0, 0);
             out.push(if negative && !zero { '-' } else { '+' });
-            out.push_str(&format!("{oh:02}:{om:02}"));
+            let _ = write!(out, "{oh:02}:{om:02}");
             if os != 0 || ous != 0 {
-                out.push_str(&format!(":{os:02}"));
+                let _ = write!(out, ":{os:02}");
             }
             if ous != 0 {
-                out.push_str(&format!(".{ous:06}"));
+                let _ = write!(out, ".{ous:06}");
             }
         }
     }
@@ -185,9 +187,9 @@ pub(crate) fn parse_iso_time(text: &str) -> Option<String> {
 /// as the middleware's filters read `.$date` timestamps. ISO week dates are not supported,
 /// a fraction needs the seconds before it, and a naive value is taken as UTC.
 pub(crate) fn datetime_from_iso(s: &str) -> Option<i128> {
-    let b = s.as_bytes();
-    let (date, rest) = if b.get(4) == Some(&b'-') {
-        if b.get(7) != Some(&b'-') {
+    let bytes = s.as_bytes();
+    let (date, rest) = if bytes.get(4) == Some(&b'-') {
+        if bytes.get(7) != Some(&b'-') {
             return None;
         }
         ([s.get(0..4)?, s.get(5..7)?, s.get(8..10)?], s.get(10..)?)
@@ -203,8 +205,9 @@ pub(crate) fn datetime_from_iso(s: &str) -> Option<i128> {
     let mut chars = rest.chars();
     // Any single character may separate the date from the time.
     if chars.next().is_some() {
-        let t = chars.as_str();
-        let (time, tz) = t.split_at(t.find(['Z', '+', '-']).unwrap_or(t.len()));
+        let clock_text = chars.as_str();
+        let (time, tz) =
+            clock_text.split_at(clock_text.find(['Z', '+', '-']).unwrap_or(clock_text.len()));
         micros += clock_micros(time)?;
         if let Some(offset) = tz.strip_prefix('+') {
             micros -= clock_micros(offset)?;
@@ -218,13 +221,13 @@ pub(crate) fn datetime_from_iso(s: &str) -> Option<i128> {
 }
 
 /// A clock time (below 24 h) as microseconds, a fraction only after the seconds.
-fn clock_micros(t: &str) -> Option<i128> {
-    let c = clock(t)?;
-    if c.has_fraction && c.fields != 3 {
+fn clock_micros(text: &str) -> Option<i128> {
+    let parsed = clock(text)?;
+    if parsed.has_fraction && parsed.fields != 3 {
         return None;
     }
-    let [h, m, s] = c.hms.map(i128::from);
-    Some(((h * 60 + m) * 60 + s) * 1_000_000 + i128::from(c.micros))
+    let [h, m, s] = parsed.hms.map(i128::from);
+    Some(((h * 60 + m) * 60 + s) * 1_000_000 + i128::from(parsed.micros))
 }
 
 fn digits(s: &str) -> Option<u32> {

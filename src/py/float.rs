@@ -67,6 +67,8 @@ mod tests {
     use super::*;
 
     #[test]
+    // Each input is spelled digit for digit like the Python repr it is checked against.
+    #[allow(clippy::unreadable_literal)]
     fn floats_like_python() {
         for (x, want) in [
             (1000.0, "1000.0"),

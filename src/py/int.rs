@@ -1,6 +1,8 @@
 //! Python's `int`: its conversion limit, radix-to-decimal conversion of literals too big
 //! for any machine integer, and `int(text)` for plain digit strings.
 
+use std::fmt::Write as _;
+
 /// CPython's default `sys.get_int_max_str_digits()`: longer integers cannot be converted
 /// between text and int.
 pub(crate) const MAX_INT_DIGITS: usize = 4300;
@@ -8,6 +10,7 @@ pub(crate) const MAX_INT_DIGITS: usize = 4300;
 /// Decimal text of an unsigned integer given as digit values in base 2, 8 or 16, or `None`
 /// when it has more than [`MAX_INT_DIGITS`] decimal digits (Python could not print it).
 pub(crate) fn radix_to_decimal(digits: &[u32], radix: u32) -> Option<String> {
+    const BASE: u64 = 1_000_000_000;
     let digits = match digits.iter().position(|&d| d != 0) {
         Some(first) => digits.get(first..)?,
         None => return Some("0".to_string()),
@@ -17,7 +20,6 @@ pub(crate) fn radix_to_decimal(digits: &[u32], radix: u32) -> Option<String> {
     if digits.len().saturating_sub(1) * bits_per_digit > 14_300 {
         return None;
     }
-    const BASE: u64 = 1_000_000_000;
     // Little-endian limbs of nine decimal digits.
     let mut limbs: Vec<u64> = Vec::new();
     for &d in digits {
@@ -36,7 +38,7 @@ pub(crate) fn radix_to_decimal(digits: &[u32], radix: u32) -> Option<String> {
         if k == 0 {
             text.push_str(&limb.to_string());
         } else {
-            text.push_str(&format!("{limb:09}"));
+            let _ = write!(text, "{limb:09}");
         }
     }
     (text.len() <= MAX_INT_DIGITS).then_some(text)

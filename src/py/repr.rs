@@ -2,6 +2,7 @@
 //! texts show them.
 
 use serde_json::Value;
+use std::fmt::Write as _;
 
 use super::chars::isprintable;
 
@@ -27,9 +28,15 @@ pub(crate) fn str_repr(s: &str) -> String {
                 out.push(c);
             }
             c if isprintable(c) => out.push(c),
-            _ if code <= 0xff => out.push_str(&format!("\\x{code:02x}")),
-            _ if code <= 0xffff => out.push_str(&format!("\\u{code:04x}")),
-            _ => out.push_str(&format!("\\U{code:08x}")),
+            _ if code <= 0xff => {
+                let _ = write!(out, "\\x{code:02x}");
+            }
+            _ if code <= 0xffff => {
+                let _ = write!(out, "\\u{code:04x}");
+            }
+            _ => {
+                let _ = write!(out, "\\U{code:08x}");
+            }
         }
     }
     out.push(quote);
@@ -55,7 +62,9 @@ pub(crate) fn bytes_repr(bytes: &[u8]) -> String {
                 out.push(quote);
             }
             0x20..=0x7e => out.push(char::from(b)),
-            _ => out.push_str(&format!("\\x{b:02x}")),
+            _ => {
+                let _ = write!(out, "\\x{b:02x}");
+            }
         }
     }
     out.push(quote);

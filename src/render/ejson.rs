@@ -3,6 +3,7 @@
 //! values, and `ejson.dumps`, which encodes them back.
 
 use serde_json::{Map, Number, Value};
+use std::fmt::Write as _;
 
 use crate::py::datetime::{fmt_year, parse_iso_date, parse_iso_time};
 use crate::py::{float_repr, json};
@@ -151,12 +152,15 @@ impl json::Encoder for EjsonEncoder {
         match decoded {
             Ejson::DateTime(us) => {
                 let ms = us.div_euclid(1_000_000) * 1000;
-                out.push_str(&format!("{{\"$date\": {ms}}}"));
+                let _ = write!(out, "{{\"$date\": {ms}}}");
             }
-            Ejson::Date(y, mo, d) => out.push_str(&format!(
-                "{{\"$type\": \"date\", \"$value\": \"{}-{mo:02}-{d:02}\"}}",
-                fmt_year(y)
-            )),
+            Ejson::Date(y, mo, d) => {
+                let _ = write!(
+                    out,
+                    "{{\"$type\": \"date\", \"$value\": \"{}-{mo:02}-{d:02}\"}}",
+                    fmt_year(y)
+                );
+            }
             Ejson::Time(t) => {
                 out.push_str("{\"$time\": ");
                 json::json_str(&t, out);

@@ -20,47 +20,41 @@ pub(super) fn render_table(value: &Value) -> String {
                 format!("(none of the specified fields found among {n} object(s))")
             }
             ListShape::Rows { header, rows } => {
-                let body = rows
+                let body: Vec<Vec<String>> = rows
                     .iter()
                     .map(|row| row_cells(row, &header, cell_text))
                     .collect();
-                draw_table(Some(header), body, &[])
+                draw_table(Some(&header), &body, &[])
             }
         },
         Value::Object(m) if decode(m).is_none() => {
             if m.is_empty() {
                 return "(empty object)".to_string();
             }
-            let body = m
+            let body: Vec<Vec<String>> = m
                 .iter()
                 .map(|(k, v)| vec![k.clone(), cell_text(v)])
                 .collect();
-            draw_table(None, body, &[CellAlignment::Right, CellAlignment::Left])
+            draw_table(None, &body, &[CellAlignment::Right, CellAlignment::Left])
         }
         scalar => cell_text(scalar),
     }
 }
 
-fn draw_table(
-    header: Option<Vec<String>>,
-    rows: Vec<Vec<String>>,
-    aligns: &[CellAlignment],
-) -> String {
+fn draw_table(header: Option<&[String]>, rows: &[Vec<String>], aligns: &[CellAlignment]) -> String {
     let mut table = Table::new();
     table
         .load_preset(PRETTYTABLE_PRESET)
         .set_content_arrangement(ContentArrangement::Disabled);
-    let columns = header
-        .as_ref()
-        .map_or_else(|| rows.first().map_or(0, Vec::len), Vec::len);
+    let columns = header.map_or_else(|| rows.first().map_or(0, Vec::len), <[String]>::len);
     let mut empty = vec![true; columns];
-    if let Some(header) = &header {
+    if let Some(header) = header {
         for (flag, name) in empty.iter_mut().zip(header) {
             *flag &= name.is_empty();
         }
         table.set_header(header);
     }
-    for row in &rows {
+    for row in rows {
         for (flag, cell) in empty.iter_mut().zip(row) {
             *flag &= cell.is_empty();
         }

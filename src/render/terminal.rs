@@ -4,6 +4,7 @@
 //! byte for byte what the server sent.
 
 use std::borrow::Cow;
+use std::fmt::Write as _;
 use std::io::IsTerminal as _;
 use std::sync::OnceLock;
 
@@ -34,7 +35,7 @@ pub(crate) fn text(s: &str) -> Cow<'_, str> {
         if c == '\r' && chars.peek() == Some(&'\n') {
             out.push(c);
         } else if is_control(c) {
-            out.push_str(&format!("\\x{:02x}", u32::from(c)));
+            let _ = write!(out, "\\x{:02x}", u32::from(c));
         } else {
             out.push(c);
         }
@@ -51,7 +52,7 @@ pub(crate) fn json(s: &str) -> Cow<'_, str> {
     let mut out = String::with_capacity(s.len() + 8);
     for c in s.chars() {
         if matches!(c, '\u{7f}'..='\u{9f}') {
-            out.push_str(&format!("\\u{:04x}", u32::from(c)));
+            let _ = write!(out, "\\u{:04x}", u32::from(c));
         } else {
             out.push(c);
         }

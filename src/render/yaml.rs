@@ -2,6 +2,7 @@
 //! take a string for anything else.
 
 use serde_json::{Map, Number, Value};
+use std::fmt::Write as _;
 
 use super::ejson::{number_is_float, py_number_text};
 
@@ -229,8 +230,12 @@ fn yaml_quoted(s: &str, out: &mut String) {
             '\u{2028}' => out.push_str("\\L"),
             '\u{2029}' => out.push_str("\\P"),
             c if yaml_printable(c) => out.push(c),
-            c if (c as u32) <= 0xff => out.push_str(&format!("\\x{:02x}", c as u32)),
-            c => out.push_str(&format!("\\u{:04x}", c as u32)),
+            c if (c as u32) <= 0xff => {
+                let _ = write!(out, "\\x{:02x}", c as u32);
+            }
+            c => {
+                let _ = write!(out, "\\u{:04x}", c as u32);
+            }
         }
     }
     out.push('"');

@@ -11,6 +11,7 @@ use crate::truenas_cli::args::Mode;
 use crate::truenas_cli::catalog::{CommandInfo, MethodDetail};
 use anyhow::Context as _;
 use serde_json::{json, Map, Value};
+use std::fmt::Write as _;
 use std::io::{IsTerminal, Read};
 
 /// Ask for the arguments and return the call parameters. `key` is the object id for
@@ -110,7 +111,7 @@ pub(crate) fn template(
         cmd.method
     );
     if let Some(d) = detail.description.as_deref().and_then(|d| d.lines().next()) {
-        out.push_str(&format!("// {d}\n"));
+        let _ = writeln!(out, "// {d}");
     }
     // Splice and update commands edit the one object parameter; others all parameters.
     let object_param = match mode {
@@ -151,10 +152,10 @@ pub(crate) fn template(
             note.push_str(": ");
             note.push_str(&d.replace('\n', " "));
         }
-        out.push_str(&format!("  // {note}\n"));
+        let _ = writeln!(out, "  // {note}");
         let comma = if i + 1 < fields.len() { "," } else { "" };
         let v = serde_json::to_string(value).unwrap_or_else(|_| "null".into());
-        out.push_str(&format!("  {}: {v}{comma}\n", Value::String(name.into())));
+        let _ = writeln!(out, "  {}: {v}{comma}", Value::String(name.into()));
     }
     out.push_str("}\n");
     out

@@ -15,6 +15,7 @@ use crate::session::{self, ConnectConfig};
 use args::{Mapped, Mode, ParsedArgs};
 use catalog::{Catalog, Child, CommandInfo, MethodDetail, Namespace, Resolved, ServiceType};
 use serde_json::{json, Value};
+use std::fmt::Write as _;
 use std::io::IsTerminal;
 
 /// Options of this mode that may also appear after the command path in argv form.
@@ -74,10 +75,10 @@ pub(crate) fn run(cfg: &ConnectConfig, input: Input, flags: &Flags) -> anyhow::R
 }
 
 fn dispatch(client: &mut Client, cat: &Catalog, input: Input, flags: &Flags) -> anyhow::Result<()> {
-    let (words, line_rest): (Vec<String>, Option<LineWords>) = match &input {
-        Input::Argv(w) => (w.clone(), None),
+    let (words, line_rest): (Vec<String>, Option<LineWords>) = match input {
+        Input::Argv(w) => (w, None),
         Input::Line(l) => {
-            let lw = LineWords::new(l);
+            let lw = LineWords::new(&l);
             (lw.words.iter().map(|(w, _)| w.clone()).collect(), Some(lw))
         }
     };
@@ -97,11 +98,10 @@ fn dispatch(client: &mut Client, cat: &Catalog, input: Input, flags: &Flags) -> 
             if flags.help {
                 return Ok(print_line(&command_help(cmd, &detail))?);
             }
-            let call = match (&input, &line_rest) {
-                (Input::Line(_), Some(lw)) => {
-                    build_call(client, cmd, &detail, Args::Text(lw.rest_after(used)))?
-                }
-                _ => build_call(client, cmd, &detail, Args::Words(&words[used..]))?,
+            // A command line keeps its text (quoting, spacing) for the arguments.
+            let call = match &line_rest {
+                Some(lw) => build_call(client, cmd, &detail, Args::Text(lw.rest_after(used)))?,
+                None => build_call(client, cmd, &detail, Args::Words(&words[used..]))?,
             };
             Ok(execute(client, cmd, &detail, call, flags)?)
         }
@@ -248,13 +248,14 @@ fn namespace_help(ns: &Namespace) -> String {
     };
     let mut s = title.clone();
     if let Some(d) = &ns.description {
-        s.push_str(&format!(" — {d}"));
+        let _ = write!(s, " — {d}");
     }
     s.push_str("\n\n");
     s.push_str(&listing(ns));
-    s.push_str(&format!(
+    let _ = write!(
+        s,
         "\n\nRun `{title} COMMAND --help` for a command's arguments."
-    ));
+    );
     s
 }
 
@@ -285,6 +286,7 @@ fn is_query(cmd: &CommandInfo) -> bool {
     cmd.filterable
 }
 
+#[derive(Clone, Copy)]
 enum Args<'a> {
     Text(&'a str),
     Words(&'a [String]),
@@ -504,16 +506,14 @@ pub(crate) fn command_help(cmd: &CommandInfo, detail: &MethodDetail) -> String {
         s.push_str(d.trim_end());
         s.push('\n');
     } else if !cmd.description.is_empty() {
-        s.push_str(&format!("\n{}\n", cmd.description));
+        let _ = write!(s, "\n{}\n", cmd.description);
     }
     if detail.job {
         s.push_str("\nThis is a job: progress is shown while it runs.\n");
     }
     if is_query(cmd) {
-        s.push_str(&format!(
-            "\nUsage: midclt {} [COLUMN,...|*] [WHERE CONDITION] [ORDER BY FIELD [DESC]] [LIMIT N] [OFFSET N]\n",
-            cmd.path.join(" ")
-        ));
+        let _ = write!(s, "\nUsage: midclt {} [COLUMN,...|*] [WHERE CONDITION] [ORDER BY FIELD [DESC]] [LIMIT N] [OFFSET N]\n",
+            cmd.path.join(" "));
         s.push_str("  CONDITION: Python-style, e.g. uid > 1000 and username.startswith('a')\n");
         return s;
     }
@@ -540,11 +540,12 @@ pub(crate) fn command_help(cmd: &CommandInfo, detail: &MethodDetail) -> String {
             }
         })
         .collect();
-    s.push_str(&format!(
+    let _ = write!(
+        s,
         "\nUsage: midclt {} {}\n",
         cmd.path.join(" "),
         usage.join(" ")
-    ));
+    );
     s.push_str(
         "Values: JSON (\"text\", 1, true, null, [..], {..}), bare words, or comma lists (a,b,c).\n",
     );
@@ -564,7 +565,7 @@ pub(crate) fn argument_rows(detail: &MethodDetail, mode: Mode) -> Vec<(String, S
         if s.get("_required_") == Some(&json!(true)) {
             ty.push_str(", required");
         } else if let Some(d) = s.get("default") {
-            ty.push_str(&format!(", default {}", crate::py::json::dumps(d)));
+            let _ = write!(ty, ", default {}", crate::py::json::dumps(d));
         }
         let desc = s
             .get("description")

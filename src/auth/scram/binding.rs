@@ -4,6 +4,7 @@
 use super::{ScramError, B64, GS2_BOUND, GS2_UNBOUND};
 use base64::Engine as _;
 use sha2::{Digest as _, Sha224, Sha256, Sha384, Sha512};
+use std::fmt::Write as _;
 
 /// Channel binding for the exchange: `n,,` (none) or `p=tls-server-end-point,,` + hash.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -100,7 +101,7 @@ pub(super) fn oid_to_string(bytes: &[u8]) -> Result<String, ScramError> {
     };
     let mut out = format!("{a}.{b}");
     for arc in rest {
-        out.push_str(&format!(".{arc}"));
+        let _ = write!(out, ".{arc}");
     }
     Ok(out)
 }
@@ -153,8 +154,11 @@ pub fn tls_server_end_point(cert_der: &[u8]) -> Result<Vec<u8>, ScramError> {
         "1.2.840.113549.1.1.4"
         | "1.2.840.113549.1.1.5"
         | "1.2.840.10045.4.1"
-        | "1.2.840.10040.4.3" => 256,
-        "1.2.840.113549.1.1.11" | "1.2.840.10045.4.3.2" | "2.16.840.1.101.3.4.3.2" => 256,
+        | "1.2.840.10040.4.3"
+        // sha256 with RSA, ECDSA, DSA.
+        | "1.2.840.113549.1.1.11"
+        | "1.2.840.10045.4.3.2"
+        | "2.16.840.1.101.3.4.3.2" => 256,
         "1.2.840.113549.1.1.14" | "1.2.840.10045.4.3.1" | "2.16.840.1.101.3.4.3.1" => 224,
         "1.2.840.113549.1.1.12" | "1.2.840.10045.4.3.3" => 384,
         "1.2.840.113549.1.1.13" | "1.2.840.10045.4.3.4" => 512,

@@ -13,6 +13,7 @@ use base64::Engine as _;
 use hmac::{Hmac, Mac};
 use sha2::{Digest as _, Sha512};
 use std::fmt;
+use std::fmt::Write as _;
 use zeroize::{Zeroize, ZeroizeOnDrop, Zeroizing};
 
 pub use binding::{tls_server_end_point, ChannelBinding};
@@ -264,6 +265,7 @@ fn server_first_parts(msg: &str) -> Result<(ServerFirst, &str), ScramError> {
 }
 
 /// Where the client's keys come from.
+#[derive(Clone, Copy)]
 pub enum KeySource<'a> {
     /// The 64-character material after `<id>-` in a raw API key.
     Secret(&'a [u8]),
@@ -334,7 +336,7 @@ impl ScramClient {
             return Err(ScramError::MissingBindingData);
         }
         if api_key_id != 0 {
-            user.push_str(&format!(":{api_key_id}"));
+            let _ = write!(user, ":{api_key_id}");
         }
         Ok(Self {
             user,

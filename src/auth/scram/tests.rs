@@ -425,6 +425,25 @@ fn secrets_stay_out_of_debug_and_errors() {
     assert!(ct_eq(b"abc", b"abc") && !ct_eq(b"abc", b"abd") && !ct_eq(b"abc", b"ab"));
 }
 
+/// The vectors without their prose (descriptions and notes), as carried here.
+fn strip(v: &Value) -> Value {
+    match v {
+        Value::Object(m) => Value::Object(
+            m.iter()
+                .filter(|(k, _)| {
+                    !matches!(
+                        k.as_str(),
+                        "description" | "notes" | "note" | "comment" | "source" | "sources"
+                    )
+                })
+                .map(|(k, v)| (k.clone(), strip(v)))
+                .collect(),
+        ),
+        Value::Array(a) => Value::Array(a.iter().map(strip).collect()),
+        other => other.clone(),
+    }
+}
+
 #[test]
 fn carried_vectors_match_the_shared_ones() {
     // Where ../shared is present (CI), the copy carried here must not have drifted.
@@ -432,23 +451,6 @@ fn carried_vectors_match_the_shared_ones() {
     let Ok(text) = std::fs::read_to_string(path) else {
         return;
     };
-    fn strip(v: &Value) -> Value {
-        match v {
-            Value::Object(m) => Value::Object(
-                m.iter()
-                    .filter(|(k, _)| {
-                        !matches!(
-                            k.as_str(),
-                            "description" | "notes" | "note" | "comment" | "source" | "sources"
-                        )
-                    })
-                    .map(|(k, v)| (k.clone(), strip(v)))
-                    .collect(),
-            ),
-            Value::Array(a) => Value::Array(a.iter().map(strip).collect()),
-            other => other.clone(),
-        }
-    }
     let shared: Value = serde_json::from_str(&text).unwrap();
     assert_eq!(strip(&shared), vectors());
 }

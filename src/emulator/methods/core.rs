@@ -118,8 +118,10 @@ pub(super) fn methods() -> Vec<MethodDef> {
     ]
 }
 
+// Handler: the dispatch table fixes the signature; this one cannot fail.
+#[allow(clippy::unnecessary_wraps)]
 fn set_options(ctx: &mut Ctx<'_>, params: Vec<Value>) -> Result<Value, ApiError> {
-    let opts = params.first().cloned().unwrap_or(json!({}));
+    let opts = params.into_iter().next().unwrap_or(json!({}));
     if let Some(v) = opts.get("legacy_jobs").and_then(Value::as_bool) {
         ctx.session.legacy_jobs = v;
     }
@@ -131,6 +133,8 @@ fn set_options(ctx: &mut Ctx<'_>, params: Vec<Value>) -> Result<Value, ApiError>
     }))
 }
 
+// Handler: the dispatch table fixes the signature; this one only reads its parameters.
+#[allow(clippy::needless_pass_by_value)]
 fn get_jobs(ctx: &mut Ctx<'_>, params: Vec<Value>) -> Result<Value, ApiError> {
     let rows: Vec<Value> = crate::emulator::lock(&ctx.emu.shared.state)
         .jobs
@@ -156,6 +160,8 @@ pub(super) fn query_error(e: query::QueryError) -> ApiError {
     }
 }
 
+// Handler: the dispatch table fixes the signature; this one only reads its parameters.
+#[allow(clippy::needless_pass_by_value)]
 fn subscribe(ctx: &mut Ctx<'_>, params: Vec<Value>) -> Result<Value, ApiError> {
     let name = params.first().and_then(Value::as_str).unwrap_or("");
     ctx.session
@@ -163,6 +169,9 @@ fn subscribe(ctx: &mut Ctx<'_>, params: Vec<Value>) -> Result<Value, ApiError> {
         .map(Value::String)
 }
 
+// Handler: the dispatch table fixes the signature; this one only reads its parameters
+// and cannot fail.
+#[allow(clippy::needless_pass_by_value, clippy::unnecessary_wraps)]
 fn unsubscribe(ctx: &mut Ctx<'_>, params: Vec<Value>) -> Result<Value, ApiError> {
     let id = params.first().and_then(Value::as_str).unwrap_or("");
     ctx.session.unsubscribe(ctx.emu, id);
@@ -176,6 +185,8 @@ fn starter(ctx: &Ctx<'_>) -> Starter {
     }
 }
 
+// Handler: the dispatch table fixes the signature; this one only reads its parameters.
+#[allow(clippy::needless_pass_by_value)]
 fn job_wait(ctx: &mut Ctx<'_>, params: Vec<Value>) -> Result<Value, ApiError> {
     let target = params.first().and_then(Value::as_i64).unwrap_or(0);
     if ctx.emu.job(target).is_none() {
@@ -187,7 +198,7 @@ fn job_wait(ctx: &mut Ctx<'_>, params: Vec<Value>) -> Result<Value, ApiError> {
     let who = starter(ctx);
     let id = ctx.emu.start_job(
         ctx.method,
-        json!([target]),
+        &json!([target]),
         &who,
         Box::new(move |run| {
             let mut last_progress = Value::Null;
@@ -259,6 +270,8 @@ fn job_wait(ctx: &mut Ctx<'_>, params: Vec<Value>) -> Result<Value, ApiError> {
     Ok(json!(id))
 }
 
+// Handler: the dispatch table fixes the signature; this one only reads its parameters.
+#[allow(clippy::needless_pass_by_value)]
 fn job_abort(ctx: &mut Ctx<'_>, params: Vec<Value>) -> Result<Value, ApiError> {
     let id = params.first().and_then(Value::as_i64).unwrap_or(0);
     if !ctx.emu.abort_job(id) {
@@ -267,6 +280,8 @@ fn job_abort(ctx: &mut Ctx<'_>, params: Vec<Value>) -> Result<Value, ApiError> {
     Ok(Value::Null)
 }
 
+// Handler: the dispatch table fixes the signature; this one cannot fail.
+#[allow(clippy::unnecessary_wraps)]
 fn bulk(ctx: &mut Ctx<'_>, params: Vec<Value>) -> Result<Value, ApiError> {
     let method = params
         .first()
@@ -280,10 +295,10 @@ fn bulk(ctx: &mut Ctx<'_>, params: Vec<Value>) -> Result<Value, ApiError> {
         .unwrap_or_default();
     let user = ctx.session.user.clone();
     let who = starter(ctx);
-    let args = Value::Array(params.clone());
+    let args = Value::Array(params);
     let id = ctx.emu.start_job(
         ctx.method,
-        args,
+        &args,
         &who,
         Box::new(move |run| {
             if super::find(&method).is_none() {
@@ -309,6 +324,9 @@ fn bulk(ctx: &mut Ctx<'_>, params: Vec<Value>) -> Result<Value, ApiError> {
     Ok(json!(id))
 }
 
+// Handler: the dispatch table fixes the signature; this one only reads its parameters
+// and cannot fail.
+#[allow(clippy::needless_pass_by_value, clippy::unnecessary_wraps)]
 fn get_methods(ctx: &mut Ctx<'_>, params: Vec<Value>) -> Result<Value, ApiError> {
     let service = params.first().and_then(Value::as_str).map(str::to_string);
     let cli = params.get(1).and_then(Value::as_str) == Some("CLI");
@@ -366,6 +384,8 @@ const SERVICES: &[(&str, &str, &str, &str)] = &[
     ("mock", "service", "mock", "Emulator test jobs"),
 ];
 
+// Handler: the dispatch table fixes the signature; this one cannot fail.
+#[allow(clippy::unnecessary_wraps)]
 fn get_services(ctx: &mut Ctx<'_>, _params: Vec<Value>) -> Result<Value, ApiError> {
     if let Some(services) = ctx
         .emu

@@ -265,8 +265,7 @@ impl Session {
     /// Would the real server count this connection as secure transport (§1.5)?
     pub(super) fn secure_transport(&self, emu: &Emulator) -> bool {
         match &self.origin {
-            Origin::Unix => true,
-            Origin::Tcp { tls: true, .. } => true,
+            Origin::Unix | Origin::Tcp { tls: true, .. } => true,
             Origin::Tcp { peer, .. } => {
                 peer.ip().is_loopback() && !emu.shared.config.loopback_is_remote
             }
@@ -358,10 +357,10 @@ impl Session {
         self.sources.insert(id.to_string(), stop.clone());
         let collection = name.to_string();
         std::thread::spawn(move || {
-            let step = std::time::Duration::from_secs_f64(interval);
+            let period = std::time::Duration::from_secs_f64(interval);
             let mut n: u64 = 0;
             loop {
-                std::thread::sleep(step);
+                std::thread::sleep(period);
                 if stop.load(Ordering::Relaxed) {
                     let _ = tx.send(Out::Unsubscribed {
                         collection,
@@ -372,7 +371,7 @@ impl Session {
                 n += 1;
                 let fields = json!({
                     "cpu": {"cpu": {"usage": (n * 7 % 100) as f64 / 1.0}},
-                    "memory": {"physical_memory_total": 17179869184u64, "physical_memory_available": 8589934592u64},
+                    "memory": {"physical_memory_total": 17_179_869_184_u64, "physical_memory_available": 8_589_934_592_u64},
                     "sample": n,
                 });
                 let event = Out::Event {

@@ -282,20 +282,20 @@ fn py_eq(a: &Value, b: &Value) -> bool {
 fn py_order(op: Op, a: &Value, b: &Value) -> Py<bool> {
     let ord = match (a, b) {
         (Value::String(x), Value::String(y)) => x.cmp(y),
-        (Value::Array(x), Value::Array(y)) => {
-            if let Some((p, q)) = x.iter().zip(y).find(|(p, q)| !py_eq(p, q)) {
-                return py_order(op, p, q);
+        (Value::Array(xs), Value::Array(ys)) => {
+            if let Some((x, y)) = xs.iter().zip(ys).find(|(x, y)| !py_eq(x, y)) {
+                return py_order(op, x, y);
             }
-            x.len().cmp(&y.len())
+            xs.len().cmp(&ys.len())
         }
         // ejson datetimes are datetime objects on the server, so they order among themselves.
         _ => match (num(a), num(b), date_micros(a), date_micros(b)) {
             (Some(x), Some(y), ..) => num_cmp(x, y),
             (.., Some(x), Some(y)) => x.cmp(&y),
             _ => {
-                let (s, l, r) = (op.sym(), tname(a), tname(b));
+                let (sym, left, right) = (op.sym(), tname(a), tname(b));
                 return type_err(format!(
-                    "'{s}' not supported between instances of '{l}' and '{r}'"
+                    "'{sym}' not supported between instances of '{left}' and '{right}'"
                 ));
             }
         },

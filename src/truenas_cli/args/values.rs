@@ -61,7 +61,7 @@ pub(super) struct Members {
 impl Members {
     pub(super) fn insert(&mut self, key: String, value: Val) {
         if let Some(slot) = self.index.get(&key).and_then(|&i| self.entries.get_mut(i)) {
-            slot.1 = value
+            slot.1 = value;
         } else {
             self.index.insert(key.clone(), self.entries.len());
             self.entries.push((key, value));

@@ -11,6 +11,7 @@ use super::{Index, MethodDetail, FORMAT};
 use crate::error::{Error, Result};
 use sha2::{Digest, Sha256};
 use std::collections::HashMap;
+use std::fmt::Write as _;
 use std::io::Write as _;
 use std::os::unix::fs::{DirBuilderExt as _, MetadataExt as _, OpenOptionsExt as _};
 use std::path::{Path, PathBuf};
@@ -105,7 +106,12 @@ fn ensure_private_dir(dir: &Path) -> Result<(), Refusal> {
 
 fn key(server_key: &str) -> String {
     let h = Sha256::digest(server_key.as_bytes());
-    h.iter().take(12).map(|b| format!("{b:02x}")).collect()
+    h.iter()
+        .take(12)
+        .fold(String::with_capacity(24), |mut s, b| {
+            let _ = write!(s, "{b:02x}");
+            s
+        })
 }
 
 /// The cached index, when it is there, ours, and for this server version.

@@ -381,7 +381,7 @@ fn tree(index: &Index) -> Namespace {
             ns = ns.child_namespace(&w);
         }
         if desc.is_some() {
-            ns.description = desc.clone();
+            ns.description.clone_from(desc);
         }
     }
     for cmd in &index.commands {

@@ -78,7 +78,7 @@ pub(super) fn decode_str(body: &[char], raw: bool) -> Result<String, String> {
                         .count();
                     return Err(unicode_error(escape_start, k + seen - 1, what));
                 };
-                if value > 0x10ffff {
+                if value > u32::from(char::MAX) {
                     return Err(unicode_error(
                         escape_start,
                         k + len - 1,
