@@ -60,6 +60,33 @@ fn time_process(args: &[&str], env: &[(&str, &str)], n: usize) -> Vec<Duration> 
         .collect()
 }
 
+/// CPU time (user + system) the children of this process have used so far, from
+/// /proc/self/stat (in clock ticks of 10 ms; summed over many runs that is precise enough).
+fn children_cpu() -> Duration {
+    let stat = std::fs::read_to_string("/proc/self/stat").unwrap_or_default();
+    // Fields after the command name, which is in parentheses and may hold spaces.
+    let rest = stat.rsplit_once(')').map_or("", |(_, r)| r);
+    let fields: Vec<u64> = rest
+        .split_whitespace()
+        .map(|f| f.parse().unwrap_or(0))
+        .collect();
+    // cutime and cstime are fields 16 and 17 of the whole line, 14 and 15 here.
+    let ticks = fields.get(13).copied().unwrap_or(0) + fields.get(14).copied().unwrap_or(0);
+    Duration::from_millis(ticks * 10)
+}
+
+/// Mean CPU time of one run of `midclt args`.
+fn cpu_per_run(label: &str, args: &[&str], n: u32) -> Duration {
+    let before = children_cpu();
+    let _ = time_process(args, &[], n as usize);
+    let per_run = (children_cpu() - before) / n;
+    println!(
+        "{label:<48} n={n:<5} CPU {:>8.3} ms/run (user + system)",
+        per_run.as_secs_f64() * 1e3
+    );
+    per_run
+}
+
 fn main() {
     // `cargo bench` passes --bench; a filter argument is accepted and ignored.
     let dir = tempfile::tempdir().expect("temp dir");
@@ -89,6 +116,31 @@ fn main() {
     stats(
         "midclt call core.ping (ws:// loopback, end to end)",
         time_process(&["--uri", &ws, "call", "core.ping"], &[], 200),
+    );
+    let wss = emu.listen("wss://127.0.0.1:0").expect("listen").uri;
+    let cert = dir.path().join("cert.pem");
+    std::fs::write(&cert, emu.tls_material().expect("cert").cert_pem).expect("write cert");
+    let cert = cert.to_string_lossy().to_string();
+    stats(
+        "midclt ping (wss:// loopback, --ca-cert, end to end)",
+        time_process(&["--uri", &wss, "--ca-cert", &cert, "ping"], &[], 200),
+    );
+    let ws_cpu = cpu_per_run("midclt ping over ws://", &["--uri", &ws, "ping"], 200);
+    let wss_cpu = cpu_per_run(
+        "midclt ping over wss:// (--insecure)",
+        &["--uri", &wss, "--insecure", "ping"],
+        200,
+    );
+    let ca_cpu = cpu_per_run(
+        "midclt ping over wss:// (system store + --ca-cert)",
+        &["--uri", &wss, "--ca-cert", &cert, "ping"],
+        200,
+    );
+    println!(
+        "{:<48} {:.2}x (--insecure), {:.2}x (system store + --ca-cert)",
+        "wss:// CPU per ping relative to ws://",
+        wss_cpu.as_secs_f64() / ws_cpu.as_secs_f64(),
+        ca_cpu.as_secs_f64() / ws_cpu.as_secs_f64()
     );
 
     let mut c = rpc::connect(&ConnectOptions::new(

@@ -71,6 +71,9 @@ mod commands;
 #[cfg(feature = "emulator")]
 pub mod emulator;
 pub mod error;
+#[cfg(any(test, feature = "fuzzing"))]
+#[doc(hidden)]
+pub mod fuzzing;
 pub mod jobs;
 mod py;
 mod render;

@@ -146,6 +146,22 @@ pub fn connect_over(stream: Stream, opts: &ConnectOptions) -> Result<Client> {
     start(ws, protocol, opts)
 }
 
+/// A client on a stream whose WebSocket handshake is taken as done: the fuzz target feeds
+/// it raw frames.
+#[cfg(any(test, feature = "fuzzing"))]
+pub(crate) fn from_raw_stream(
+    stream: Stream,
+    protocol: Protocol,
+    opts: &ConnectOptions,
+) -> Result<Client> {
+    let ws = WebSocket::from_raw_socket(
+        stream,
+        tungstenite::protocol::Role::Client,
+        Some(transport::websocket_config()),
+    );
+    start(ws, protocol, opts)
+}
+
 fn start(ws: WebSocket<Stream>, protocol: Protocol, opts: &ConnectOptions) -> Result<Client> {
     let endpoint = &opts.endpoint;
     let timeout = opts.connect_timeout;
