@@ -79,7 +79,7 @@ fn children_cpu() -> Duration {
 fn cpu_per_run(label: &str, args: &[&str], n: u32) -> Duration {
     let before = children_cpu();
     let _ = time_process(args, &[], n as usize);
-    let per_run = (children_cpu() - before) / n;
+    let per_run = children_cpu().saturating_sub(before) / n;
     println!(
         "{label:<48} n={n:<5} CPU {:>8.3} ms/run (user + system)",
         per_run.as_secs_f64() * 1e3
@@ -126,7 +126,7 @@ fn main() {
         time_process(&["--uri", &wss, "--ca-cert", &cert, "ping"], &[], 200),
     );
     let ws_cpu = cpu_per_run("midclt ping over ws://", &["--uri", &ws, "ping"], 200);
-    let wss_cpu = cpu_per_run(
+    let insecure_cpu = cpu_per_run(
         "midclt ping over wss:// (--insecure)",
         &["--uri", &wss, "--insecure", "ping"],
         200,
@@ -139,7 +139,7 @@ fn main() {
     println!(
         "{:<48} {:.2}x (--insecure), {:.2}x (system store + --ca-cert)",
         "wss:// CPU per ping relative to ws://",
-        wss_cpu.as_secs_f64() / ws_cpu.as_secs_f64(),
+        insecure_cpu.as_secs_f64() / ws_cpu.as_secs_f64(),
         ca_cpu.as_secs_f64() / ws_cpu.as_secs_f64()
     );
 
