@@ -9,8 +9,6 @@ use crate::session;
 use anyhow::Context as _;
 use base64::Engine as _;
 use serde_json::{json, Value};
-use std::io::Write;
-use std::os::unix::fs::OpenOptionsExt;
 
 pub(crate) fn run(g: &GlobalArgs, cmd: &KeyCommand) -> anyhow::Result<()> {
     match cmd {
@@ -74,7 +72,7 @@ fn precompute(g: &GlobalArgs, args: &PrecomputeArgs) -> anyhow::Result<()> {
             ))
         })?;
     let keys = crate::auth::scram::derive_keys(material.as_bytes(), &salt, iterations);
-    let file = zeroize::Zeroizing::new(
+    let mut file = zeroize::Zeroizing::new(
         serde_json::to_string_pretty(&json!({
             "api_key_id": key.id,
             "client_key": b64.encode(keys.client_key),
@@ -88,15 +86,9 @@ fn precompute(g: &GlobalArgs, args: &PrecomputeArgs) -> anyhow::Result<()> {
     if args.force {
         let _ = std::fs::remove_file(&args.output);
     }
-    let mut f = std::fs::OpenOptions::new()
-        .write(true)
-        .create_new(true)
-        .mode(0o600)
-        .open(&args.output)
+    file.push('\n');
+    crate::private::create_file(&args.output, &file)
         .with_context(|| format!("cannot create the key file {}", args.output.display()))?;
-    f.write_all(file.as_bytes())
-        .and_then(|()| f.write_all(b"\n"))
-        .with_context(|| format!("cannot write the key file {}", args.output.display()))?;
     eprintln!(
         "midclt: wrote {} (mode 0600); log in with -U USER -K {}",
         args.output.display(),

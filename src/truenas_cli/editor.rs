@@ -57,7 +57,8 @@ fn run_editor(template: &str) -> anyhow::Result<String> {
         "midclt-{}.jsonc",
         crate::client::id::new_request_id()?
     ));
-    create_private(&path, template)
+    // The template may come back holding secrets (passwords, keys).
+    crate::private::create_file(&path, template)
         .with_context(|| format!("cannot create the editor's file {}", path.display()))?;
     // EDITOR may carry arguments ("code --wait"); the shell splits them.
     let status = std::process::Command::new("sh")
@@ -82,20 +83,6 @@ fn run_editor(template: &str) -> anyhow::Result<String> {
         }
     }
     text.with_context(|| format!("cannot read the edited arguments from {}", path.display()))
-}
-
-/// The template may come back holding secrets (passwords, keys), so the file is made
-/// readable by its owner only, and never through a name that already exists (a link
-/// planted in the shared temporary directory).
-fn create_private(path: &std::path::Path, content: &str) -> std::io::Result<()> {
-    use std::io::Write as _;
-    use std::os::unix::fs::OpenOptionsExt as _;
-    let mut f = std::fs::OpenOptions::new()
-        .write(true)
-        .create_new(true)
-        .mode(0o600)
-        .open(path)?;
-    f.write_all(content.as_bytes())
 }
 
 /// The template: one JSON object, each field preceded by a `// type, required: description` line.
@@ -291,23 +278,6 @@ fn to_params(
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn the_temporary_file_is_private_and_never_reused() {
-        use std::os::unix::fs::PermissionsExt as _;
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("args.jsonc");
-        create_private(&path, "{}").unwrap();
-        let mode = std::fs::metadata(&path).unwrap().permissions().mode();
-        assert_eq!(mode & 0o777, 0o600);
-        // A name that exists (here: planted as a link to another file) is refused.
-        let target = dir.path().join("target");
-        std::fs::write(&target, "x").unwrap();
-        let planted = dir.path().join("planted.jsonc");
-        std::os::unix::fs::symlink(&target, &planted).unwrap();
-        assert!(create_private(&planted, "secret").is_err());
-        assert_eq!(std::fs::read_to_string(&target).unwrap(), "x");
-    }
 
     #[test]
     fn comments_are_stripped_but_not_inside_strings() {

@@ -12,8 +12,7 @@ use crate::error::{Error, Result};
 use sha2::{Digest, Sha256};
 use std::collections::HashMap;
 use std::fmt::Write as _;
-use std::io::Write as _;
-use std::os::unix::fs::{DirBuilderExt as _, MetadataExt as _, OpenOptionsExt as _};
+use std::os::unix::fs::MetadataExt as _;
 use std::path::{Path, PathBuf};
 
 /// `$MIDCLT_CACHE_DIR`, else `$XDG_CACHE_HOME/midclt`, else `~/.cache/midclt`, else a
@@ -65,10 +64,7 @@ struct Refusal {
 /// Create `dir` (0700) when missing, then check what is there now, without following a
 /// link: a directory, owned by this user, writable by nobody else.
 fn ensure_private_dir(dir: &Path) -> Result<(), Refusal> {
-    let made = std::fs::DirBuilder::new()
-        .recursive(true)
-        .mode(0o700)
-        .create(dir);
+    let made = crate::private::create_dir(dir);
     if let Err(e) = made {
         return Err(Refusal {
             message: format!("cannot create it: {e}"),
@@ -147,17 +143,14 @@ pub(super) fn write(
 
 fn fill(tmp: &Path, index: &Index, details: &HashMap<String, MethodDetail>) -> Result<()> {
     let io = |e: std::io::Error| Error::io(format!("{}: {e}", tmp.display()));
-    std::fs::DirBuilder::new()
-        .recursive(true)
-        .mode(0o700)
-        .create(tmp.join("methods"))
-        .map_err(io)?;
+    crate::private::create_dir(&tmp.join("methods")).map_err(io)?;
     for (name, d) in details {
         let text = serde_json::to_string(d).map_err(|e| Error::io(e.to_string()))?;
-        write_private(&tmp.join("methods").join(format!("{name}.json")), &text).map_err(io)?;
+        crate::private::create_file(&tmp.join("methods").join(format!("{name}.json")), &text)
+            .map_err(io)?;
     }
     let text = serde_json::to_string(index).map_err(|e| Error::io(e.to_string()))?;
-    write_private(&tmp.join("index.json"), &text).map_err(io)
+    crate::private::create_file(&tmp.join("index.json"), &text).map_err(io)
 }
 
 fn swap_in(tmp: &Path, dir: &Path) -> Result<()> {
@@ -170,15 +163,6 @@ fn swap_in(tmp: &Path, dir: &Path) -> Result<()> {
         let _ = std::fs::remove_dir_all(&old);
     }
     result
-}
-
-fn write_private(path: &Path, text: &str) -> std::io::Result<()> {
-    let mut f = std::fs::OpenOptions::new()
-        .write(true)
-        .create_new(true)
-        .mode(0o600)
-        .open(path)?;
-    f.write_all(text.as_bytes())
 }
 
 /// `midclt cache clear`: remove every cached catalogue; returns how many there were.

@@ -1,0 +1,53 @@
+//! Files and directories only this user may read: catalogue caches, key files and the
+//! editor's file can reveal secrets or steer commands.
+
+use std::io::Write as _;
+use std::os::unix::fs::{DirBuilderExt as _, OpenOptionsExt as _};
+use std::path::Path;
+
+/// Create `path` (mode 0600) holding `content`. Never through a name that already exists,
+/// so a link planted beforehand (in a shared temporary directory, say) is refused rather
+/// than followed.
+pub(crate) fn create_file(path: &Path, content: &str) -> std::io::Result<()> {
+    let mut f = std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .mode(0o600)
+        .open(path)?;
+    f.write_all(content.as_bytes())
+}
+
+/// Create `path` and any missing parents with mode 0700 (existing ones are left as they
+/// are: check them where that matters).
+pub(crate) fn create_dir(path: &Path) -> std::io::Result<()> {
+    std::fs::DirBuilder::new()
+        .recursive(true)
+        .mode(0o700)
+        .create(path)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::os::unix::fs::PermissionsExt as _;
+
+    #[test]
+    fn files_are_private_and_never_reused() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("args.jsonc");
+        create_file(&path, "{}").unwrap();
+        let mode = std::fs::metadata(&path).unwrap().permissions().mode();
+        assert_eq!(mode & 0o777, 0o600);
+        // A name that exists (here: planted as a link to another file) is refused.
+        let target = dir.path().join("target");
+        std::fs::write(&target, "x").unwrap();
+        let planted = dir.path().join("planted.jsonc");
+        std::os::unix::fs::symlink(&target, &planted).unwrap();
+        assert!(create_file(&planted, "secret").is_err());
+        assert_eq!(std::fs::read_to_string(&target).unwrap(), "x");
+        let sub = dir.path().join("a").join("b");
+        create_dir(&sub).unwrap();
+        let mode = std::fs::metadata(&sub).unwrap().permissions().mode();
+        assert_eq!(mode & 0o777, 0o700);
+    }
+}
