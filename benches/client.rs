@@ -11,7 +11,7 @@
 // A benchmark harness: a failed unwrap stops it with its location, which is all it needs.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use midclt::client::rpc::{self, ConnectOptions};
+use midclt::client::{connect, ConnectOptions};
 use midclt::emulator::{Config, Emulator};
 use serde_json::json;
 use std::process::{Command, Stdio};
@@ -91,7 +91,7 @@ fn main() {
         time_process(&["--uri", &ws, "call", "core.ping"], &[], 200),
     );
 
-    let mut c = rpc::connect(&ConnectOptions::new(
+    let mut c = connect(&ConnectOptions::new(
         midclt::client::uri::parse(&unix).unwrap(),
     ))
     .unwrap();
