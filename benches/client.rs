@@ -11,7 +11,7 @@
 // A benchmark harness: a failed unwrap stops it with its location, which is all it needs.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use midclt::client::rpc::{self, ConnectOptions};
+use midclt::client::{connect, ConnectOptions};
 use midclt::emulator::{Config, Emulator};
 use serde_json::json;
 use std::process::{Command, Stdio};
@@ -143,7 +143,7 @@ fn main() {
         ca_cpu.as_secs_f64() / ws_cpu.as_secs_f64()
     );
 
-    let mut c = rpc::connect(&ConnectOptions::new(
+    let mut c = connect(&ConnectOptions::new(
         midclt::client::uri::parse(&unix).unwrap(),
     ))
     .unwrap();

@@ -7,6 +7,7 @@ use serde_json::Value;
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 #[repr(u8)]
 pub enum ExitCode {
+    /// Everything worked.
     Success = 0,
     /// The server answered with an error: method error, validation error, failed job.
     Server = 1,
@@ -25,18 +26,28 @@ pub enum ExitCode {
     Io = 7,
 }
 
+/// What kind of failure an [`Error`] is; each kind has its own [`ExitCode`], whose
+/// variant of the same name describes it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Kind {
+    /// Bad arguments or local input: retrying the same thing will fail the same way.
     Usage,
+    /// The server could not be reached, or the connection broke or misbehaved.
     Connection,
+    /// The TLS handshake or certificate verification failed.
     Tls,
+    /// The server refused the login, or a call needed one.
     Auth,
+    /// Nothing answered in time; the call may still run on the server.
     Timeout,
+    /// The server answered with an error; [`Error::server`] holds its details.
     Server,
+    /// A local input/output failure.
     Io,
 }
 
 impl Kind {
+    /// The process exit code `midclt` uses for this kind.
     pub fn exit_code(self) -> ExitCode {
         match self {
             Kind::Usage => ExitCode::Usage,
@@ -50,36 +61,52 @@ impl Kind {
     }
 }
 
-/// A JSON-RPC error object as TrueNAS sends it , or the equivalent
+/// A JSON-RPC error object as TrueNAS sends it, or the equivalent
 /// legacy-protocol error, normalised.
 #[derive(Clone, Debug, PartialEq)]
 pub struct ServerError {
     /// JSON-RPC code (-32001, -32602, ...); legacy errors use -32602 for validation and
     /// -32001 for everything else so callers need only one switch.
     pub code: i64,
+    /// The error object's `message` (often less specific than [`ServerError::reason`]).
     pub message: String,
+    /// The TrueNAS details, when the server sent a `data` object.
     pub data: Option<ErrorData>,
 }
 
 /// The TrueNAS `data` member of an error.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct ErrorData {
+    /// The errno number (`22` for `EINVAL`), when the failure has one.
     pub error: Option<i64>,
+    /// The errno name (`ENOENT`, `EINVAL`, `ENOTAUTHENTICATED`, ...).
     pub errname: Option<String>,
+    /// The human-readable explanation.
     pub reason: Option<String>,
+    /// The Python traceback object (`class`, `frames`, `formatted`), on debug-enabled
+    /// servers.
     pub trace: Option<Value>,
+    /// Error-specific data: for validation errors, `[attribute, message, errno]` triples.
     pub extra: Option<Value>,
 }
 
-/// JSON-RPC 2.0 error codes, with the meanings TrueNAS gives them.
+/// JSON-RPC 2.0: the request was not valid JSON.
 pub const PARSE_ERROR: i64 = -32700;
+/// JSON-RPC 2.0: the JSON was not a valid request object.
 pub const INVALID_REQUEST: i64 = -32600;
+/// JSON-RPC 2.0: no such method (TrueNAS also answers `ENOMETHOD` in some versions).
 pub const METHOD_NOT_FOUND: i64 = -32601;
+/// TrueNAS: the arguments failed validation; [`ServerError::validation_errors`] lists
+/// which.
 pub const INVALID_PARAMS: i64 = -32602;
+/// TrueNAS: the method ran and failed (or a job did); details in [`ErrorData`].
 pub const CALL_ERROR: i64 = -32001;
+/// TrueNAS: the connection exceeded the server's call rate limit.
 pub const TOO_MANY_CALLS: i64 = -32000;
 
 impl ServerError {
+    /// Read a JSON-RPC `error` member; missing or mistyped fields become empty rather
+    /// than failing, so a malformed error is still reported.
     pub fn from_json(err: &Value) -> ServerError {
         let code = err.get("code").and_then(Value::as_i64).unwrap_or(0);
         let message = err
@@ -98,7 +125,8 @@ impl ServerError {
         }
     }
 
-    /// Validation triples `[attribute, message, errno]`, when this is a validation error.
+    /// `(attribute, message)` pairs of a validation error ([`INVALID_PARAMS`]); `None` for
+    /// any other error.
     pub fn validation_errors(&self) -> Option<Vec<(String, String)>> {
         if self.code != INVALID_PARAMS {
             return None;
@@ -128,6 +156,7 @@ impl ServerError {
             .unwrap_or(&self.message)
     }
 
+    /// The errno name (`ENOENT`, ...), when the server sent one.
     pub fn errname(&self) -> Option<&str> {
         self.data.as_ref().and_then(|d| d.errname.as_deref())
     }
@@ -151,6 +180,7 @@ impl ServerError {
             || self.reason().contains("Rate Limit Exceeded")
     }
 
+    /// The method does not exist, however the server version spells that.
     pub fn is_method_not_found(&self) -> bool {
         self.code == METHOD_NOT_FOUND
             || self.message == "Method does not exist"
@@ -159,6 +189,7 @@ impl ServerError {
 }
 
 impl ErrorData {
+    /// Read a TrueNAS `data` object; missing or mistyped fields become `None`.
     pub fn from_json(d: &Value) -> ErrorData {
         ErrorData {
             error: d.get("error").and_then(Value::as_i64),
@@ -175,16 +206,21 @@ impl ErrorData {
 #[derive(Debug, thiserror::Error)]
 #[error("{message}")]
 pub struct Error {
+    /// The failure's class, which decides the exit code.
     pub kind: Kind,
+    /// One line saying what went wrong.
     pub message: String,
+    /// What the user could do about it, one suggestion each.
     pub hints: Vec<String>,
     /// Set when the server itself produced the error (for detailed rendering).
     pub server: Option<Box<ServerError>>,
 }
 
+/// `Result` with this crate's [`Error`].
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
 impl Error {
+    /// An error of `kind` without hints.
     pub fn new(kind: Kind, message: impl Into<String>) -> Error {
         Error {
             kind,
@@ -194,26 +230,34 @@ impl Error {
         }
     }
 
+    /// A [`Kind::Usage`] error.
     pub fn usage(message: impl Into<String>) -> Error {
         Error::new(Kind::Usage, message)
     }
 
+    /// A [`Kind::Connection`] error.
     pub fn connection(message: impl Into<String>) -> Error {
         Error::new(Kind::Connection, message)
     }
 
+    /// A [`Kind::Auth`] error.
     pub fn auth(message: impl Into<String>) -> Error {
         Error::new(Kind::Auth, message)
     }
 
+    /// A [`Kind::Timeout`] error.
     pub fn timeout(message: impl Into<String>) -> Error {
         Error::new(Kind::Timeout, message)
     }
 
+    /// A [`Kind::Io`] error.
     pub fn io(message: impl Into<String>) -> Error {
         Error::new(Kind::Io, message)
     }
 
+    /// A [`Kind::Server`] error for the server's refusal of `method`, keeping the
+    /// [`ServerError`] and adding hints for the common cases (not logged in, no such
+    /// method).
     pub fn server(method: &str, err: ServerError) -> Error {
         let message = if err.is_method_not_found() && err.code == METHOD_NOT_FOUND {
             format!("{method}: method does not exist")
@@ -235,12 +279,14 @@ impl Error {
         e
     }
 
+    /// Add a suggestion for the user.
     #[must_use]
     pub fn hint(mut self, hint: impl Into<String>) -> Error {
         self.hints.push(hint.into());
         self
     }
 
+    /// The process exit code `midclt` uses for this error.
     pub fn exit_code(&self) -> ExitCode {
         self.kind.exit_code()
     }

@@ -15,7 +15,10 @@ const POLL_AFTER_SILENCE: Duration = Duration::from_secs(30);
 
 /// Where progress goes while waiting.
 pub trait Progress {
+    /// The job reported progress: `percent` from 0 to 100 and the server's description,
+    /// each when known.
     fn update(&mut self, percent: Option<f64>, description: Option<&str>);
+    /// The job ended, successfully or not; no update follows.
     fn finish(&mut self, success: bool);
 }
 
@@ -27,7 +30,9 @@ impl Progress for Silent {
     fn finish(&mut self, _: bool) {}
 }
 
-/// Call `method` as a job and return its result when it succeeds.
+/// Call `method` as a job and return its result when it succeeds. A failed or aborted
+/// job is a [`Kind::Server`] error; a method that is not a job is a [`Kind::Usage`] error,
+/// after the call has run.
 pub fn run(
     client: &mut Client,
     method: &str,

@@ -74,7 +74,7 @@ impl ConnectConfig {
     }
 }
 
-/// Connect without logging in. Unlike [`rpc::connect`], this also serves `mock://` from
+/// Connect without logging in. Unlike [`client::connect`](crate::client::connect), this also serves `mock://` from
 /// the built-in emulator.
 pub fn connect(opts: &ConnectOptions) -> Result<Client> {
     match opts.endpoint {

@@ -5,13 +5,12 @@
 
 mod common;
 use common::*;
-use midclt::client::rpc::{self, ConnectOptions, Notification};
-use midclt::client::uri;
+use midclt::client::{connect, uri, Client, ConnectOptions, Notification};
 use serde_json::{json, Value};
 use std::time::{Duration, Instant};
 
-fn client(s: &Server) -> rpc::Client {
-    rpc::connect(&ConnectOptions::new(uri::parse(&s.unix).unwrap())).unwrap()
+fn client(s: &Server) -> Client {
+    connect(&ConnectOptions::new(uri::parse(&s.unix).unwrap())).unwrap()
 }
 
 #[test]

@@ -13,11 +13,11 @@ use std::path::{Path, PathBuf};
 use zeroize::Zeroizing;
 
 /// Environment variables, read only when the matching option is absent.
-pub const ENV_PASSWORD: &str = "MIDCLT_PASSWORD";
-pub const ENV_API_KEY: &str = "MIDCLT_API_KEY";
-pub const ENV_API_KEY_FILE: &str = "MIDCLT_API_KEY_FILE";
-pub const ENV_TOKEN: &str = "MIDCLT_TOKEN";
-pub const ENV_OTP: &str = "MIDCLT_OTP";
+pub(crate) const ENV_PASSWORD: &str = "MIDCLT_PASSWORD";
+pub(crate) const ENV_API_KEY: &str = "MIDCLT_API_KEY";
+pub(crate) const ENV_API_KEY_FILE: &str = "MIDCLT_API_KEY_FILE";
+pub(crate) const ENV_TOKEN: &str = "MIDCLT_TOKEN";
+pub(crate) const ENV_OTP: &str = "MIDCLT_OTP";
 
 /// What the user said about credentials (on the command line, or a program's equivalent).
 /// Fields left empty are looked up in the environment, and a missing password for a
@@ -43,7 +43,12 @@ pub struct LoginSpec {
     pub no_channel_binding: bool,
 }
 
-/// Decide how to log in from the options and the environment.
+/// Decide how to log in from the options and the environment (`MIDCLT_PASSWORD`,
+/// `MIDCLT_API_KEY`, `MIDCLT_API_KEY_FILE`, `MIDCLT_TOKEN`, `MIDCLT_OTP`, each read
+/// only when the matching field is empty). Contradictory or unreadable credentials are
+/// [`Kind::Usage`] errors.
+///
+/// [`Kind::Usage`]: crate::error::Kind::Usage
 ///
 /// `stdin_taken`: stdin is already claimed (e.g. by a `-` call argument), so `-P -`
 /// cannot read from it.
@@ -220,7 +225,7 @@ fn read_file(path: &Path, what: &str) -> Result<Secret> {
 /// `-K` takes a raw key or the path of a key file. Unlike the official client, relative
 /// paths are files too: a raw key never contains `/` or `.`, so there is no ambiguity
 /// once we check the raw-key form first.
-pub fn parse_key_argument(text: &str, from_argv: bool) -> Result<ApiKey> {
+pub(crate) fn parse_key_argument(text: &str, from_argv: bool) -> Result<ApiKey> {
     if let Some(key) = ApiKey::parse_raw(text) {
         if from_argv {
             warn_argv(
@@ -248,7 +253,7 @@ pub fn parse_key_argument(text: &str, from_argv: bool) -> Result<ApiKey> {
 }
 
 /// Parse key-file content: a raw key, JSON, or INI.
-pub fn parse_key_material(content: &str) -> Result<ApiKey> {
+pub(crate) fn parse_key_material(content: &str) -> Result<ApiKey> {
     if let Some(key) = ApiKey::parse_raw(content) {
         return Ok(key);
     }
@@ -346,7 +351,7 @@ fn parse_ini(content: &str) -> Result<Value> {
 }
 
 /// Read what a `-` call argument stands for: all of stdin, once.
-pub fn read_stdin_payload() -> Result<String> {
+pub(crate) fn read_stdin_payload() -> Result<String> {
     if std::io::stdin().is_terminal() {
         return Err(
             Error::usage("cannot read from stdin when connected to a terminal")

@@ -10,8 +10,10 @@ use crate::error::{Error, Result};
 use serde_json::{json, Value};
 use zeroize::Zeroizing;
 
+/// A password, key or token: wiped from memory when dropped.
 pub type Secret = Zeroizing<String>;
 
+/// How an API key is presented to the server.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum KeyMechanism {
     /// SCRAM-SHA-512: the key never crosses the wire (the default).
@@ -22,6 +24,7 @@ pub enum KeyMechanism {
 
 /// An API key as the user supplied it.
 pub struct ApiKey {
+    /// The number before the `-`: the key's id on the server.
     pub id: u64,
     /// The whole `<id>-<material>` text, when known.
     pub raw: Option<Secret>,
@@ -63,24 +66,36 @@ impl ApiKey {
 /// How (and whether) to log in. Its `Debug` form names the mechanism and user only.
 #[derive(Default)]
 pub enum Login {
+    /// Stay anonymous: enough on the local UNIX socket, where the server trusts the
+    /// process's user.
     #[default]
     None,
+    /// `PASSWORD_PLAIN`, then a one-time password if the account has two-factor
+    /// authentication.
     Password {
+        /// The account name.
         username: String,
+        /// The account password.
         password: Secret,
         /// A one-time password, when known before the server asks.
         otp: Option<Secret>,
     },
+    /// An API key.
     ApiKey {
+        /// The key's owner; required by the JSON-RPC protocol, ignored by the legacy one.
         username: Option<String>,
+        /// The key.
         key: ApiKey,
+        /// SCRAM or in clear.
         mechanism: KeyMechanism,
+        /// Bind a SCRAM login to the server's TLS certificate (`tls-server-end-point`),
+        /// so a man in the middle cannot relay it. Only applies over `wss://`.
         channel_binding: bool,
     },
+    /// A session token from `auth.generate_token` (`TOKEN_PLAIN`).
     Token(Secret),
 }
 
-/// Asks for a one-time password when the server requires one (None: cannot ask).
 impl std::fmt::Debug for Login {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
@@ -97,9 +112,15 @@ impl std::fmt::Debug for Login {
     }
 }
 
+/// Asks for a one-time password when the server requires one (`None`: cannot ask);
+/// [`credentials::prompt_otp`] asks on the terminal.
 pub type OtpPrompt<'a> = &'a dyn Fn() -> Option<Secret>;
 
-/// Refuse, before any connection is made, what would leak or burn a credential.
+/// Refuse, before any connection is made, what would leak or burn a credential: an API
+/// key in clear over plain `ws://` to a remote host (the server revokes it), or a key
+/// without its owner's name on the JSON-RPC protocol. Errors are [`Kind::Usage`].
+///
+/// [`Kind::Usage`]: crate::error::Kind::Usage
 pub fn check_before_connect(endpoint: &Endpoint, login: &Login) -> Result<()> {
     if let Login::ApiKey {
         username,
@@ -124,7 +145,11 @@ pub fn check_before_connect(endpoint: &Endpoint, login: &Login) -> Result<()> {
     Ok(())
 }
 
-/// Log in on an open connection.
+/// Log in on an open connection, falling back to the pre-25.04 login methods when
+/// `auth.login_ex` is missing. A refused login is a [`Kind::Auth`] error; `ask_otp` is
+/// called only if the server asks for a one-time password that `login` does not carry.
+///
+/// [`Kind::Auth`]: crate::error::Kind::Auth
 pub fn login(client: &mut Client, login: &Login, ask_otp: OtpPrompt<'_>) -> Result<()> {
     match login {
         Login::None => Ok(()),

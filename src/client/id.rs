@@ -5,7 +5,7 @@ use crate::error::{Error, Result};
 /// A globally unique request id (UUID v4 text). Job events carry the ids of every
 /// admin session's calls, so per-process counters would collide; without randomness from
 /// the operating system there is no safe id, and the call fails.
-pub fn new_request_id() -> Result<String> {
+pub(crate) fn new_request_id() -> Result<String> {
     let mut bytes = [0u8; 16];
     getrandom::fill(&mut bytes).map_err(|e| {
         Error::io(format!(

@@ -2,10 +2,11 @@
 //! protocols (JSON-RPC 2.0 and the legacy one). Knows nothing of the command line or of
 //! how results are shown.
 
-pub mod id;
-pub mod redact;
-pub mod rpc;
-pub mod transport;
+pub(crate) mod id;
+pub(crate) mod redact;
+pub(crate) mod rpc;
+pub(crate) mod transport;
 pub mod uri;
 
-pub use rpc::{connect, connect_over, Client, ConnectOptions, Event, Notification};
+pub use rpc::{connect, connect_over, Answer, Client, ConnectOptions, Event, Notification};
+pub use transport::{ConnInfo, Stream, TlsOptions};

@@ -6,7 +6,7 @@
 
 use serde_json::Value;
 
-pub const REDACTED: &str = "<redacted>";
+pub(crate) const REDACTED: &str = "<redacted>";
 
 /// Object member names whose values are credentials in TrueNAS requests and replies.
 const SECRET_FIELDS: &[&str] = &[
@@ -40,7 +40,7 @@ fn secret_result(method: &str) -> bool {
 }
 
 /// A request frame, redacted, as one line of text.
-pub fn request(method: &str, frame: &Value) -> String {
+pub(crate) fn request(method: &str, frame: &Value) -> String {
     let mut v = frame.clone();
     if let Some(Value::Array(params)) = v.get_mut("params") {
         for &i in secret_params(method) {
@@ -56,7 +56,7 @@ pub fn request(method: &str, frame: &Value) -> String {
 }
 
 /// A received frame, redacted; `method` is the method of the request it answers, if any.
-pub fn response(method: &str, frame: &Value) -> String {
+pub(crate) fn response(method: &str, frame: &Value) -> String {
     let mut v = frame.clone();
     if secret_result(method) {
         if let Some(r) = v.get_mut("result") {
@@ -68,7 +68,7 @@ pub fn response(method: &str, frame: &Value) -> String {
 }
 
 /// Replace every credential field, at any depth.
-pub fn scrub(v: &mut Value) {
+pub(crate) fn scrub(v: &mut Value) {
     match v {
         Value::Object(map) => {
             for (k, val) in map.iter_mut() {

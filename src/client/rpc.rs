@@ -18,28 +18,34 @@ use tungstenite::protocol::frame::coding::CloseCode;
 use tungstenite::{Message, WebSocket};
 
 /// How deeply JSON (a reply, or an argument) may nest: `serde_json`'s recursion limit.
-pub const MAX_JSON_DEPTH: usize = 128;
+pub(crate) const MAX_JSON_DEPTH: usize = 128;
 
 /// Did parsing stop at [`MAX_JSON_DEPTH`] (as opposed to meeting invalid JSON)?
-pub fn is_too_deep(e: &serde_json::Error) -> bool {
+pub(crate) fn is_too_deep(e: &serde_json::Error) -> bool {
     e.to_string().starts_with("recursion limit exceeded")
 }
 
-pub const DEFAULT_CALL_TIMEOUT: Duration = Duration::from_secs(60);
-pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
+pub(crate) const DEFAULT_CALL_TIMEOUT: Duration = Duration::from_secs(60);
+pub(crate) const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 
 /// How to reach the server.
 #[derive(Clone, Debug)]
 pub struct ConnectOptions {
+    /// The server's address.
     pub endpoint: Endpoint,
+    /// Certificate verification for `wss://`.
     pub tls: TlsOptions,
+    /// Limit for each step of connecting (TCP, TLS, upgrade, legacy handshake).
     pub connect_timeout: Duration,
+    /// Default limit for each call's answer; see [`Client::set_call_timeout`].
     pub call_timeout: Duration,
     /// Print every frame (secrets redacted) to stderr.
     pub verbose: bool,
 }
 
 impl ConnectOptions {
+    /// Options for `endpoint` with the system's CA certificates, a 10 s connect timeout,
+    /// a 60 s call timeout and no tracing.
     pub fn new(endpoint: Endpoint) -> ConnectOptions {
         ConnectOptions {
             endpoint,
@@ -64,27 +70,35 @@ pub struct Event {
 }
 
 impl Event {
+    /// The changed item's id (`changed`, `removed`), when sent.
     pub fn id(&self) -> Option<&Value> {
         self.params.get("id")
     }
+    /// The item's new or changed fields, when sent.
     pub fn fields(&self) -> Option<&Value> {
         self.params.get("fields")
     }
 }
 
+/// Something the server sent unasked, from [`Client::next_notification`].
 #[derive(Clone, Debug, PartialEq)]
 pub enum Notification {
+    /// An event of a subscription.
     Event(Event),
     /// An event-source subscription ended; `error` is a TrueNAS error object or null.
     Unsubscribed {
+        /// The subscribed name, as in [`Event::collection`].
         collection: String,
+        /// Why it ended: a TrueNAS error object, or null when it simply finished.
         error: Value,
     },
 }
 
 /// The answer to one request: a result or the server's error.
-type Answer = std::result::Result<Value, ServerError>;
+pub type Answer = std::result::Result<Value, ServerError>;
 
+/// A connection to a middleware, not logged in when made (`auth::login` logs in;
+/// `session::open` connects and logs in at once). Calls block the calling thread.
 pub struct Client {
     ws: WebSocket<Stream>,
     info: ConnInfo,
@@ -97,7 +111,10 @@ pub struct Client {
     closed: Option<String>,
 }
 
-/// Connect, upgrade and (for the legacy protocol) complete its handshake.
+/// Connect, upgrade and (for the legacy protocol) complete its handshake. When the
+/// default `/api/current` answers 404 (TrueNAS before 25.04) the legacy `/websocket` is
+/// tried instead. Failures are [`Kind::Connection`], [`Kind::Tls`] or [`Kind::Timeout`]
+/// errors.
 ///
 /// `mock://` is not a network address: the session layer serves it from the built-in
 /// emulator and hands the stream to [`connect_over`].
@@ -211,28 +228,35 @@ fn is_current_path(endpoint: &Endpoint) -> bool {
 }
 
 impl Client {
+    /// What is known about the connection.
     pub fn info(&self) -> &ConnInfo {
         &self.info
     }
 
+    /// The protocol spoken on this connection.
     pub fn protocol(&self) -> Protocol {
         self.info.protocol
     }
 
+    /// The limit [`Client::call`] waits for an answer.
     pub fn call_timeout(&self) -> Duration {
         self.call_timeout
     }
 
+    /// Change the limit [`Client::call`] waits for an answer; a call that runs out of
+    /// time may still complete on the server.
     pub fn set_call_timeout(&mut self, timeout: Duration) {
         self.call_timeout = timeout;
     }
 
-    /// Call `method` and wait (up to the call timeout) for its result.
+    /// Call `method` and wait (up to the call timeout) for its result. The server's
+    /// refusal is a [`Kind::Server`] error carrying its [`ServerError`].
     pub fn call(&mut self, method: &str, params: Vec<Value>) -> Result<Value> {
         let timeout = self.call_timeout;
         self.call_with_timeout(method, params, timeout)
     }
 
+    /// [`Client::call`] with its own time limit.
     pub fn call_with_timeout(
         &mut self,
         method: &str,
@@ -288,8 +312,6 @@ impl Client {
         }
     }
 
-    /// The next notification, waiting until `deadline` (forever with `None`).
-    /// `Ok(None)` means the deadline passed.
     /// Notifications that arrived while waiting for answers and are not yet taken: they
     /// came before anything read from the connection later.
     pub fn take_queued(&mut self) -> Vec<Notification> {
@@ -302,6 +324,8 @@ impl Client {
         self.notifications.push_back(n);
     }
 
+    /// The next notification, waiting until `deadline` (forever with `None`).
+    /// `Ok(None)` means the deadline passed.
     pub fn next_notification(&mut self, deadline: Option<Instant>) -> Result<Option<Notification>> {
         loop {
             if let Some(n) = self.notifications.pop_front() {
@@ -340,6 +364,7 @@ impl Client {
         }
     }
 
+    /// End a subscription made with [`Client::subscribe`].
     pub fn unsubscribe(&mut self, sub_id: &str) -> Result<()> {
         match self.info.protocol {
             Protocol::JsonRpc => self.call("core.unsubscribe", vec![json!(sub_id)]).map(drop),
@@ -667,7 +692,7 @@ fn legacy_error(e: &Value) -> ServerError {
     }
 }
 
-pub fn fmt_secs(d: Duration) -> String {
+pub(crate) fn fmt_secs(d: Duration) -> String {
     let s = d.as_secs_f64();
     if s.fract() == 0.0 {
         format!("{}", s as u64)

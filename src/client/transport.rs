@@ -12,15 +12,19 @@ use tungstenite::http::Request;
 use tungstenite::protocol::WebSocketConfig;
 use tungstenite::WebSocket;
 
-/// One connected stream of any kind the client supports.
+/// One connected stream of any kind the client supports, before the WebSocket upgrade;
+/// [`connect_over`](crate::client::connect_over) takes one opened elsewhere.
 pub enum Stream {
+    /// Plain TCP (`ws://`).
     Tcp(TcpStream),
+    /// TLS over TCP (`wss://`), handshake done.
     Tls(Box<native_tls::TlsStream<TcpStream>>),
+    /// A UNIX socket (`ws+unix://`, or one end of a socket pair).
     Unix(UnixStream),
 }
 
 impl Stream {
-    pub fn set_read_timeout(&self, d: Option<Duration>) -> io::Result<()> {
+    pub(crate) fn set_read_timeout(&self, d: Option<Duration>) -> io::Result<()> {
         match self {
             Stream::Tcp(s) => s.set_read_timeout(d),
             Stream::Tls(s) => s.get_ref().set_read_timeout(d),
@@ -28,7 +32,7 @@ impl Stream {
         }
     }
 
-    pub fn set_write_timeout(&self, d: Option<Duration>) -> io::Result<()> {
+    pub(crate) fn set_write_timeout(&self, d: Option<Duration>) -> io::Result<()> {
         match self {
             Stream::Tcp(s) => s.set_write_timeout(d),
             Stream::Tls(s) => s.get_ref().set_write_timeout(d),
@@ -37,14 +41,14 @@ impl Stream {
     }
 
     /// DER of the server's leaf certificate (for SCRAM channel binding).
-    pub fn peer_certificate_der(&self) -> Option<Vec<u8>> {
+    pub(crate) fn peer_certificate_der(&self) -> Option<Vec<u8>> {
         match self {
             Stream::Tls(s) => s.peer_certificate().ok()??.to_der().ok(),
             _ => None,
         }
     }
 
-    pub fn shutdown(&self) {
+    pub(crate) fn shutdown(&self) {
         let _ = match self {
             Stream::Tcp(s) => s.shutdown(Shutdown::Both),
             Stream::Tls(s) => s.get_ref().shutdown(Shutdown::Both),
@@ -80,6 +84,7 @@ impl Write for Stream {
     }
 }
 
+/// How to verify a `wss://` server; the default trusts the system's CA certificates.
 #[derive(Clone, Debug, Default)]
 pub struct TlsOptions {
     /// Skip certificate verification (`--insecure`).
@@ -91,25 +96,34 @@ pub struct TlsOptions {
 /// What is known about an established connection.
 #[derive(Clone, Debug)]
 pub struct ConnInfo {
+    /// Where the connection went (after any fallback to `/websocket`).
     pub endpoint: Endpoint,
+    /// The protocol actually spoken.
     pub protocol: Protocol,
+    /// The connection runs over TLS.
     pub tls: bool,
+    /// The connection is a UNIX socket.
     pub unix: bool,
+    /// The server's leaf certificate (DER), over TLS.
     pub peer_certificate: Option<Vec<u8>>,
 }
 
 /// Frames larger than this are refused by the server anyway (2 MiB for file transfer
 /// methods); the cap keeps a misbehaving peer from exhausting memory.
-pub const MAX_INCOMING_MESSAGE: usize = 64 << 20;
+pub(crate) const MAX_INCOMING_MESSAGE: usize = 64 << 20;
 
-pub fn websocket_config() -> WebSocketConfig {
+pub(crate) fn websocket_config() -> WebSocketConfig {
     WebSocketConfig::default()
         .max_message_size(Some(MAX_INCOMING_MESSAGE))
         .max_frame_size(Some(MAX_INCOMING_MESSAGE))
 }
 
 /// Open the byte stream for `endpoint` (no WebSocket yet).
-pub fn open_stream(endpoint: &Endpoint, tls: &TlsOptions, timeout: Duration) -> Result<Stream> {
+pub(crate) fn open_stream(
+    endpoint: &Endpoint,
+    tls: &TlsOptions,
+    timeout: Duration,
+) -> Result<Stream> {
     match endpoint {
         Endpoint::Unix { path, .. } => open_unix(path),
         Endpoint::Tcp {
@@ -217,7 +231,7 @@ fn open_tcp(host: &str, port: u16, timeout: Duration) -> Result<TcpStream> {
 /// directory is hashed (`c_rehash`, as on Debian) and the bundle is the one kept in that
 /// directory, OpenSSL looks up just the issuer it needs there. A bundle of the user's own
 /// choosing elsewhere (`SSL_CERT_FILE`) is left alone.
-pub fn economise_trust_store(insecure: bool) {
+pub(crate) fn economise_trust_store(insecure: bool) {
     // An existing but empty file: nothing to parse, and nothing for native-tls's probe to
     // replace with the bundle.
     const NOTHING: &str = "/dev/null";
@@ -364,7 +378,7 @@ fn request_url(endpoint: &Endpoint, protocol: Protocol) -> String {
 }
 
 /// Perform the WebSocket upgrade on an open stream.
-pub fn upgrade(
+pub(crate) fn upgrade(
     stream: Stream,
     endpoint: &Endpoint,
     protocol: Protocol,
@@ -415,7 +429,7 @@ pub fn upgrade(
 /// A refused or failed upgrade; `status` is the HTTP status when the server answered,
 /// so callers can fall back from `/api/current` to `/websocket` on 404.
 #[derive(Debug)]
-pub struct UpgradeError {
+pub(crate) struct UpgradeError {
     pub status: Option<u16>,
     pub error: Error,
 }
@@ -486,7 +500,7 @@ fn tls_port_hint(endpoint: &Endpoint) -> String {
     format!("the port probably speaks TLS: use {url}")
 }
 
-pub fn is_timeout(e: &io::Error) -> bool {
+pub(crate) fn is_timeout(e: &io::Error) -> bool {
     matches!(
         e.kind(),
         io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut

@@ -10,6 +10,7 @@ pub const LOCAL_SOCKETS: [&str; 2] = [
     "/var/run/middleware/middlewared.sock",
 ];
 
+/// Which of the middleware's two WebSocket protocols an endpoint speaks.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Protocol {
     /// JSON-RPC 2.0 on `/api/...` (TrueNAS 25.04 and later).
@@ -18,26 +19,36 @@ pub enum Protocol {
     Legacy,
 }
 
+/// A parsed server address; build one with [`parse`] or [`default_endpoint`].
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Endpoint {
+    /// The middleware's local UNIX socket (`ws+unix://`).
     Unix {
+        /// The socket's file system path.
         path: PathBuf,
+        /// The protocol served there (the socket serves both, by HTTP path).
         protocol: Protocol,
     },
+    /// A WebSocket over TCP (`ws://`) or TLS (`wss://`).
     Tcp {
+        /// `wss://`.
         tls: bool,
+        /// Host name or IP address, IPv6 without brackets.
         host: String,
+        /// TCP port (default 443 for `wss://`, 80 for `ws://`).
         port: u16,
         /// The HTTP path of the WebSocket upgrade (`/api/current`, `/websocket`, ...).
         path: String,
     },
     /// The built-in emulator, run in-process on a socket pair.
     Mock {
+        /// The protocol to emulate.
         protocol: Protocol,
     },
 }
 
 impl Endpoint {
+    /// The protocol spoken here: legacy on a `/websocket` path, JSON-RPC 2.0 otherwise.
     pub fn protocol(&self) -> Protocol {
         match self {
             Endpoint::Unix { protocol, .. } | Endpoint::Mock { protocol } => *protocol,
@@ -71,6 +82,7 @@ impl Endpoint {
         }
     }
 
+    /// The same TCP server at another HTTP path; other endpoints are returned unchanged.
     #[must_use]
     pub fn with_path(&self, new_path: &str) -> Endpoint {
         match self {
@@ -87,7 +99,7 @@ impl Endpoint {
     }
 }
 
-pub fn protocol_for_path(path: &str) -> Protocol {
+pub(crate) fn protocol_for_path(path: &str) -> Protocol {
     if path.trim_end_matches('/').ends_with("/websocket") {
         Protocol::Legacy
     } else {
@@ -106,7 +118,7 @@ fn bracket_host(host: &str) -> String {
 /// True only for names that certainly mean this machine. Decided from the text alone
 /// (no DNS): a name that merely resolves to loopback is treated as remote, which errs on
 /// the safe side for the API-key rule.
-pub fn is_loopback_host(host: &str) -> bool {
+pub(crate) fn is_loopback_host(host: &str) -> bool {
     let h = host.trim_start_matches('[').trim_end_matches(']');
     if h.eq_ignore_ascii_case("localhost") || h.to_ascii_lowercase().ends_with(".localhost") {
         return true;
@@ -130,7 +142,8 @@ pub fn parse(uri: &str) -> Result<Endpoint> {
 }
 
 /// Like [`parse`], for addresses to listen on: port 0 (any free port) is allowed.
-pub fn parse_listen(uri: &str) -> Result<Endpoint> {
+#[cfg(feature = "emulator")]
+pub(crate) fn parse_listen(uri: &str) -> Result<Endpoint> {
     parse_with(uri, true)
 }
 

@@ -51,12 +51,15 @@ pub struct Config {
 /// A recorded `core.get_methods` answer and, optionally, `core.get_services`.
 #[derive(Debug)]
 pub struct ServedCatalog {
+    /// The `core.get_methods` answer: method name to its description and schemas.
     pub methods: serde_json::Value,
+    /// The `core.get_services` answer, when recorded.
     pub services: Option<serde_json::Value>,
 }
 
 impl ServedCatalog {
-    /// Read the JSON files (recorded answers of a real server).
+    /// Read the JSON files (recorded answers of a real server); an unreadable file or one
+    /// that is not JSON is a usage error.
     pub fn load(
         methods: &std::path::Path,
         services: Option<&std::path::Path>,
@@ -91,7 +94,7 @@ impl Default for Config {
 
 /// Where a connection came from; decides auto-login, "secure transport" and rate limits.
 #[derive(Clone, Debug)]
-pub enum Origin {
+pub(crate) enum Origin {
     Unix,
     Tcp { peer: SocketAddr, tls: bool },
 }
@@ -132,7 +135,9 @@ pub(crate) struct Shared {
 /// A certificate and key (PEM) for wss:// listeners.
 #[derive(Clone)]
 pub struct TlsMaterial {
+    /// The certificate (chain), leaf first.
     pub cert_pem: String,
+    /// The certificate's private key (PKCS #8).
     pub key_pem: String,
 }
 
@@ -142,8 +147,10 @@ pub struct Emulator {
     pub(crate) shared: Arc<Shared>,
 }
 
-/// A bound listener; `uri` is the address clients use (with the real port).
+/// A bound listener.
 pub struct Listener {
+    /// The address clients use, with the real port when port 0 was asked for
+    /// (`ws://127.0.0.1:40123/api/current`).
     pub uri: String,
 }
 
@@ -162,6 +169,8 @@ pub(crate) fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
 }
 
 impl Emulator {
+    /// A fresh server state: the accounts `root`, `admin`, `guest` and `otpuser`, no API
+    /// keys, no jobs. It serves nothing until [`Emulator::listen`] is called.
     pub fn new(config: Config) -> Emulator {
         let state = State::new(&config);
         Emulator {
@@ -298,7 +307,7 @@ fn generate_certificate() -> Result<TlsMaterial> {
 
 /// Start a fresh emulator serving one connection over a socket pair; the returned end
 /// is the client's. This is `--uri mock://`.
-pub fn serve_in_process() -> Result<UnixStream> {
+pub(crate) fn serve_in_process() -> Result<UnixStream> {
     let (client, server) = UnixStream::pair()
         .map_err(|e| Error::connection(format!("cannot create a socket pair: {e}")))?;
     let config = Config {
@@ -311,7 +320,7 @@ pub fn serve_in_process() -> Result<UnixStream> {
 }
 
 /// The DER bytes of the first certificate in a PEM text.
-pub fn pem_to_der(pem: &str) -> Option<Vec<u8>> {
+pub(crate) fn pem_to_der(pem: &str) -> Option<Vec<u8>> {
     use base64::Engine as _;
     let start = pem.find("-----BEGIN CERTIFICATE-----")? + "-----BEGIN CERTIFICATE-----".len();
     let end = start + pem[start..].find("-----END CERTIFICATE-----")?;

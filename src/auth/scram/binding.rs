@@ -8,7 +8,7 @@ use std::fmt::Write as _;
 
 /// Channel binding for the exchange: `n,,` (none) or `p=tls-server-end-point,,` + hash.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub enum ChannelBinding {
+pub(crate) enum ChannelBinding {
     None,
     TlsServerEndPoint(Vec<u8>),
 }
@@ -22,7 +22,7 @@ impl ChannelBinding {
     }
 
     /// The `c=` value: base64 of the gs2 header (with its `,,`) followed by the binding bytes.
-    pub fn c_attribute(&self) -> String {
+    pub(crate) fn c_attribute(&self) -> String {
         let mut input = self.gs2_header().as_bytes().to_vec();
         if let ChannelBinding::TlsServerEndPoint(data) = self {
             input.extend_from_slice(data);
@@ -146,7 +146,7 @@ pub(super) fn pss_digest(params: &[u8]) -> Result<u16, ScramError> {
 
 /// RFC 5929 §4.1 `tls-server-end-point`: the leaf certificate hashed with the digest of its own
 /// signature algorithm, MD5/SHA-1 promoted to SHA-256. EdDSA and unknown algorithms are errors.
-pub fn tls_server_end_point(cert_der: &[u8]) -> Result<Vec<u8>, ScramError> {
+pub(crate) fn tls_server_end_point(cert_der: &[u8]) -> Result<Vec<u8>, ScramError> {
     let (oid, params) = signature_algorithm(cert_der)?;
     let digest = match oid.as_str() {
         "1.2.840.113549.1.1.10" => pss_digest(params)?,

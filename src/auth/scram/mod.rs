@@ -16,16 +16,21 @@ use std::fmt;
 use std::fmt::Write as _;
 use zeroize::{Zeroize, ZeroizeOnDrop, Zeroizing};
 
-pub use binding::{tls_server_end_point, ChannelBinding};
+pub(crate) use binding::{tls_server_end_point, ChannelBinding};
 #[cfg(any(test, feature = "emulator"))]
-pub use server::ScramServer;
+pub use server::{ClientFirst, ScramServer};
 
+/// The fewest PBKDF2 iterations a server may ask for; fewer would make a stolen
+/// exchange cheap to brute-force.
 pub const MIN_ITERATIONS: u32 = 50_000;
+/// The most PBKDF2 iterations a server may ask for; more would let it make the client
+/// spin for minutes.
 pub const MAX_ITERATIONS: u32 = 5_000_000;
 /// Iteration count the TrueNAS server uses for API keys.
-pub const DEFAULT_ITERATIONS: u32 = 500_000;
-pub const NONCE_LEN: usize = 32;
-pub const MAX_SALT_LEN: usize = 1024;
+#[cfg(test)]
+pub(crate) const DEFAULT_ITERATIONS: u32 = 500_000;
+pub(crate) const NONCE_LEN: usize = 32;
+pub(crate) const MAX_SALT_LEN: usize = 1024;
 const KEY_LEN: usize = 64;
 const GS2_UNBOUND: &str = "n,,";
 const GS2_BOUND: &str = "p=tls-server-end-point,,";
@@ -33,42 +38,60 @@ const GS2_BOUND: &str = "p=tls-server-end-point,,";
 type HmacSha512 = Hmac<Sha512>;
 type Secret64 = Zeroizing<[u8; KEY_LEN]>;
 
+/// Why a SCRAM exchange failed.
 #[derive(Debug, thiserror::Error)]
 pub enum ScramError {
+    /// The user name cannot be prepared for SCRAM (SASLprep refused it).
     #[error("invalid SCRAM username: {0}")]
     InvalidUsername(&'static str),
+    /// The key material is empty.
     #[error("the API key material is empty")]
     EmptySecret,
+    /// Channel binding was chosen without the certificate hash to bind to.
     #[error("channel binding was requested without the server certificate hash")]
     MissingBindingData,
+    /// The operating system's random number generator failed.
     #[error("could not generate a random nonce: {0}")]
     Random(String),
+    /// A message of the exchange (named first) broke the grammar (the reason second).
     #[error("malformed SCRAM {0} message: {1}")]
     Malformed(&'static str, &'static str),
+    /// The server's nonce does not extend the client's: a replay or a relay.
     #[error(
         "server nonce does not extend the client nonce (possible replay or man-in-the-middle)"
     )]
     NonceMismatch,
+    /// The server asked for a PBKDF2 iteration count outside
+    /// [`MIN_ITERATIONS`]`..=`[`MAX_ITERATIONS`].
     #[error(
         "server requested {0} PBKDF2 iterations; allowed range is {MIN_ITERATIONS}..={MAX_ITERATIONS}"
     )]
     IterationsOutOfRange(u64),
+    /// The server's salt is unreasonably long (its length in bytes).
     #[error("server salt is {0} bytes; at most {MAX_SALT_LEN} are allowed")]
     SaltTooLong(usize),
+    /// A step was taken before the one it depends on.
     #[error("SCRAM step out of order: {0}")]
     OutOfOrder(&'static str),
+    /// The server ended the exchange with an `e=` error.
     #[error("server reported SCRAM error: {0}")]
     ServerError(String),
+    /// The server could not prove it knows the key: possibly not the real server.
     #[error("Remote server validation failed! The server signature does not match")]
     ServerSignatureMismatch,
+    /// (Server side) the client's proof is wrong: it does not know the key.
     #[error("authentication failed: invalid client proof")]
     AuthFailed,
+    /// The channel binding asked for cannot be used here.
     #[error("unsupported channel binding: {0}")]
     UnsupportedBinding(&'static str),
+    /// (Server side) the client bound to another certificate: a man in the middle.
     #[error("channel binding does not match this server's certificate")]
     ChannelBindingMismatch,
+    /// The server certificate could not be parsed to find its hash algorithm.
     #[error("malformed server certificate: {0}")]
     BadCertificate(&'static str),
+    /// RFC 5929 defines no binding for the certificate's signature algorithm (named).
     #[error(
         "tls-server-end-point channel binding is undefined for certificate signature algorithm {0} (RFC 5929); disable channel binding to log in without it"
     )]
@@ -78,8 +101,11 @@ pub enum ScramError {
 /// The three derived keys (64 bytes each); zeroized on drop.
 #[derive(Clone, Zeroize, ZeroizeOnDrop)]
 pub struct ScramKeys {
+    /// `HMAC(SaltedPassword, "Client Key")`: proves the client knows the key.
     pub client_key: [u8; KEY_LEN],
+    /// `SHA-512(ClientKey)`: what the server keeps to check the proof.
     pub stored_key: [u8; KEY_LEN],
+    /// `HMAC(SaltedPassword, "Server Key")`: lets the server prove it knows the key too.
     pub server_key: [u8; KEY_LEN],
 }
 
@@ -108,7 +134,11 @@ fn salted_password(secret: &[u8], salt: &[u8], iterations: u32) -> Secret64 {
     out
 }
 
-/// PBKDF2-HMAC-SHA512 then the RFC 5802 "Client Key"/"Server Key" labels.
+/// PBKDF2-HMAC-SHA512 then the RFC 5802 "Client Key"/"Server Key" labels: the keys
+/// for `secret` (an API key's material after `<id>-`), the server's `salt` and its
+/// iteration count. Store them instead of the key to skip PBKDF2 at every login
+/// ([`ApiKey::precomputed`](crate::auth::ApiKey::precomputed)); they log in as the key
+/// does, so guard them as well.
 pub fn derive_keys(secret: &[u8], salt: &[u8], iterations: u32) -> ScramKeys {
     let salted = salted_password(secret, salt, iterations);
     let client_key = hmac(&salted, b"Client Key");
@@ -121,7 +151,7 @@ pub fn derive_keys(secret: &[u8], salt: &[u8], iterations: u32) -> ScramKeys {
 }
 
 /// Constant-time equality; lengths are public so an early exit on them leaks nothing.
-pub fn ct_eq(a: &[u8], b: &[u8]) -> bool {
+pub(crate) fn ct_eq(a: &[u8], b: &[u8]) -> bool {
     subtle::ConstantTimeEq::ct_eq(a, b).into()
 }
 
@@ -172,7 +202,7 @@ fn attributes<'a, const N: usize>(
 /// Limitation: a hidden code point is treated as an inert starter, so one assigned after
 /// Unicode 3.2 that has an NFKC mapping or a non-zero combining class is left unnormalized.
 /// U+1680 is mapped to a space as RFC 4013 says (the Python client rejects it).
-pub fn saslprep(s: &str) -> Result<String, ScramError> {
+pub(crate) fn saslprep(s: &str) -> Result<String, ScramError> {
     use stringprep::tables;
     let prohibited = || ScramError::InvalidUsername("prohibited character or bidirectional text");
     let kept: String = s
@@ -220,7 +250,7 @@ pub fn saslprep(s: &str) -> Result<String, ScramError> {
 
 /// A parsed server-first message (`r=…,s=…,i=…`).
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ServerFirst {
+pub(crate) struct ServerFirst {
     /// Combined nonce: client 32 bytes followed by server 32 bytes.
     pub nonce: Vec<u8>,
     pub salt: Vec<u8>,
@@ -230,7 +260,8 @@ pub struct ServerFirst {
 /// Parses a server-first message with the TrueNAS client's checks. Stricter than the Python
 /// client: the nonce must be the full 64-byte combined nonce (it also accepts 32) and the
 /// iteration count must be a plain decimal number.
-pub fn parse_server_first(msg: &str) -> Result<ServerFirst, ScramError> {
+#[cfg(test)]
+pub(crate) fn parse_server_first(msg: &str) -> Result<ServerFirst, ScramError> {
     server_first_parts(msg).map(|(sf, _)| sf)
 }
 
@@ -266,7 +297,7 @@ fn server_first_parts(msg: &str) -> Result<(ServerFirst, &str), ScramError> {
 
 /// Where the client's keys come from.
 #[derive(Clone, Copy)]
-pub enum KeySource<'a> {
+pub(crate) enum KeySource<'a> {
     /// The 64-character material after `<id>-` in a raw API key.
     Secret(&'a [u8]),
     /// Keys from a key file (`client_key`, `stored_key`, `server_key`); PBKDF2 is skipped.
@@ -275,12 +306,13 @@ pub enum KeySource<'a> {
 
 /// State kept between client-final and server-final.
 struct Sent {
+    #[cfg(test)]
     auth_message: String,
     server_signature: Secret64,
 }
 
 /// Client state machine.
-pub struct ScramClient {
+pub(crate) struct ScramClient {
     user: String,
     binding: ChannelBinding,
     nonce: [u8; NONCE_LEN],
@@ -302,7 +334,7 @@ impl fmt::Debug for ScramClient {
 
 impl ScramClient {
     /// `user` on the wire is the SASLprep'd username plus `:<api_key_id>` (no suffix for 0).
-    pub fn new(
+    pub(crate) fn new(
         username: &str,
         api_key_id: u64,
         binding: ChannelBinding,
@@ -313,7 +345,7 @@ impl ScramClient {
     }
 
     /// Deterministic constructor for tests and vectors.
-    pub fn with_nonce(
+    pub(crate) fn with_nonce(
         username: &str,
         api_key_id: u64,
         binding: ChannelBinding,
@@ -351,18 +383,19 @@ impl ScramClient {
     }
 
     /// The AuthMessage of the exchange once client-final was produced (not secret).
-    pub fn auth_message(&self) -> Option<&str> {
+    #[cfg(test)]
+    pub(crate) fn auth_message(&self) -> Option<&str> {
         self.sent.as_ref().map(|s| s.auth_message.as_str())
     }
 
-    pub fn client_first(&self) -> String {
+    pub(crate) fn client_first(&self) -> String {
         format!("{}{}", self.binding.gs2_header(), self.client_first_bare())
     }
 
     /// Checks the server-first message (attribute order r,s,i; nonce is 64 bytes whose first
     /// 32 are ours — decoded bytes, since the base64 texts diverge; salt <= 1024 bytes;
     /// iterations in bounds), then produces client-final.
-    pub fn client_final(
+    pub(crate) fn client_final(
         &mut self,
         server_first: &str,
         key: KeySource<'_>,
@@ -394,6 +427,7 @@ impl ScramClient {
         let proof = xor64(&keys.client_key, &client_signature);
         let server_signature = hmac(&keys.server_key, auth_message.as_bytes());
         self.sent = Some(Sent {
+            #[cfg(test)]
             auth_message,
             server_signature,
         });
@@ -402,7 +436,7 @@ impl ScramClient {
 
     /// Verifies `v=` in constant time; `e=` (server error), extra attributes and malformed
     /// base64 are errors too.
-    pub fn verify_server_final(&self, server_final: &str) -> Result<(), ScramError> {
+    pub(crate) fn verify_server_final(&self, server_final: &str) -> Result<(), ScramError> {
         const K: &str = "server-final";
         let sent = self
             .sent

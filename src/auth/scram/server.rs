@@ -12,11 +12,13 @@ use zeroize::Zeroizing;
 /// A parsed client-first message (server side).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ClientFirst {
+    /// The user name, without any `:<id>` suffix.
     pub username: String,
     /// 0 when the user carried no `:<id>` suffix (password SCRAM).
     pub api_key_id: u64,
     /// True for `p=tls-server-end-point`.
     pub channel_binding: bool,
+    /// The client's 32 random bytes.
     pub nonce: [u8; NONCE_LEN],
     bare: String,
 }
@@ -59,7 +61,9 @@ pub(super) fn parse_client_final(msg: &str) -> Result<ClientFinal, ScramError> {
     })
 }
 
-/// Server side of one exchange (for the emulator).
+/// Server side of one exchange (for the emulator and for tests that play a server):
+/// [`ScramServer::parse_client_first`], then [`ScramServer::server_first`], then
+/// [`ScramServer::verify_client_final`].
 pub struct ScramServer {
     client: ClientFirst,
     server_first: String,
@@ -122,6 +126,11 @@ impl ScramServer {
         })
     }
 
+    /// Answer client-first: the state to verify client-final with, and the server-first
+    /// message `r=…,s=…,i=…`. `stored_key` and `server_key` come from [`derive_keys`] for
+    /// the secret, `salt` and `iterations`; `server_nonce` must be fresh random bytes.
+    ///
+    /// [`derive_keys`]: super::derive_keys
     pub fn server_first(
         client_first: ClientFirst,
         salt: &[u8],
@@ -148,6 +157,7 @@ impl ScramServer {
         (server, msg)
     }
 
+    /// The client-first message this exchange answers.
     pub fn client(&self) -> &ClientFirst {
         &self.client
     }
