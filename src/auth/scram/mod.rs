@@ -260,7 +260,7 @@ pub(crate) struct ServerFirst {
 /// Parses a server-first message with the TrueNAS client's checks. Stricter than the Python
 /// client: the nonce must be the full 64-byte combined nonce (it also accepts 32) and the
 /// iteration count must be a plain decimal number.
-#[cfg(test)]
+#[cfg(any(test, feature = "fuzzing"))]
 pub(crate) fn parse_server_first(msg: &str) -> Result<ServerFirst, ScramError> {
     server_first_parts(msg).map(|(sf, _)| sf)
 }
