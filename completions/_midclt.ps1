@@ -35,6 +35,7 @@ Register-ArgumentCompleter -Native -CommandName 'midclt' -ScriptBlock {
             [CompletionResult]::new('-t', '-t', [CompletionResultType]::ParameterName, 'Timeout for each call in seconds (0 = the default, 60; env CALL_TIMEOUT)')
             [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Timeout for each call in seconds (0 = the default, 60; env CALL_TIMEOUT)')
             [CompletionResult]::new('--connect-timeout', '--connect-timeout', [CompletionResultType]::ParameterName, 'Timeout for connecting and the WebSocket/TLS handshakes, in seconds')
+            [CompletionResult]::new('--pin', '--pin', [CompletionResultType]::ParameterName, 'Accept exactly the server certificate with this fingerprint (sha256:HEX), self-signed included, and no other; no CA store is used. `midclt trust HOST` records one for good')
             [CompletionResult]::new('--ca-cert', '--ca-cert', [CompletionResultType]::ParameterName, 'Trust this PEM certificate (e.g. the NAS''s self-signed one) in addition to the system store')
             [CompletionResult]::new('-c', '-c', [CompletionResultType]::ParameterName, 'Run one TrueNAS CLI command line, parsed as the TrueNAS CLI''s prompt would (like `cli -c`), e.g. -c ''auth api_key create name=ci username=root''')
             [CompletionResult]::new('--command', '--command', [CompletionResultType]::ParameterName, 'Run one TrueNAS CLI command line, parsed as the TrueNAS CLI''s prompt would (like `cli -c`), e.g. -c ''auth api_key create name=ci username=root''')
@@ -57,6 +58,7 @@ Register-ArgumentCompleter -Native -CommandName 'midclt' -ScriptBlock {
             [CompletionResult]::new('subscribe', 'subscribe', [CompletionResultType]::ParameterValue, 'Print events of a subscription, one JSON object per line')
             [CompletionResult]::new('token', 'token', [CompletionResultType]::ParameterValue, 'Print a new session token (auth.generate_token) for scripts')
             [CompletionResult]::new('key', 'key', [CompletionResultType]::ParameterValue, 'Work with API key files')
+            [CompletionResult]::new('trust', 'trust', [CompletionResultType]::ParameterValue, 'Show a server''s TLS certificate and trust exactly that one from now on (like ssh''s known_hosts); --list shows the trusted servers, --remove forgets one')
             [CompletionResult]::new('mock-server', 'mock-server', [CompletionResultType]::ParameterValue, 'Run the built-in TrueNAS API emulator')
             [CompletionResult]::new('cache', 'cache', [CompletionResultType]::ParameterValue, 'Manage the cached method catalogues of TrueNAS CLI commands')
             [CompletionResult]::new('render', 'render', [CompletionResultType]::ParameterValue, 'Render a JSON value from stdin as a command result would be rendered')
@@ -127,6 +129,15 @@ Register-ArgumentCompleter -Native -CommandName 'midclt' -ScriptBlock {
         'midclt;key;help;help' {
             break
         }
+        'midclt;trust' {
+            [CompletionResult]::new('--remove', '--remove', [CompletionResultType]::ParameterName, 'Forget a trusted server')
+            [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Record the certificate without asking (check the fingerprint first)')
+            [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Record the certificate without asking (check the fingerprint first)')
+            [CompletionResult]::new('--list', '--list', [CompletionResultType]::ParameterName, 'List the trusted servers and their fingerprints')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
         'midclt;mock-server' {
             [CompletionResult]::new('--listen', '--listen', [CompletionResultType]::ParameterName, 'Where to listen: ws://ADDR:PORT, wss://ADDR:PORT, ws+unix:///PATH (repeatable; port 0 picks a free port). Each listener serves /api/current, /api/vX.Y.Z and /websocket')
             [CompletionResult]::new('--tls-cert', '--tls-cert', [CompletionResultType]::ParameterName, 'PEM certificate for wss:// (default: a fresh self-signed one for localhost)')
@@ -192,6 +203,7 @@ Register-ArgumentCompleter -Native -CommandName 'midclt' -ScriptBlock {
             [CompletionResult]::new('subscribe', 'subscribe', [CompletionResultType]::ParameterValue, 'Print events of a subscription, one JSON object per line')
             [CompletionResult]::new('token', 'token', [CompletionResultType]::ParameterValue, 'Print a new session token (auth.generate_token) for scripts')
             [CompletionResult]::new('key', 'key', [CompletionResultType]::ParameterValue, 'Work with API key files')
+            [CompletionResult]::new('trust', 'trust', [CompletionResultType]::ParameterValue, 'Show a server''s TLS certificate and trust exactly that one from now on (like ssh''s known_hosts); --list shows the trusted servers, --remove forgets one')
             [CompletionResult]::new('mock-server', 'mock-server', [CompletionResultType]::ParameterValue, 'Run the built-in TrueNAS API emulator')
             [CompletionResult]::new('cache', 'cache', [CompletionResultType]::ParameterValue, 'Manage the cached method catalogues of TrueNAS CLI commands')
             [CompletionResult]::new('render', 'render', [CompletionResultType]::ParameterValue, 'Render a JSON value from stdin as a command result would be rendered')
@@ -218,6 +230,9 @@ Register-ArgumentCompleter -Native -CommandName 'midclt' -ScriptBlock {
             break
         }
         'midclt;help;key;precompute' {
+            break
+        }
+        'midclt;help;trust' {
             break
         }
         'midclt;help;mock-server' {

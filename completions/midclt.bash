@@ -43,6 +43,9 @@ _midclt() {
             midclt,token)
                 cmd="midclt__subcmd__token"
                 ;;
+            midclt,trust)
+                cmd="midclt__subcmd__trust"
+                ;;
             midclt,waitready)
                 cmd="midclt__subcmd__waitready"
                 ;;
@@ -91,6 +94,9 @@ _midclt() {
             midclt__subcmd__help,token)
                 cmd="midclt__subcmd__help__subcmd__token"
                 ;;
+            midclt__subcmd__help,trust)
+                cmd="midclt__subcmd__help__subcmd__trust"
+                ;;
             midclt__subcmd__help,waitready)
                 cmd="midclt__subcmd__help__subcmd__waitready"
                 ;;
@@ -122,7 +128,7 @@ _midclt() {
 
     case "${cmd}" in
         midclt)
-            opts="-u -U -P -K -t -v -c -o -h -V --uri --username --password --password-file --api-key --token --otp --timeout --connect-timeout --insecure --ca-cert --plain --no-channel-binding --verbose --command --output --bool-style --dry-run --help --version call ping waitready subscribe token key mock-server cache render help"
+            opts="-u -U -P -K -t -v -c -o -h -V --uri --username --password --password-file --api-key --token --otp --timeout --connect-timeout --insecure --pin --ca-cert --plain --no-channel-binding --verbose --command --output --bool-style --dry-run --help --version call ping waitready subscribe token key trust mock-server cache render help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -181,6 +187,10 @@ _midclt() {
                     return 0
                     ;;
                 --connect-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --pin)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -332,7 +342,7 @@ _midclt() {
             return 0
             ;;
         midclt__subcmd__help)
-            opts="call ping waitready subscribe token key mock-server cache render help"
+            opts="call ping waitready subscribe token key trust mock-server cache render help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -500,6 +510,20 @@ _midclt() {
             return 0
             ;;
         midclt__subcmd__help__subcmd__token)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        midclt__subcmd__help__subcmd__trust)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -729,6 +753,24 @@ _midclt() {
             fi
             case "${prev}" in
                 --ttl)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        midclt__subcmd__trust)
+            opts="-y -h --yes --list --remove --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --remove)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -32,6 +32,7 @@ set edit:completion:arg-completer[midclt] = {|@words|
             cand -t 'Timeout for each call in seconds (0 = the default, 60; env CALL_TIMEOUT)'
             cand --timeout 'Timeout for each call in seconds (0 = the default, 60; env CALL_TIMEOUT)'
             cand --connect-timeout 'Timeout for connecting and the WebSocket/TLS handshakes, in seconds'
+            cand --pin 'Accept exactly the server certificate with this fingerprint (sha256:HEX), self-signed included, and no other; no CA store is used. `midclt trust HOST` records one for good'
             cand --ca-cert 'Trust this PEM certificate (e.g. the NAS''s self-signed one) in addition to the system store'
             cand -c 'Run one TrueNAS CLI command line, parsed as the TrueNAS CLI''s prompt would (like `cli -c`), e.g. -c ''auth api_key create name=ci username=root'''
             cand --command 'Run one TrueNAS CLI command line, parsed as the TrueNAS CLI''s prompt would (like `cli -c`), e.g. -c ''auth api_key create name=ci username=root'''
@@ -54,6 +55,7 @@ set edit:completion:arg-completer[midclt] = {|@words|
             cand subscribe 'Print events of a subscription, one JSON object per line'
             cand token 'Print a new session token (auth.generate_token) for scripts'
             cand key 'Work with API key files'
+            cand trust 'Show a server''s TLS certificate and trust exactly that one from now on (like ssh''s known_hosts); --list shows the trusted servers, --remove forgets one'
             cand mock-server 'Run the built-in TrueNAS API emulator'
             cand cache 'Manage the cached method catalogues of TrueNAS CLI commands'
             cand render 'Render a JSON value from stdin as a command result would be rendered'
@@ -113,6 +115,14 @@ set edit:completion:arg-completer[midclt] = {|@words|
         }
         &'midclt;key;help;help'= {
         }
+        &'midclt;trust'= {
+            cand --remove 'Forget a trusted server'
+            cand -y 'Record the certificate without asking (check the fingerprint first)'
+            cand --yes 'Record the certificate without asking (check the fingerprint first)'
+            cand --list 'List the trusted servers and their fingerprints'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
         &'midclt;mock-server'= {
             cand --listen 'Where to listen: ws://ADDR:PORT, wss://ADDR:PORT, ws+unix:///PATH (repeatable; port 0 picks a free port). Each listener serves /api/current, /api/vX.Y.Z and /websocket'
             cand --tls-cert 'PEM certificate for wss:// (default: a fresh self-signed one for localhost)'
@@ -169,6 +179,7 @@ set edit:completion:arg-completer[midclt] = {|@words|
             cand subscribe 'Print events of a subscription, one JSON object per line'
             cand token 'Print a new session token (auth.generate_token) for scripts'
             cand key 'Work with API key files'
+            cand trust 'Show a server''s TLS certificate and trust exactly that one from now on (like ssh''s known_hosts); --list shows the trusted servers, --remove forgets one'
             cand mock-server 'Run the built-in TrueNAS API emulator'
             cand cache 'Manage the cached method catalogues of TrueNAS CLI commands'
             cand render 'Render a JSON value from stdin as a command result would be rendered'
@@ -188,6 +199,8 @@ set edit:completion:arg-completer[midclt] = {|@words|
             cand precompute 'Write a key file with precomputed SCRAM keys so logins skip PBKDF2 (mode 0600)'
         }
         &'midclt;help;key;precompute'= {
+        }
+        &'midclt;help;trust'= {
         }
         &'midclt;help;mock-server'= {
         }

@@ -1,6 +1,6 @@
 # Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
 function __fish_midclt_global_optspecs
-    string join \n u/uri= U/username= P/password= password-file= K/api-key= token= otp= t/timeout= connect-timeout= insecure ca-cert= plain no-channel-binding v/verbose c/command= o/output= bool-style= dry-run h/help V/version
+    string join \n u/uri= U/username= P/password= password-file= K/api-key= token= otp= t/timeout= connect-timeout= insecure pin= ca-cert= plain no-channel-binding v/verbose c/command= o/output= bool-style= dry-run h/help V/version
 end
 
 function __fish_midclt_needs_command
@@ -33,6 +33,7 @@ complete -c midclt -n "__fish_midclt_needs_command" -l token -d 'Session token f
 complete -c midclt -n "__fish_midclt_needs_command" -l otp -d 'One-time password for two-factor accounts (else asked on the terminal)' -r
 complete -c midclt -n "__fish_midclt_needs_command" -s t -l timeout -d 'Timeout for each call in seconds (0 = the default, 60; env CALL_TIMEOUT)' -r
 complete -c midclt -n "__fish_midclt_needs_command" -l connect-timeout -d 'Timeout for connecting and the WebSocket/TLS handshakes, in seconds' -r
+complete -c midclt -n "__fish_midclt_needs_command" -l pin -d 'Accept exactly the server certificate with this fingerprint (sha256:HEX), self-signed included, and no other; no CA store is used. `midclt trust HOST` records one for good' -r
 complete -c midclt -n "__fish_midclt_needs_command" -l ca-cert -d 'Trust this PEM certificate (e.g. the NAS\'s self-signed one) in addition to the system store' -r -F
 complete -c midclt -n "__fish_midclt_needs_command" -s c -l command -d 'Run one TrueNAS CLI command line, parsed as the TrueNAS CLI\'s prompt would (like `cli -c`), e.g. -c \'auth api_key create name=ci username=root\'' -r
 complete -c midclt -n "__fish_midclt_needs_command" -s o -l output -d 'Output of TrueNAS CLI commands and `render`: table, csv, json or yaml [default: table on a terminal, json when piped]' -r
@@ -51,6 +52,7 @@ complete -c midclt -n "__fish_midclt_needs_command" -f -a "waitready" -d 'Wait u
 complete -c midclt -n "__fish_midclt_needs_command" -f -a "subscribe" -d 'Print events of a subscription, one JSON object per line'
 complete -c midclt -n "__fish_midclt_needs_command" -f -a "token" -d 'Print a new session token (auth.generate_token) for scripts'
 complete -c midclt -n "__fish_midclt_needs_command" -f -a "key" -d 'Work with API key files'
+complete -c midclt -n "__fish_midclt_needs_command" -f -a "trust" -d 'Show a server\'s TLS certificate and trust exactly that one from now on (like ssh\'s known_hosts); --list shows the trusted servers, --remove forgets one'
 complete -c midclt -n "__fish_midclt_needs_command" -f -a "mock-server" -d 'Run the built-in TrueNAS API emulator'
 complete -c midclt -n "__fish_midclt_needs_command" -f -a "cache" -d 'Manage the cached method catalogues of TrueNAS CLI commands'
 complete -c midclt -n "__fish_midclt_needs_command" -f -a "render" -d 'Render a JSON value from stdin as a command result would be rendered'
@@ -77,6 +79,10 @@ complete -c midclt -n "__fish_midclt_using_subcommand key; and __fish_seen_subco
 complete -c midclt -n "__fish_midclt_using_subcommand key; and __fish_seen_subcommand_from precompute" -s h -l help -d 'Print help'
 complete -c midclt -n "__fish_midclt_using_subcommand key; and __fish_seen_subcommand_from help" -f -a "precompute" -d 'Write a key file with precomputed SCRAM keys so logins skip PBKDF2 (mode 0600)'
 complete -c midclt -n "__fish_midclt_using_subcommand key; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c midclt -n "__fish_midclt_using_subcommand trust" -l remove -d 'Forget a trusted server' -r
+complete -c midclt -n "__fish_midclt_using_subcommand trust" -s y -l yes -d 'Record the certificate without asking (check the fingerprint first)'
+complete -c midclt -n "__fish_midclt_using_subcommand trust" -l list -d 'List the trusted servers and their fingerprints'
+complete -c midclt -n "__fish_midclt_using_subcommand trust" -s h -l help -d 'Print help'
 complete -c midclt -n "__fish_midclt_using_subcommand mock-server" -l listen -d 'Where to listen: ws://ADDR:PORT, wss://ADDR:PORT, ws+unix:///PATH (repeatable; port 0 picks a free port). Each listener serves /api/current, /api/vX.Y.Z and /websocket' -r
 complete -c midclt -n "__fish_midclt_using_subcommand mock-server" -l tls-cert -d 'PEM certificate for wss:// (default: a fresh self-signed one for localhost)' -r -F
 complete -c midclt -n "__fish_midclt_using_subcommand mock-server" -l tls-key -d 'PEM private key (PKCS#8) for --tls-cert' -r -F
@@ -102,16 +108,17 @@ complete -c midclt -n "__fish_midclt_using_subcommand cache; and __fish_seen_sub
 complete -c midclt -n "__fish_midclt_using_subcommand cache; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c midclt -n "__fish_midclt_using_subcommand render" -s o -l output -d 'table, csv, json or yaml [default: table on a terminal, json when piped]' -r
 complete -c midclt -n "__fish_midclt_using_subcommand render" -s h -l help -d 'Print help'
-complete -c midclt -n "__fish_midclt_using_subcommand help; and not __fish_seen_subcommand_from call ping waitready subscribe token key mock-server cache render help" -f -a "call" -d 'Call a middleware method and print its result'
-complete -c midclt -n "__fish_midclt_using_subcommand help; and not __fish_seen_subcommand_from call ping waitready subscribe token key mock-server cache render help" -f -a "ping" -d 'Check that the middleware answers (core.ping)'
-complete -c midclt -n "__fish_midclt_using_subcommand help; and not __fish_seen_subcommand_from call ping waitready subscribe token key mock-server cache render help" -f -a "waitready" -d 'Wait until the middleware answers (for boot scripts), at most -t SECONDS'
-complete -c midclt -n "__fish_midclt_using_subcommand help; and not __fish_seen_subcommand_from call ping waitready subscribe token key mock-server cache render help" -f -a "subscribe" -d 'Print events of a subscription, one JSON object per line'
-complete -c midclt -n "__fish_midclt_using_subcommand help; and not __fish_seen_subcommand_from call ping waitready subscribe token key mock-server cache render help" -f -a "token" -d 'Print a new session token (auth.generate_token) for scripts'
-complete -c midclt -n "__fish_midclt_using_subcommand help; and not __fish_seen_subcommand_from call ping waitready subscribe token key mock-server cache render help" -f -a "key" -d 'Work with API key files'
-complete -c midclt -n "__fish_midclt_using_subcommand help; and not __fish_seen_subcommand_from call ping waitready subscribe token key mock-server cache render help" -f -a "mock-server" -d 'Run the built-in TrueNAS API emulator'
-complete -c midclt -n "__fish_midclt_using_subcommand help; and not __fish_seen_subcommand_from call ping waitready subscribe token key mock-server cache render help" -f -a "cache" -d 'Manage the cached method catalogues of TrueNAS CLI commands'
-complete -c midclt -n "__fish_midclt_using_subcommand help; and not __fish_seen_subcommand_from call ping waitready subscribe token key mock-server cache render help" -f -a "render" -d 'Render a JSON value from stdin as a command result would be rendered'
-complete -c midclt -n "__fish_midclt_using_subcommand help; and not __fish_seen_subcommand_from call ping waitready subscribe token key mock-server cache render help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c midclt -n "__fish_midclt_using_subcommand help; and not __fish_seen_subcommand_from call ping waitready subscribe token key trust mock-server cache render help" -f -a "call" -d 'Call a middleware method and print its result'
+complete -c midclt -n "__fish_midclt_using_subcommand help; and not __fish_seen_subcommand_from call ping waitready subscribe token key trust mock-server cache render help" -f -a "ping" -d 'Check that the middleware answers (core.ping)'
+complete -c midclt -n "__fish_midclt_using_subcommand help; and not __fish_seen_subcommand_from call ping waitready subscribe token key trust mock-server cache render help" -f -a "waitready" -d 'Wait until the middleware answers (for boot scripts), at most -t SECONDS'
+complete -c midclt -n "__fish_midclt_using_subcommand help; and not __fish_seen_subcommand_from call ping waitready subscribe token key trust mock-server cache render help" -f -a "subscribe" -d 'Print events of a subscription, one JSON object per line'
+complete -c midclt -n "__fish_midclt_using_subcommand help; and not __fish_seen_subcommand_from call ping waitready subscribe token key trust mock-server cache render help" -f -a "token" -d 'Print a new session token (auth.generate_token) for scripts'
+complete -c midclt -n "__fish_midclt_using_subcommand help; and not __fish_seen_subcommand_from call ping waitready subscribe token key trust mock-server cache render help" -f -a "key" -d 'Work with API key files'
+complete -c midclt -n "__fish_midclt_using_subcommand help; and not __fish_seen_subcommand_from call ping waitready subscribe token key trust mock-server cache render help" -f -a "trust" -d 'Show a server\'s TLS certificate and trust exactly that one from now on (like ssh\'s known_hosts); --list shows the trusted servers, --remove forgets one'
+complete -c midclt -n "__fish_midclt_using_subcommand help; and not __fish_seen_subcommand_from call ping waitready subscribe token key trust mock-server cache render help" -f -a "mock-server" -d 'Run the built-in TrueNAS API emulator'
+complete -c midclt -n "__fish_midclt_using_subcommand help; and not __fish_seen_subcommand_from call ping waitready subscribe token key trust mock-server cache render help" -f -a "cache" -d 'Manage the cached method catalogues of TrueNAS CLI commands'
+complete -c midclt -n "__fish_midclt_using_subcommand help; and not __fish_seen_subcommand_from call ping waitready subscribe token key trust mock-server cache render help" -f -a "render" -d 'Render a JSON value from stdin as a command result would be rendered'
+complete -c midclt -n "__fish_midclt_using_subcommand help; and not __fish_seen_subcommand_from call ping waitready subscribe token key trust mock-server cache render help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c midclt -n "__fish_midclt_using_subcommand help; and __fish_seen_subcommand_from key" -f -a "precompute" -d 'Write a key file with precomputed SCRAM keys so logins skip PBKDF2 (mode 0600)'
 complete -c midclt -n "__fish_midclt_using_subcommand help; and __fish_seen_subcommand_from cache" -f -a "clear" -d 'Remove every cached catalogue (they are rebuilt on the next command)'
 complete -c midclt -n "__fish_midclt_using_subcommand help; and __fish_seen_subcommand_from cache" -f -a "path" -d 'Print the cache directory'

@@ -24,7 +24,9 @@ pub(crate) fn main() -> i32 {
         }
     };
     // Before anything else runs (it sets environment variables).
-    crate::client::transport::economise_trust_store(cli.global.insecure);
+    crate::client::transport::economise_trust_store(
+        cli.global.insecure || cli.global.pin.is_some(),
+    );
     let style = Style {
         official: matches!(&cli.command, Some(Command::Call(_))),
         quiet: matches!(&cli.command, Some(Command::Call(c)) if c.quiet),
@@ -85,6 +87,7 @@ fn run(cli: &Cli) -> anyhow::Result<()> {
             Command::Subscribe(args) => commands::subscribe::run(g, args),
             Command::Token(args) => commands::token::run(g, args),
             Command::Key(cmd) => commands::key::run(g, cmd),
+            Command::Trust(args) => commands::trust::run(g, args),
             Command::MockServer(args) => commands::mock_server::run(args),
             Command::Cache(cmd) => commands::cache::run(cmd),
             Command::Render(args) => {

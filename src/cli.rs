@@ -92,6 +92,11 @@ pub(crate) struct GlobalArgs {
     #[arg(long = "insecure")]
     pub insecure: bool,
 
+    /// Accept exactly the server certificate with this fingerprint (sha256:HEX), self-signed
+    /// included, and no other; no CA store is used. `midclt trust HOST` records one for good
+    #[arg(long = "pin", value_name = "sha256:HEX", conflicts_with_all = ["insecure", "ca_cert"])]
+    pub pin: Option<String>,
+
     /// Trust this PEM certificate (e.g. the NAS's self-signed one) in addition to the system store
     #[arg(long = "ca-cert", value_name = "FILE")]
     pub ca_cert: Option<PathBuf>,
@@ -150,6 +155,9 @@ pub(crate) enum Command {
     /// Work with API key files
     #[command(subcommand)]
     Key(KeyCommand),
+    /// Show a server's TLS certificate and trust exactly that one from now on (like ssh's
+    /// known_hosts); --list shows the trusted servers, --remove forgets one
+    Trust(TrustArgs),
     /// Run the built-in TrueNAS API emulator
     MockServer(MockServerArgs),
     /// Manage the cached method catalogues of TrueNAS CLI commands
@@ -229,6 +237,26 @@ pub(crate) struct SubscribeArgs {
     /// (reporting.realtime:{"interval": 2}), or `*`
     #[arg(value_name = "EVENT")]
     pub event: String,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct TrustArgs {
+    /// HOST, HOST:PORT or wss://HOST[:PORT] (port 443 unless given)
+    #[arg(
+        value_name = "HOST[:PORT]",
+        required_unless_present_any = ["list", "remove"],
+        conflicts_with_all = ["list", "remove"]
+    )]
+    pub target: Option<String>,
+    /// Record the certificate without asking (check the fingerprint first)
+    #[arg(short = 'y', long = "yes")]
+    pub yes: bool,
+    /// List the trusted servers and their fingerprints
+    #[arg(long = "list", conflicts_with = "remove")]
+    pub list: bool,
+    /// Forget a trusted server
+    #[arg(long = "remove", value_name = "HOST[:PORT]")]
+    pub remove: Option<String>,
 }
 
 #[derive(Debug, Args)]

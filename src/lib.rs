@@ -75,6 +75,7 @@ pub mod error;
 #[doc(hidden)]
 pub mod fuzzing;
 pub mod jobs;
+mod known_hosts;
 mod private;
 mod py;
 mod render;

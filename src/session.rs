@@ -4,9 +4,10 @@
 use crate::auth::credentials::{self, LoginSpec};
 use crate::auth::{self, Login};
 use crate::client::rpc::{self, Client, ConnectOptions};
-use crate::client::transport::TlsOptions;
+use crate::client::transport::{Pin, TlsOptions};
 use crate::client::uri::{self, Endpoint};
-use crate::error::Result;
+use crate::error::{Error, Result};
+use crate::known_hosts;
 use std::path::PathBuf;
 use std::time::Duration;
 
@@ -23,6 +24,10 @@ pub struct ConnectConfig {
     pub insecure: bool,
     /// A PEM certificate to trust besides the system store.
     pub ca_cert: Option<PathBuf>,
+    /// Accept exactly the certificate with this fingerprint (`sha256:HEX`), and no CA.
+    /// Without it (and without `insecure` or `ca_cert`), a certificate recorded by
+    /// `midclt trust` for the server is required.
+    pub pin: Option<String>,
     /// Trace the wire traffic on stderr (secrets redacted).
     pub verbose: bool,
     /// The credentials.
@@ -37,6 +42,7 @@ impl Default for ConnectConfig {
             connect_timeout: rpc::DEFAULT_CONNECT_TIMEOUT.as_secs(),
             insecure: false,
             ca_cert: None,
+            pin: None,
             verbose: false,
             login: LoginSpec::default(),
         }
@@ -61,16 +67,54 @@ impl ConnectConfig {
         if self.insecure && matches!(endpoint, Endpoint::Tcp { tls: true, .. }) {
             eprintln!("midclt: warning: --insecure: the server's TLS certificate is not verified");
         }
+        let pin = self.pin(&endpoint)?;
         Ok(ConnectOptions {
             endpoint,
             tls: TlsOptions {
                 insecure: self.insecure,
                 ca_cert: self.ca_cert.clone(),
+                pin,
             },
             connect_timeout: Duration::from_secs(self.connect_timeout.max(1)),
             call_timeout,
             verbose: self.verbose,
         })
+    }
+}
+
+impl ConnectConfig {
+    /// The explicit `--pin`, else the fingerprint `midclt trust` recorded for this server
+    /// (unless another trust decision was asked for).
+    fn pin(&self, endpoint: &Endpoint) -> Result<Option<Pin>> {
+        if let Some(text) = &self.pin {
+            let sha256 = Pin::parse(text).ok_or_else(|| {
+                Error::usage(format!(
+                    "--pin {text}: expected sha256:HEX (the certificate's 64-digit SHA-256 fingerprint)"
+                ))
+            })?;
+            return Ok(Some(Pin {
+                sha256,
+                from_known_hosts: false,
+            }));
+        }
+        let Endpoint::Tcp {
+            tls: true,
+            host,
+            port,
+            ..
+        } = endpoint
+        else {
+            return Ok(None);
+        };
+        if self.insecure || self.ca_cert.is_some() {
+            return Ok(None);
+        }
+        Ok(
+            known_hosts::lookup(&known_hosts::key(host, *port))?.map(|sha256| Pin {
+                sha256,
+                from_known_hosts: true,
+            }),
+        )
     }
 }
 

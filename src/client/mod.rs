@@ -9,4 +9,4 @@ pub(crate) mod transport;
 pub mod uri;
 
 pub use rpc::{connect, connect_over, Answer, Client, ConnectOptions, Event, Notification};
-pub use transport::{ConnInfo, Stream, TlsOptions};
+pub use transport::{ConnInfo, Pin, Stream, TlsOptions};

@@ -2,6 +2,8 @@
 
 use crate::client::uri::{Endpoint, Protocol};
 use crate::error::{Error, Kind, Result};
+use sha2::Digest as _;
+use std::fmt::Write as _;
 use std::io::{self, Read, Write};
 use std::net::{Shutdown, TcpStream, ToSocketAddrs};
 use std::os::unix::net::UnixStream;
@@ -91,6 +93,53 @@ pub struct TlsOptions {
     pub insecure: bool,
     /// An extra trusted PEM certificate (`--ca-cert`).
     pub ca_cert: Option<PathBuf>,
+    /// Accept exactly this certificate and no other (no CA is consulted).
+    pub pin: Option<Pin>,
+}
+
+/// A server certificate trusted by its SHA-256 fingerprint alone, self-signed ones
+/// included: how a NAS's own certificate is trusted without a CA.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Pin {
+    /// SHA-256 of the certificate's DER encoding.
+    pub sha256: [u8; 32],
+    /// It came from the known-hosts file (`midclt trust`) rather than `--pin`, which
+    /// changes what a mismatch means: the server's certificate changed since.
+    pub from_known_hosts: bool,
+}
+
+impl Pin {
+    /// `sha256:HEX` (64 hex digits; colons between bytes allowed, as browsers show them).
+    pub fn parse(text: &str) -> Option<[u8; 32]> {
+        let hex: String = text
+            .trim()
+            .strip_prefix("sha256:")
+            .or_else(|| text.trim().strip_prefix("SHA256:"))?
+            .chars()
+            .filter(|c| *c != ':')
+            .collect();
+        if hex.len() != 64 || !hex.bytes().all(|b| b.is_ascii_hexdigit()) {
+            return None;
+        }
+        let mut out = [0u8; 32];
+        for (i, byte) in out.iter_mut().enumerate() {
+            *byte = u8::from_str_radix(hex.get(2 * i..2 * i + 2)?, 16).ok()?;
+        }
+        Some(out)
+    }
+
+    /// The `sha256:HEX` form of a certificate's fingerprint.
+    pub fn show(sha256: &[u8; 32]) -> String {
+        sha256.iter().fold(String::from("sha256:"), |mut s, b| {
+            let _ = write!(s, "{b:02x}");
+            s
+        })
+    }
+
+    /// The fingerprint of a DER certificate.
+    pub fn of(der: &[u8]) -> [u8; 32] {
+        sha2::Sha256::digest(der).into()
+    }
 }
 
 /// What is known about an established connection.
@@ -134,7 +183,7 @@ pub(crate) fn open_stream(
         } => {
             let tcp = open_tcp(host, *port, timeout)?;
             if *use_tls {
-                open_tls(tcp, host, tls, timeout)
+                open_tls(tcp, host, *port, tls, timeout)
             } else {
                 Ok(Stream::Tcp(tcp))
             }
@@ -276,9 +325,16 @@ fn has_hash_links(dir: &Path) -> bool {
     })
 }
 
-fn open_tls(tcp: TcpStream, host: &str, opts: &TlsOptions, timeout: Duration) -> Result<Stream> {
+fn open_tls(
+    tcp: TcpStream,
+    host: &str,
+    port: u16,
+    opts: &TlsOptions,
+    timeout: Duration,
+) -> Result<Stream> {
     let mut builder = native_tls::TlsConnector::builder();
-    if opts.insecure {
+    // A pin replaces the CA check (and the host name check: the pin names the certificate).
+    if opts.insecure || opts.pin.is_some() {
         builder.danger_accept_invalid_certs(true);
         builder.danger_accept_invalid_hostnames(true);
     }
@@ -300,13 +356,55 @@ fn open_tls(tcp: TcpStream, host: &str, opts: &TlsOptions, timeout: Duration) ->
     let _ = tcp.set_write_timeout(Some(timeout));
     let sni = host.trim_start_matches('[').trim_end_matches(']');
     match connector.connect(sni, tcp) {
-        Ok(s) => Ok(Stream::Tls(Box::new(s))),
+        Ok(s) => {
+            let stream = Stream::Tls(Box::new(s));
+            if let Some(pin) = &opts.pin {
+                let server = if host.contains(':') && !host.starts_with('[') {
+                    format!("[{host}]:{port}")
+                } else {
+                    format!("{host}:{port}")
+                };
+                check_pin(&server, pin, stream.peer_certificate_der().as_deref())?;
+            }
+            Ok(stream)
+        }
         Err(native_tls::HandshakeError::WouldBlock(_)) => Err(Error::connection(format!(
             "TLS handshake with {host} did not finish within {} s",
             timeout.as_secs_f64()
         ))),
         Err(native_tls::HandshakeError::Failure(e)) => Err(tls_failure(host, opts, &e)),
     }
+}
+
+fn check_pin(host: &str, pin: &Pin, der: Option<&[u8]>) -> Result<()> {
+    let Some(der) = der else {
+        return Err(Error::new(
+            Kind::Tls,
+            format!("{host} presented no certificate to check against the pin"),
+        ));
+    };
+    let got = Pin::of(der);
+    if got == pin.sha256 {
+        return Ok(());
+    }
+    let (want, got) = (Pin::show(&pin.sha256), Pin::show(&got));
+    Err(if pin.from_known_hosts {
+        Error::new(
+            Kind::Tls,
+            format!(
+                "the TLS certificate of {host} has CHANGED since you trusted it: trusted {want}, now {got}"
+            ),
+        )
+        .hint("someone may be intercepting the connection; check the certificate on the NAS (Credentials → Certificates)")
+        .hint(format!(
+            "if the change is expected, trust it again: `midclt trust --remove {host}` then `midclt trust {host}`"
+        ))
+    } else {
+        Error::new(
+            Kind::Tls,
+            format!("the TLS certificate of {host} is not the pinned one: pinned {want}, presented {got}"),
+        )
+    })
 }
 
 fn tls_failure(host: &str, opts: &TlsOptions, e: &native_tls::Error) -> Error {

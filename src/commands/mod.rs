@@ -10,6 +10,7 @@ pub(crate) mod ping;
 pub(crate) mod render;
 pub(crate) mod subscribe;
 pub(crate) mod token;
+pub(crate) mod trust;
 pub(crate) mod waitready;
 
 use crate::auth::credentials::LoginSpec;
@@ -24,6 +25,7 @@ pub(crate) fn config(g: &GlobalArgs) -> ConnectConfig {
         connect_timeout: g.connect_timeout,
         insecure: g.insecure,
         ca_cert: g.ca_cert.clone(),
+        pin: g.pin.clone(),
         verbose: g.verbose,
         login: LoginSpec {
             username: g.username.clone(),

@@ -109,6 +109,8 @@ pub(crate) fn midclt() -> Run {
     }
     // Tests pass secrets on the command line on purpose; the warning has its own test.
     cmd.env("MIDCLT_NO_ARGV_WARNING", "1");
+    // The user's own trusted servers stay out of the tests.
+    cmd.env("MIDCLT_KNOWN_HOSTS", "/nonexistent/midclt-tests/known_hosts");
     Run {
         cmd,
         stdin: None,
