@@ -23,6 +23,8 @@ Register-ArgumentCompleter -Native -CommandName 'midclt' -ScriptBlock {
         'midclt' {
             [CompletionResult]::new('-u', '-u', [CompletionResultType]::ParameterName, 'Server to talk to: wss://HOST[:PORT]/api/current, ws://..., .../websocket (legacy protocol), ws+unix:///PATH, mock:// (built-in emulator), or a bare HOST[:PORT] meaning wss://HOST/api/current [default: the local middleware socket]')
             [CompletionResult]::new('--uri', '--uri', [CompletionResultType]::ParameterName, 'Server to talk to: wss://HOST[:PORT]/api/current, ws://..., .../websocket (legacy protocol), ws+unix:///PATH, mock:// (built-in emulator), or a bare HOST[:PORT] meaning wss://HOST/api/current [default: the local middleware socket]')
+            [CompletionResult]::new('-p', '-p', [CompletionResultType]::ParameterName, 'Connection profile from the config file (`midclt config path`) [default: the profile named `default`, if there is one]')
+            [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Connection profile from the config file (`midclt config path`) [default: the profile named `default`, if there is one]')
             [CompletionResult]::new('-U', '-U ', [CompletionResultType]::ParameterName, 'User to log in as (with a password, or as the owner of the -K API key)')
             [CompletionResult]::new('--username', '--username', [CompletionResultType]::ParameterName, 'User to log in as (with a password, or as the owner of the -K API key)')
             [CompletionResult]::new('-P', '-P ', [CompletionResultType]::ParameterName, 'Password; `-` reads it from stdin. Prefer --password-file, MIDCLT_PASSWORD or the prompt: argv is visible to other users')
@@ -58,6 +60,7 @@ Register-ArgumentCompleter -Native -CommandName 'midclt' -ScriptBlock {
             [CompletionResult]::new('subscribe', 'subscribe', [CompletionResultType]::ParameterValue, 'Print events of a subscription, one JSON object per line')
             [CompletionResult]::new('token', 'token', [CompletionResultType]::ParameterValue, 'Print a new session token (auth.generate_token) for scripts')
             [CompletionResult]::new('key', 'key', [CompletionResultType]::ParameterValue, 'Work with API key files')
+            [CompletionResult]::new('config', 'config', [CompletionResultType]::ParameterValue, 'Named connection profiles: list, show, set, unset, path')
             [CompletionResult]::new('trust', 'trust', [CompletionResultType]::ParameterValue, 'Show a server''s TLS certificate and trust exactly that one from now on (like ssh''s known_hosts); --list shows the trusted servers, --remove forgets one')
             [CompletionResult]::new('mock-server', 'mock-server', [CompletionResultType]::ParameterValue, 'Run the built-in TrueNAS API emulator')
             [CompletionResult]::new('cache', 'cache', [CompletionResultType]::ParameterValue, 'Manage the cached method catalogues of TrueNAS CLI commands')
@@ -127,6 +130,69 @@ Register-ArgumentCompleter -Native -CommandName 'midclt' -ScriptBlock {
             break
         }
         'midclt;key;help;help' {
+            break
+        }
+        'midclt;config' {
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'The profile names')
+            [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'One profile''s settings (secrets hidden)')
+            [CompletionResult]::new('set', 'set', [CompletionResultType]::ParameterValue, 'Set a setting: uri, username, password_file, api_key_file, ca_cert, pin, timeout, output, channel_binding, plain, protocol (secrets themselves are never written)')
+            [CompletionResult]::new('unset', 'unset', [CompletionResultType]::ParameterValue, 'Remove a setting')
+            [CompletionResult]::new('path', 'path', [CompletionResultType]::ParameterValue, 'Print the config file''s path')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'midclt;config;list' {
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'midclt;config;show' {
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'midclt;config;set' {
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'midclt;config;unset' {
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'midclt;config;path' {
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'midclt;config;help' {
+            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'The profile names')
+            [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'One profile''s settings (secrets hidden)')
+            [CompletionResult]::new('set', 'set', [CompletionResultType]::ParameterValue, 'Set a setting: uri, username, password_file, api_key_file, ca_cert, pin, timeout, output, channel_binding, plain, protocol (secrets themselves are never written)')
+            [CompletionResult]::new('unset', 'unset', [CompletionResultType]::ParameterValue, 'Remove a setting')
+            [CompletionResult]::new('path', 'path', [CompletionResultType]::ParameterValue, 'Print the config file''s path')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'midclt;config;help;list' {
+            break
+        }
+        'midclt;config;help;show' {
+            break
+        }
+        'midclt;config;help;set' {
+            break
+        }
+        'midclt;config;help;unset' {
+            break
+        }
+        'midclt;config;help;path' {
+            break
+        }
+        'midclt;config;help;help' {
             break
         }
         'midclt;trust' {
@@ -203,6 +269,7 @@ Register-ArgumentCompleter -Native -CommandName 'midclt' -ScriptBlock {
             [CompletionResult]::new('subscribe', 'subscribe', [CompletionResultType]::ParameterValue, 'Print events of a subscription, one JSON object per line')
             [CompletionResult]::new('token', 'token', [CompletionResultType]::ParameterValue, 'Print a new session token (auth.generate_token) for scripts')
             [CompletionResult]::new('key', 'key', [CompletionResultType]::ParameterValue, 'Work with API key files')
+            [CompletionResult]::new('config', 'config', [CompletionResultType]::ParameterValue, 'Named connection profiles: list, show, set, unset, path')
             [CompletionResult]::new('trust', 'trust', [CompletionResultType]::ParameterValue, 'Show a server''s TLS certificate and trust exactly that one from now on (like ssh''s known_hosts); --list shows the trusted servers, --remove forgets one')
             [CompletionResult]::new('mock-server', 'mock-server', [CompletionResultType]::ParameterValue, 'Run the built-in TrueNAS API emulator')
             [CompletionResult]::new('cache', 'cache', [CompletionResultType]::ParameterValue, 'Manage the cached method catalogues of TrueNAS CLI commands')
@@ -230,6 +297,29 @@ Register-ArgumentCompleter -Native -CommandName 'midclt' -ScriptBlock {
             break
         }
         'midclt;help;key;precompute' {
+            break
+        }
+        'midclt;help;config' {
+            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'The profile names')
+            [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'One profile''s settings (secrets hidden)')
+            [CompletionResult]::new('set', 'set', [CompletionResultType]::ParameterValue, 'Set a setting: uri, username, password_file, api_key_file, ca_cert, pin, timeout, output, channel_binding, plain, protocol (secrets themselves are never written)')
+            [CompletionResult]::new('unset', 'unset', [CompletionResultType]::ParameterValue, 'Remove a setting')
+            [CompletionResult]::new('path', 'path', [CompletionResultType]::ParameterValue, 'Print the config file''s path')
+            break
+        }
+        'midclt;help;config;list' {
+            break
+        }
+        'midclt;help;config;show' {
+            break
+        }
+        'midclt;help;config;set' {
+            break
+        }
+        'midclt;help;config;unset' {
+            break
+        }
+        'midclt;help;config;path' {
             break
         }
         'midclt;help;trust' {

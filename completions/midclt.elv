@@ -20,6 +20,8 @@ set edit:completion:arg-completer[midclt] = {|@words|
         &'midclt'= {
             cand -u 'Server to talk to: wss://HOST[:PORT]/api/current, ws://..., .../websocket (legacy protocol), ws+unix:///PATH, mock:// (built-in emulator), or a bare HOST[:PORT] meaning wss://HOST/api/current [default: the local middleware socket]'
             cand --uri 'Server to talk to: wss://HOST[:PORT]/api/current, ws://..., .../websocket (legacy protocol), ws+unix:///PATH, mock:// (built-in emulator), or a bare HOST[:PORT] meaning wss://HOST/api/current [default: the local middleware socket]'
+            cand -p 'Connection profile from the config file (`midclt config path`) [default: the profile named `default`, if there is one]'
+            cand --profile 'Connection profile from the config file (`midclt config path`) [default: the profile named `default`, if there is one]'
             cand -U 'User to log in as (with a password, or as the owner of the -K API key)'
             cand --username 'User to log in as (with a password, or as the owner of the -K API key)'
             cand -P 'Password; `-` reads it from stdin. Prefer --password-file, MIDCLT_PASSWORD or the prompt: argv is visible to other users'
@@ -55,6 +57,7 @@ set edit:completion:arg-completer[midclt] = {|@words|
             cand subscribe 'Print events of a subscription, one JSON object per line'
             cand token 'Print a new session token (auth.generate_token) for scripts'
             cand key 'Work with API key files'
+            cand config 'Named connection profiles: list, show, set, unset, path'
             cand trust 'Show a server''s TLS certificate and trust exactly that one from now on (like ssh''s known_hosts); --list shows the trusted servers, --remove forgets one'
             cand mock-server 'Run the built-in TrueNAS API emulator'
             cand cache 'Manage the cached method catalogues of TrueNAS CLI commands'
@@ -114,6 +117,56 @@ set edit:completion:arg-completer[midclt] = {|@words|
         &'midclt;key;help;precompute'= {
         }
         &'midclt;key;help;help'= {
+        }
+        &'midclt;config'= {
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand list 'The profile names'
+            cand show 'One profile''s settings (secrets hidden)'
+            cand set 'Set a setting: uri, username, password_file, api_key_file, ca_cert, pin, timeout, output, channel_binding, plain, protocol (secrets themselves are never written)'
+            cand unset 'Remove a setting'
+            cand path 'Print the config file''s path'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'midclt;config;list'= {
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'midclt;config;show'= {
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'midclt;config;set'= {
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'midclt;config;unset'= {
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'midclt;config;path'= {
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'midclt;config;help'= {
+            cand list 'The profile names'
+            cand show 'One profile''s settings (secrets hidden)'
+            cand set 'Set a setting: uri, username, password_file, api_key_file, ca_cert, pin, timeout, output, channel_binding, plain, protocol (secrets themselves are never written)'
+            cand unset 'Remove a setting'
+            cand path 'Print the config file''s path'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'midclt;config;help;list'= {
+        }
+        &'midclt;config;help;show'= {
+        }
+        &'midclt;config;help;set'= {
+        }
+        &'midclt;config;help;unset'= {
+        }
+        &'midclt;config;help;path'= {
+        }
+        &'midclt;config;help;help'= {
         }
         &'midclt;trust'= {
             cand --remove 'Forget a trusted server'
@@ -179,6 +232,7 @@ set edit:completion:arg-completer[midclt] = {|@words|
             cand subscribe 'Print events of a subscription, one JSON object per line'
             cand token 'Print a new session token (auth.generate_token) for scripts'
             cand key 'Work with API key files'
+            cand config 'Named connection profiles: list, show, set, unset, path'
             cand trust 'Show a server''s TLS certificate and trust exactly that one from now on (like ssh''s known_hosts); --list shows the trusted servers, --remove forgets one'
             cand mock-server 'Run the built-in TrueNAS API emulator'
             cand cache 'Manage the cached method catalogues of TrueNAS CLI commands'
@@ -199,6 +253,23 @@ set edit:completion:arg-completer[midclt] = {|@words|
             cand precompute 'Write a key file with precomputed SCRAM keys so logins skip PBKDF2 (mode 0600)'
         }
         &'midclt;help;key;precompute'= {
+        }
+        &'midclt;help;config'= {
+            cand list 'The profile names'
+            cand show 'One profile''s settings (secrets hidden)'
+            cand set 'Set a setting: uri, username, password_file, api_key_file, ca_cert, pin, timeout, output, channel_binding, plain, protocol (secrets themselves are never written)'
+            cand unset 'Remove a setting'
+            cand path 'Print the config file''s path'
+        }
+        &'midclt;help;config;list'= {
+        }
+        &'midclt;help;config;show'= {
+        }
+        &'midclt;help;config;set'= {
+        }
+        &'midclt;help;config;unset'= {
+        }
+        &'midclt;help;config;path'= {
         }
         &'midclt;help;trust'= {
         }

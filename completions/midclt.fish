@@ -1,6 +1,6 @@
 # Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
 function __fish_midclt_global_optspecs
-    string join \n u/uri= U/username= P/password= password-file= K/api-key= token= otp= t/timeout= connect-timeout= insecure pin= ca-cert= plain no-channel-binding v/verbose c/command= o/output= bool-style= dry-run h/help V/version
+    string join \n u/uri= p/profile= U/username= P/password= password-file= K/api-key= token= otp= t/timeout= connect-timeout= insecure pin= ca-cert= plain no-channel-binding v/verbose c/command= o/output= bool-style= dry-run h/help V/version
 end
 
 function __fish_midclt_needs_command
@@ -25,6 +25,7 @@ function __fish_midclt_using_subcommand
 end
 
 complete -c midclt -n "__fish_midclt_needs_command" -s u -l uri -d 'Server to talk to: wss://HOST[:PORT]/api/current, ws://..., .../websocket (legacy protocol), ws+unix:///PATH, mock:// (built-in emulator), or a bare HOST[:PORT] meaning wss://HOST/api/current [default: the local middleware socket]' -r
+complete -c midclt -n "__fish_midclt_needs_command" -s p -l profile -d 'Connection profile from the config file (`midclt config path`) [default: the profile named `default`, if there is one]' -r
 complete -c midclt -n "__fish_midclt_needs_command" -s U -l username -d 'User to log in as (with a password, or as the owner of the -K API key)' -r
 complete -c midclt -n "__fish_midclt_needs_command" -s P -l password -d 'Password; `-` reads it from stdin. Prefer --password-file, MIDCLT_PASSWORD or the prompt: argv is visible to other users' -r
 complete -c midclt -n "__fish_midclt_needs_command" -l password-file -d 'Read the password from the first line of FILE' -r -F
@@ -52,6 +53,7 @@ complete -c midclt -n "__fish_midclt_needs_command" -f -a "waitready" -d 'Wait u
 complete -c midclt -n "__fish_midclt_needs_command" -f -a "subscribe" -d 'Print events of a subscription, one JSON object per line'
 complete -c midclt -n "__fish_midclt_needs_command" -f -a "token" -d 'Print a new session token (auth.generate_token) for scripts'
 complete -c midclt -n "__fish_midclt_needs_command" -f -a "key" -d 'Work with API key files'
+complete -c midclt -n "__fish_midclt_needs_command" -f -a "config" -d 'Named connection profiles: list, show, set, unset, path'
 complete -c midclt -n "__fish_midclt_needs_command" -f -a "trust" -d 'Show a server\'s TLS certificate and trust exactly that one from now on (like ssh\'s known_hosts); --list shows the trusted servers, --remove forgets one'
 complete -c midclt -n "__fish_midclt_needs_command" -f -a "mock-server" -d 'Run the built-in TrueNAS API emulator'
 complete -c midclt -n "__fish_midclt_needs_command" -f -a "cache" -d 'Manage the cached method catalogues of TrueNAS CLI commands'
@@ -79,6 +81,24 @@ complete -c midclt -n "__fish_midclt_using_subcommand key; and __fish_seen_subco
 complete -c midclt -n "__fish_midclt_using_subcommand key; and __fish_seen_subcommand_from precompute" -s h -l help -d 'Print help'
 complete -c midclt -n "__fish_midclt_using_subcommand key; and __fish_seen_subcommand_from help" -f -a "precompute" -d 'Write a key file with precomputed SCRAM keys so logins skip PBKDF2 (mode 0600)'
 complete -c midclt -n "__fish_midclt_using_subcommand key; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c midclt -n "__fish_midclt_using_subcommand config; and not __fish_seen_subcommand_from list show set unset path help" -s h -l help -d 'Print help'
+complete -c midclt -n "__fish_midclt_using_subcommand config; and not __fish_seen_subcommand_from list show set unset path help" -f -a "list" -d 'The profile names'
+complete -c midclt -n "__fish_midclt_using_subcommand config; and not __fish_seen_subcommand_from list show set unset path help" -f -a "show" -d 'One profile\'s settings (secrets hidden)'
+complete -c midclt -n "__fish_midclt_using_subcommand config; and not __fish_seen_subcommand_from list show set unset path help" -f -a "set" -d 'Set a setting: uri, username, password_file, api_key_file, ca_cert, pin, timeout, output, channel_binding, plain, protocol (secrets themselves are never written)'
+complete -c midclt -n "__fish_midclt_using_subcommand config; and not __fish_seen_subcommand_from list show set unset path help" -f -a "unset" -d 'Remove a setting'
+complete -c midclt -n "__fish_midclt_using_subcommand config; and not __fish_seen_subcommand_from list show set unset path help" -f -a "path" -d 'Print the config file\'s path'
+complete -c midclt -n "__fish_midclt_using_subcommand config; and not __fish_seen_subcommand_from list show set unset path help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c midclt -n "__fish_midclt_using_subcommand config; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help'
+complete -c midclt -n "__fish_midclt_using_subcommand config; and __fish_seen_subcommand_from show" -s h -l help -d 'Print help'
+complete -c midclt -n "__fish_midclt_using_subcommand config; and __fish_seen_subcommand_from set" -s h -l help -d 'Print help'
+complete -c midclt -n "__fish_midclt_using_subcommand config; and __fish_seen_subcommand_from unset" -s h -l help -d 'Print help'
+complete -c midclt -n "__fish_midclt_using_subcommand config; and __fish_seen_subcommand_from path" -s h -l help -d 'Print help'
+complete -c midclt -n "__fish_midclt_using_subcommand config; and __fish_seen_subcommand_from help" -f -a "list" -d 'The profile names'
+complete -c midclt -n "__fish_midclt_using_subcommand config; and __fish_seen_subcommand_from help" -f -a "show" -d 'One profile\'s settings (secrets hidden)'
+complete -c midclt -n "__fish_midclt_using_subcommand config; and __fish_seen_subcommand_from help" -f -a "set" -d 'Set a setting: uri, username, password_file, api_key_file, ca_cert, pin, timeout, output, channel_binding, plain, protocol (secrets themselves are never written)'
+complete -c midclt -n "__fish_midclt_using_subcommand config; and __fish_seen_subcommand_from help" -f -a "unset" -d 'Remove a setting'
+complete -c midclt -n "__fish_midclt_using_subcommand config; and __fish_seen_subcommand_from help" -f -a "path" -d 'Print the config file\'s path'
+complete -c midclt -n "__fish_midclt_using_subcommand config; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c midclt -n "__fish_midclt_using_subcommand trust" -l remove -d 'Forget a trusted server' -r
 complete -c midclt -n "__fish_midclt_using_subcommand trust" -s y -l yes -d 'Record the certificate without asking (check the fingerprint first)'
 complete -c midclt -n "__fish_midclt_using_subcommand trust" -l list -d 'List the trusted servers and their fingerprints'
@@ -108,17 +128,23 @@ complete -c midclt -n "__fish_midclt_using_subcommand cache; and __fish_seen_sub
 complete -c midclt -n "__fish_midclt_using_subcommand cache; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c midclt -n "__fish_midclt_using_subcommand render" -s o -l output -d 'table, csv, json or yaml [default: table on a terminal, json when piped]' -r
 complete -c midclt -n "__fish_midclt_using_subcommand render" -s h -l help -d 'Print help'
-complete -c midclt -n "__fish_midclt_using_subcommand help; and not __fish_seen_subcommand_from call ping waitready subscribe token key trust mock-server cache render help" -f -a "call" -d 'Call a middleware method and print its result'
-complete -c midclt -n "__fish_midclt_using_subcommand help; and not __fish_seen_subcommand_from call ping waitready subscribe token key trust mock-server cache render help" -f -a "ping" -d 'Check that the middleware answers (core.ping)'
-complete -c midclt -n "__fish_midclt_using_subcommand help; and not __fish_seen_subcommand_from call ping waitready subscribe token key trust mock-server cache render help" -f -a "waitready" -d 'Wait until the middleware answers (for boot scripts), at most -t SECONDS'
-complete -c midclt -n "__fish_midclt_using_subcommand help; and not __fish_seen_subcommand_from call ping waitready subscribe token key trust mock-server cache render help" -f -a "subscribe" -d 'Print events of a subscription, one JSON object per line'
-complete -c midclt -n "__fish_midclt_using_subcommand help; and not __fish_seen_subcommand_from call ping waitready subscribe token key trust mock-server cache render help" -f -a "token" -d 'Print a new session token (auth.generate_token) for scripts'
-complete -c midclt -n "__fish_midclt_using_subcommand help; and not __fish_seen_subcommand_from call ping waitready subscribe token key trust mock-server cache render help" -f -a "key" -d 'Work with API key files'
-complete -c midclt -n "__fish_midclt_using_subcommand help; and not __fish_seen_subcommand_from call ping waitready subscribe token key trust mock-server cache render help" -f -a "trust" -d 'Show a server\'s TLS certificate and trust exactly that one from now on (like ssh\'s known_hosts); --list shows the trusted servers, --remove forgets one'
-complete -c midclt -n "__fish_midclt_using_subcommand help; and not __fish_seen_subcommand_from call ping waitready subscribe token key trust mock-server cache render help" -f -a "mock-server" -d 'Run the built-in TrueNAS API emulator'
-complete -c midclt -n "__fish_midclt_using_subcommand help; and not __fish_seen_subcommand_from call ping waitready subscribe token key trust mock-server cache render help" -f -a "cache" -d 'Manage the cached method catalogues of TrueNAS CLI commands'
-complete -c midclt -n "__fish_midclt_using_subcommand help; and not __fish_seen_subcommand_from call ping waitready subscribe token key trust mock-server cache render help" -f -a "render" -d 'Render a JSON value from stdin as a command result would be rendered'
-complete -c midclt -n "__fish_midclt_using_subcommand help; and not __fish_seen_subcommand_from call ping waitready subscribe token key trust mock-server cache render help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c midclt -n "__fish_midclt_using_subcommand help; and not __fish_seen_subcommand_from call ping waitready subscribe token key config trust mock-server cache render help" -f -a "call" -d 'Call a middleware method and print its result'
+complete -c midclt -n "__fish_midclt_using_subcommand help; and not __fish_seen_subcommand_from call ping waitready subscribe token key config trust mock-server cache render help" -f -a "ping" -d 'Check that the middleware answers (core.ping)'
+complete -c midclt -n "__fish_midclt_using_subcommand help; and not __fish_seen_subcommand_from call ping waitready subscribe token key config trust mock-server cache render help" -f -a "waitready" -d 'Wait until the middleware answers (for boot scripts), at most -t SECONDS'
+complete -c midclt -n "__fish_midclt_using_subcommand help; and not __fish_seen_subcommand_from call ping waitready subscribe token key config trust mock-server cache render help" -f -a "subscribe" -d 'Print events of a subscription, one JSON object per line'
+complete -c midclt -n "__fish_midclt_using_subcommand help; and not __fish_seen_subcommand_from call ping waitready subscribe token key config trust mock-server cache render help" -f -a "token" -d 'Print a new session token (auth.generate_token) for scripts'
+complete -c midclt -n "__fish_midclt_using_subcommand help; and not __fish_seen_subcommand_from call ping waitready subscribe token key config trust mock-server cache render help" -f -a "key" -d 'Work with API key files'
+complete -c midclt -n "__fish_midclt_using_subcommand help; and not __fish_seen_subcommand_from call ping waitready subscribe token key config trust mock-server cache render help" -f -a "config" -d 'Named connection profiles: list, show, set, unset, path'
+complete -c midclt -n "__fish_midclt_using_subcommand help; and not __fish_seen_subcommand_from call ping waitready subscribe token key config trust mock-server cache render help" -f -a "trust" -d 'Show a server\'s TLS certificate and trust exactly that one from now on (like ssh\'s known_hosts); --list shows the trusted servers, --remove forgets one'
+complete -c midclt -n "__fish_midclt_using_subcommand help; and not __fish_seen_subcommand_from call ping waitready subscribe token key config trust mock-server cache render help" -f -a "mock-server" -d 'Run the built-in TrueNAS API emulator'
+complete -c midclt -n "__fish_midclt_using_subcommand help; and not __fish_seen_subcommand_from call ping waitready subscribe token key config trust mock-server cache render help" -f -a "cache" -d 'Manage the cached method catalogues of TrueNAS CLI commands'
+complete -c midclt -n "__fish_midclt_using_subcommand help; and not __fish_seen_subcommand_from call ping waitready subscribe token key config trust mock-server cache render help" -f -a "render" -d 'Render a JSON value from stdin as a command result would be rendered'
+complete -c midclt -n "__fish_midclt_using_subcommand help; and not __fish_seen_subcommand_from call ping waitready subscribe token key config trust mock-server cache render help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c midclt -n "__fish_midclt_using_subcommand help; and __fish_seen_subcommand_from key" -f -a "precompute" -d 'Write a key file with precomputed SCRAM keys so logins skip PBKDF2 (mode 0600)'
+complete -c midclt -n "__fish_midclt_using_subcommand help; and __fish_seen_subcommand_from config" -f -a "list" -d 'The profile names'
+complete -c midclt -n "__fish_midclt_using_subcommand help; and __fish_seen_subcommand_from config" -f -a "show" -d 'One profile\'s settings (secrets hidden)'
+complete -c midclt -n "__fish_midclt_using_subcommand help; and __fish_seen_subcommand_from config" -f -a "set" -d 'Set a setting: uri, username, password_file, api_key_file, ca_cert, pin, timeout, output, channel_binding, plain, protocol (secrets themselves are never written)'
+complete -c midclt -n "__fish_midclt_using_subcommand help; and __fish_seen_subcommand_from config" -f -a "unset" -d 'Remove a setting'
+complete -c midclt -n "__fish_midclt_using_subcommand help; and __fish_seen_subcommand_from config" -f -a "path" -d 'Print the config file\'s path'
 complete -c midclt -n "__fish_midclt_using_subcommand help; and __fish_seen_subcommand_from cache" -f -a "clear" -d 'Remove every cached catalogue (they are rebuilt on the next command)'
 complete -c midclt -n "__fish_midclt_using_subcommand help; and __fish_seen_subcommand_from cache" -f -a "path" -d 'Print the cache directory'

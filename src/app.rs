@@ -75,7 +75,8 @@ fn run(cli: &Cli) -> anyhow::Result<()> {
             Err(Error::usage("-c LINE runs a command line by itself; drop the subcommand").into())
         }
         (None, Some(line)) => {
-            truenas_cli::run(&commands::config(g), Input::Line(line.clone()), &flags)
+            flags.output = flags.output.or(commands::output_format(g)?);
+            truenas_cli::run(&commands::config(g)?, Input::Line(line.clone()), &flags)
         }
         (None, None) => Err(Error::usage("no command given")
             .hint("see `midclt --help`")
@@ -88,6 +89,7 @@ fn run(cli: &Cli) -> anyhow::Result<()> {
             Command::Token(args) => commands::token::run(g, args),
             Command::Key(cmd) => commands::key::run(g, cmd),
             Command::Trust(args) => commands::trust::run(g, args),
+            Command::Config(cmd) => commands::config::run(cmd),
             Command::MockServer(args) => commands::mock_server::run(args),
             Command::Cache(cmd) => commands::cache::run(cmd),
             Command::Render(args) => {
@@ -100,7 +102,8 @@ fn run(cli: &Cli) -> anyhow::Result<()> {
             }
             Command::External(words) => {
                 let words = truenas_cli::extract_flags(words.clone(), &mut flags)?;
-                truenas_cli::run(&commands::config(g), Input::Argv(words), &flags)
+                flags.output = flags.output.or(commands::output_format(g)?);
+                truenas_cli::run(&commands::config(g)?, Input::Argv(words), &flags)
             }
         },
     }

@@ -46,6 +46,16 @@ pub(crate) struct GlobalArgs {
     #[arg(short = 'u', long = "uri", value_name = "URI", env = "MIDCLT_URI")]
     pub uri: Option<String>,
 
+    /// Connection profile from the config file (`midclt config path`) [default: the
+    /// profile named `default`, if there is one]
+    #[arg(
+        short = 'p',
+        long = "profile",
+        value_name = "NAME",
+        env = "MIDCLT_PROFILE"
+    )]
+    pub profile: Option<String>,
+
     /// User to log in as (with a password, or as the owner of the -K API key)
     #[arg(
         short = 'U',
@@ -155,6 +165,9 @@ pub(crate) enum Command {
     /// Work with API key files
     #[command(subcommand)]
     Key(KeyCommand),
+    /// Named connection profiles: list, show, set, unset, path
+    #[command(subcommand)]
+    Config(ConfigCommand),
     /// Show a server's TLS certificate and trust exactly that one from now on (like ssh's
     /// known_hosts); --list shows the trusted servers, --remove forgets one
     Trust(TrustArgs),
@@ -237,6 +250,36 @@ pub(crate) struct SubscribeArgs {
     /// (reporting.realtime:{"interval": 2}), or `*`
     #[arg(value_name = "EVENT")]
     pub event: String,
+}
+
+#[derive(Debug, Subcommand)]
+pub(crate) enum ConfigCommand {
+    /// The profile names
+    List,
+    /// One profile's settings (secrets hidden)
+    Show {
+        /// Profile name
+        name: String,
+    },
+    /// Set a setting: uri, username, password_file, api_key_file, ca_cert, pin, timeout,
+    /// output, channel_binding, plain, protocol (secrets themselves are never written)
+    Set {
+        /// Profile name (created if new)
+        name: String,
+        /// Setting
+        key: String,
+        /// Value
+        value: String,
+    },
+    /// Remove a setting
+    Unset {
+        /// Profile name
+        name: String,
+        /// Setting
+        key: String,
+    },
+    /// Print the config file's path
+    Path,
 }
 
 #[derive(Debug, Args)]

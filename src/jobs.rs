@@ -114,7 +114,11 @@ fn follow_inner(
             other => client.requeue(other),
         }
     }
-    merge(&mut job, snapshot);
+    // An event can also be newer than the snapshot (sent while the answer was on its way):
+    // an end seen in the events is final, and the older snapshot must not undo it.
+    if terminal_state(&job).is_none() {
+        merge(&mut job, snapshot);
+    }
     if let Some(m) = job.get("method").and_then(Value::as_str) {
         if m != method && method != "core.job_wait" {
             return Err(not_a_job(method, &json!(job_id)));

@@ -68,6 +68,7 @@ pub mod auth;
 mod cli;
 pub mod client;
 mod commands;
+mod config;
 #[cfg(feature = "emulator")]
 pub mod emulator;
 pub mod error;

@@ -5,7 +5,7 @@ use crate::auth::credentials::{self, LoginSpec};
 use crate::auth::{self, Login};
 use crate::client::rpc::{self, Client, ConnectOptions};
 use crate::client::transport::{Pin, TlsOptions};
-use crate::client::uri::{self, Endpoint};
+use crate::client::uri::{self, Endpoint, Protocol};
 use crate::error::{Error, Result};
 use crate::known_hosts;
 use std::path::PathBuf;
@@ -28,6 +28,9 @@ pub struct ConnectConfig {
     /// Without it (and without `insecure` or `ca_cert`), a certificate recorded by
     /// `midclt trust` for the server is required.
     pub pin: Option<String>,
+    /// Speak the legacy protocol (`/websocket`), as for TrueNAS 24.10 and older, whatever
+    /// path the URI names.
+    pub legacy: bool,
     /// Trace the wire traffic on stderr (secrets redacted).
     pub verbose: bool,
     /// The credentials.
@@ -43,6 +46,7 @@ impl Default for ConnectConfig {
             insecure: false,
             ca_cert: None,
             pin: None,
+            legacy: false,
             verbose: false,
             login: LoginSpec::default(),
         }
@@ -52,10 +56,22 @@ impl Default for ConnectConfig {
 impl ConnectConfig {
     /// The client's connection options.
     pub fn options(&self) -> Result<ConnectOptions> {
-        let endpoint = match &self.uri {
+        let mut endpoint = match &self.uri {
             Some(u) => uri::parse(u)?,
             None => uri::default_endpoint(),
         };
+        if self.legacy {
+            endpoint = match endpoint {
+                Endpoint::Unix { path, .. } => Endpoint::Unix {
+                    path,
+                    protocol: Protocol::Legacy,
+                },
+                Endpoint::Mock { .. } => Endpoint::Mock {
+                    protocol: Protocol::Legacy,
+                },
+                tcp @ Endpoint::Tcp { .. } => tcp.with_path("/websocket"),
+            };
+        }
         let call_timeout = match self.timeout {
             Some(s) if s > 0 => Duration::from_secs(s),
             _ => std::env::var("CALL_TIMEOUT")

@@ -379,3 +379,36 @@ fn the_system_store_is_looked_up_lazily_in_its_hashed_directory() {
         .run()
         .code(4);
 }
+
+#[test]
+fn a_job_end_seen_before_the_lookup_answer_is_final() {
+    // The job ends while midclt looks it up: its SUCCESS event arrives before the (older)
+    // RUNNING snapshot; the result must be the event's, not the snapshot's null.
+    let uri = scripted_server(|method, _| match method {
+        "core.get_methods" => vec![reply(serde_json::json!({"x.job": {"job": true}}))],
+        "core.subscribe" => vec![reply(serde_json::json!("sub-1"))],
+        "x.job" => vec![reply(serde_json::json!(7))],
+        "core.get_jobs" => {
+            static CALLS: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+            let mut done = job_event("changed", 3, "SUCCESS");
+            if CALLS.fetch_add(1, std::sync::atomic::Ordering::SeqCst) > 0 {
+                // A later poll: the job is over, its result redacted as the server does.
+                return vec![reply(serde_json::json!([done["params"]["fields"]]))];
+            }
+            done["params"]["fields"]["result"] = serde_json::json!("pong");
+            vec![
+                done,
+                reply(serde_json::json!([
+                    job_event("changed", 2, "RUNNING")["params"]["fields"]
+                ])),
+            ]
+        }
+        _ => vec![reply(serde_json::Value::Null)],
+    });
+    midclt()
+        .uri(&uri)
+        .args(["call", "-j", "x.job"])
+        .run()
+        .success()
+        .stdout_is("pong\n");
+}

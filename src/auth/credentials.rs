@@ -41,6 +41,13 @@ pub struct LoginSpec {
     pub plain: bool,
     /// SCRAM without TLS channel binding.
     pub no_channel_binding: bool,
+    /// Consulted after the environment (a profile's settings): a password file, else an
+    /// inline password.
+    pub fallback_password_file: Option<PathBuf>,
+    /// See `fallback_password_file`.
+    pub fallback_password: Option<String>,
+    /// Consulted after the environment: an API key or the path of a key file.
+    pub fallback_api_key: Option<String>,
 }
 
 /// Decide how to log in from the options and the environment (`MIDCLT_PASSWORD`,
@@ -81,8 +88,12 @@ pub fn resolve_with(g: &LoginSpec, stdin_taken: bool, key_logs_in: bool) -> Resu
         }
     } else if let Some(path) = &g.password_file {
         Some(read_secret_file(path, "password file")?)
+    } else if let Some(p) = env(ENV_PASSWORD) {
+        Some(Zeroizing::new(p))
+    } else if let Some(path) = &g.fallback_password_file {
+        Some(read_secret_file(path, "password file")?)
     } else {
-        env(ENV_PASSWORD).map(Zeroizing::new)
+        g.fallback_password.clone().map(Zeroizing::new)
     };
 
     let key_text: Option<(Secret, bool)> = match &g.api_key {
@@ -90,7 +101,9 @@ pub fn resolve_with(g: &LoginSpec, stdin_taken: bool, key_logs_in: bool) -> Resu
         Some(k) => Some((Zeroizing::new(k.clone()), true)),
         None => match env(ENV_API_KEY) {
             Some(k) => Some((Zeroizing::new(k), false)),
-            None => env(ENV_API_KEY_FILE).map(|f| (Zeroizing::new(f), false)),
+            None => env(ENV_API_KEY_FILE)
+                .or_else(|| g.fallback_api_key.clone())
+                .map(|f| (Zeroizing::new(f), false)),
         },
     };
 

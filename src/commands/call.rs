@@ -13,7 +13,7 @@ pub(crate) fn run(g: &GlobalArgs, args: &CallArgs) -> anyhow::Result<()> {
     let format = g.output.as_deref().map(render::parse_format).transpose()?;
     let params = params(&args.args)?;
     let stdin_taken = args.args.iter().any(|a| a == "-");
-    let mut client = session::open(&super::config(g), stdin_taken)?;
+    let mut client = session::open(&super::config(g)?, stdin_taken)?;
     if args.job && jobs::is_job_method(&mut client, &args.method) == Some(false) {
         client.close();
         return Err(Error::usage(format!(

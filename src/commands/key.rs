@@ -42,7 +42,7 @@ fn precompute(g: &GlobalArgs, args: &PrecomputeArgs) -> anyhow::Result<()> {
     }
     // With -U the key logs itself in (SCRAM), proving it works; otherwise the session
     // comes from a password, a token, or the local socket.
-    let cfg = super::config(g);
+    let cfg = super::config(g)?;
     let login = credentials::resolve_with(&cfg.login, false, g.username.is_some())?;
     let mut client = session::open_as(&cfg, &login)?;
     let entry = client.call("api_key.get_instance", vec![json!(key.id)])?;

@@ -6,7 +6,7 @@ use crate::session;
 
 pub(crate) fn run(g: &GlobalArgs) -> anyhow::Result<()> {
     // Like the official tool, ping does not log in: core.ping needs no session.
-    let opts = super::config(g).options()?;
+    let opts = super::config(g)?.options()?;
     let mut client = session::connect(&opts)?;
     let pong = client.ping()?;
     client.close();

@@ -9,7 +9,7 @@ use serde_json::Value;
 use std::time::{Duration, Instant};
 
 pub(crate) fn run(g: &GlobalArgs, args: &SubscribeArgs) -> anyhow::Result<()> {
-    let mut client = session::open(&super::config(g), false)?;
+    let mut client = session::open(&super::config(g)?, false)?;
     let timeout = args.timeout.filter(|t| *t > 0).map(Duration::from_secs);
     if let Some(t) = timeout {
         // -t bounds the whole wait, the subscription request included.

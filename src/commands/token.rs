@@ -6,7 +6,7 @@ use crate::session;
 use serde_json::json;
 
 pub(crate) fn run(g: &GlobalArgs, args: &TokenArgs) -> anyhow::Result<()> {
-    let mut client = session::open(&super::config(g), false)?;
+    let mut client = session::open(&super::config(g)?, false)?;
     let token = client.call(
         "auth.generate_token",
         vec![

@@ -9,7 +9,7 @@ use std::time::{Duration, Instant};
 const RETRY_EVERY: Duration = Duration::from_millis(500);
 
 pub(crate) fn run(g: &GlobalArgs, args: &WaitreadyArgs) -> anyhow::Result<()> {
-    let mut opts = super::config(g).options()?;
+    let mut opts = super::config(g)?.options()?;
     let deadline = Instant::now() + Duration::from_secs(args.timeout);
     loop {
         let left = deadline.saturating_duration_since(Instant::now());

@@ -103,6 +103,7 @@ pub(crate) fn midclt() -> Run {
         "MIDCLT_TOKEN",
         "MIDCLT_OTP",
         "MIDCLT_BOOL_STYLE",
+        "MIDCLT_PROFILE",
         "CALL_TIMEOUT",
     ] {
         cmd.env_remove(var);
@@ -110,7 +111,11 @@ pub(crate) fn midclt() -> Run {
     // Tests pass secrets on the command line on purpose; the warning has its own test.
     cmd.env("MIDCLT_NO_ARGV_WARNING", "1");
     // The user's own trusted servers stay out of the tests.
-    cmd.env("MIDCLT_KNOWN_HOSTS", "/nonexistent/midclt-tests/known_hosts");
+    cmd.env(
+        "MIDCLT_KNOWN_HOSTS",
+        "/nonexistent/midclt-tests/known_hosts",
+    );
+    cmd.env("MIDCLT_CONFIG", "/nonexistent/midclt-tests/config.toml");
     Run {
         cmd,
         stdin: None,

@@ -1,0 +1,346 @@
+//! Named connection profiles in `config.toml`: describe each NAS once.
+//!
+//! ```toml
+//! [default]
+//! uri = "wss://nas.example.com"
+//! username = "admin"
+//! password_file = "~/.config/midclt/nas.pass"
+//!
+//! [backup]
+//! uri = "backup-nas:8443"
+//! username = "ci"
+//! api_key_file = "/etc/midclt/ci.key"
+//! timeout = 120
+//! ```
+//!
+//! Precedence: command-line options, then the environment, then the profile, then the
+//! built-in defaults.
+
+use crate::error::{Error, Result};
+use std::os::unix::fs::MetadataExt as _;
+use std::path::{Path, PathBuf};
+use toml_edit::{DocumentMut, Item, Value};
+
+/// The keys a profile may hold, with what each takes.
+pub(crate) const KEYS: &[(&str, &str)] = &[
+    ("uri", "the server, as for --uri"),
+    ("username", "the user to log in as"),
+    ("password_file", "a file whose first line is the password"),
+    ("password", "the password itself (better: password_file)"),
+    ("api_key_file", "an API key file (raw, JSON or INI)"),
+    ("api_key", "the API key itself (better: api_key_file)"),
+    ("ca_cert", "a PEM certificate to trust"),
+    ("pin", "the server certificate's sha256:HEX fingerprint"),
+    ("timeout", "seconds per call (an integer)"),
+    ("output", "table, csv, json or yaml"),
+    ("channel_binding", "true or false: SCRAM channel binding"),
+    ("plain", "true or false: send the API key itself"),
+    ("protocol", "jsonrpc or legacy"),
+];
+
+const SECRETS: [&str; 2] = ["password", "api_key"];
+
+/// One profile's settings.
+#[derive(Clone, Default)]
+pub(crate) struct Profile {
+    pub uri: Option<String>,
+    pub username: Option<String>,
+    pub password_file: Option<PathBuf>,
+    pub password: Option<String>,
+    pub api_key_file: Option<PathBuf>,
+    pub api_key: Option<String>,
+    pub ca_cert: Option<PathBuf>,
+    pub pin: Option<String>,
+    pub timeout: Option<u64>,
+    pub output: Option<String>,
+    pub channel_binding: Option<bool>,
+    pub plain: Option<bool>,
+    pub legacy: Option<bool>,
+}
+
+/// `$MIDCLT_CONFIG`, else `$XDG_CONFIG_HOME/midclt/config.toml`, else
+/// `~/.config/midclt/config.toml`.
+pub(crate) fn path() -> Option<PathBuf> {
+    let var = |name: &str| std::env::var_os(name).filter(|v| !v.is_empty());
+    if let Some(p) = var("MIDCLT_CONFIG") {
+        return Some(PathBuf::from(p));
+    }
+    let dir = var("XDG_CONFIG_HOME")
+        .map(PathBuf::from)
+        .or_else(|| var("HOME").map(|h| PathBuf::from(h).join(".config")))?;
+    Some(dir.join("midclt").join("config.toml"))
+}
+
+/// The file's text and parsed document; `None` when there is no file.
+fn read() -> Result<Option<(PathBuf, String, DocumentMut)>> {
+    let Some(path) = path() else {
+        return Ok(None);
+    };
+    let text = match std::fs::read_to_string(&path) {
+        Ok(t) => t,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+        Err(e) => return Err(Error::usage(format!("cannot read {}: {e}", path.display()))),
+    };
+    let doc = text.parse::<DocumentMut>().map_err(|e| {
+        Error::usage(format!(
+            "{} is not valid TOML: {}",
+            path.display(),
+            e.to_string().trim_end()
+        ))
+    })?;
+    Ok(Some((path, text, doc)))
+}
+
+/// The profile to use: `name` (from `-p` or `MIDCLT_PROFILE`), which must exist, or else
+/// `default` when the file has one.
+pub(crate) fn profile(name: Option<&str>) -> Result<Option<Profile>> {
+    let Some((path, text, doc)) = read()? else {
+        return match name {
+            Some(n) => Err(
+                Error::usage(format!("no profile {n:?}: there is no config file"))
+                    .hint("create one with `midclt config set NAME uri wss://HOST`"),
+            ),
+            None => Ok(None),
+        };
+    };
+    let wanted = name.unwrap_or("default");
+    let Some(item) = doc.get(wanted) else {
+        return match name {
+            Some(n) => Err(
+                Error::usage(format!("no profile {n:?} in {}", path.display()))
+                    .hint("`midclt config list` shows the profiles"),
+            ),
+            None => Ok(None),
+        };
+    };
+    let table = item.as_table_like().ok_or_else(|| {
+        Error::usage(format!(
+            "{} line {}: {wanted} must be a [{wanted}] table of settings",
+            path.display(),
+            line_of(&text, wanted, None)
+        ))
+    })?;
+    let base = path.parent().unwrap_or(Path::new("."));
+    let mut p = Profile::default();
+    let mut secrets = false;
+    for (key, value) in table.iter() {
+        let bad = |what: &str| {
+            Error::usage(format!(
+                "{} line {}: [{wanted}] {key}: {what}",
+                path.display(),
+                line_of(&text, wanted, Some(key))
+            ))
+        };
+        let text_value = || {
+            value
+                .as_str()
+                .map(str::to_string)
+                .ok_or_else(|| bad("expected a string"))
+        };
+        let file = || text_value().map(|t| expand(&t, base));
+        let flag = || value.as_bool().ok_or_else(|| bad("expected true or false"));
+        match key {
+            "uri" => p.uri = Some(text_value()?),
+            "username" => p.username = Some(text_value()?),
+            "password_file" => p.password_file = Some(file()?),
+            "api_key_file" => p.api_key_file = Some(file()?),
+            "ca_cert" => p.ca_cert = Some(file()?),
+            "password" => {
+                p.password = Some(text_value()?);
+                secrets = true;
+            }
+            "api_key" => {
+                p.api_key = Some(text_value()?);
+                secrets = true;
+            }
+            "pin" => p.pin = Some(text_value()?),
+            "timeout" => {
+                let n = value
+                    .as_integer()
+                    .and_then(|n| u64::try_from(n).ok())
+                    .ok_or_else(|| bad("expected a whole number of seconds"))?;
+                p.timeout = Some(n);
+            }
+            "output" => p.output = Some(text_value()?),
+            "channel_binding" => p.channel_binding = Some(flag()?),
+            "plain" => p.plain = Some(flag()?),
+            "protocol" => {
+                p.legacy = Some(match text_value()?.as_str() {
+                    "legacy" => true,
+                    "jsonrpc" => false,
+                    _ => return Err(bad("expected \"jsonrpc\" or \"legacy\"")),
+                });
+            }
+            _ => {
+                return Err(bad(&format!(
+                    "unknown setting; the settings are {}",
+                    names()
+                )))
+            }
+        }
+    }
+    if secrets {
+        warn_about_inline_secrets(&path, wanted);
+    }
+    Ok(Some(p))
+}
+
+fn names() -> String {
+    KEYS.iter().map(|(k, _)| *k).collect::<Vec<_>>().join(", ")
+}
+
+/// A secret written in the file is only as safe as the file.
+fn warn_about_inline_secrets(path: &Path, profile: &str) {
+    let Ok(meta) = std::fs::metadata(path) else {
+        return;
+    };
+    let mine = meta.uid() == rustix::process::geteuid().as_raw();
+    let mode = meta.mode() & 0o777;
+    if !mine || mode & 0o077 != 0 {
+        eprintln!(
+            "midclt: warning: {} holds a secret in [{profile}] but is {}; `chmod 600` it, or store the secret in a file (password_file, api_key_file)",
+            path.display(),
+            if mine {
+                format!("readable by others (mode {mode:o})")
+            } else {
+                "not owned by you".to_string()
+            }
+        );
+    }
+}
+
+/// `~/` is the home directory; a relative path is relative to the config file.
+fn expand(text: &str, base: &Path) -> PathBuf {
+    if let (Some(rest), Some(home)) = (text.strip_prefix("~/"), std::env::var_os("HOME")) {
+        return PathBuf::from(home).join(rest);
+    }
+    let p = PathBuf::from(text);
+    if p.is_relative() {
+        base.join(p)
+    } else {
+        p
+    }
+}
+
+/// The line (1-based) of `[table]`'s `key`, or of the table header.
+fn line_of(text: &str, table: &str, key: Option<&str>) -> usize {
+    let header = format!("[{table}]");
+    let mut in_table = false;
+    let mut header_line = 1;
+    for (n, line) in text.lines().enumerate() {
+        let t = line.trim();
+        if t.starts_with('[') {
+            in_table = t == header;
+            if in_table {
+                header_line = n + 1;
+                if key.is_none() {
+                    return n + 1;
+                }
+            }
+            continue;
+        }
+        if let (true, Some(k)) = (in_table, key) {
+            let name = t.split('=').next().unwrap_or("").trim().trim_matches('"');
+            if name == k {
+                return n + 1;
+            }
+        }
+    }
+    header_line
+}
+
+/// The profile names, in file order.
+pub(crate) fn list() -> Result<Vec<String>> {
+    Ok(read()?
+        .map(|(_, _, doc)| {
+            doc.iter()
+                .filter(|(_, item)| item.is_table_like())
+                .map(|(k, _)| k.to_string())
+                .collect()
+        })
+        .unwrap_or_default())
+}
+
+/// `KEY = VALUE` lines of a profile, secrets hidden.
+pub(crate) fn show(name: &str) -> Result<Vec<String>> {
+    let Some((path, _, doc)) = read()? else {
+        return Err(Error::usage("there is no config file"));
+    };
+    let table = doc
+        .get(name)
+        .and_then(Item::as_table_like)
+        .ok_or_else(|| Error::usage(format!("no profile {name:?} in {}", path.display())))?;
+    Ok(table
+        .iter()
+        .map(|(k, v)| {
+            if SECRETS.contains(&k) {
+                format!("{k} = <hidden>")
+            } else {
+                format!("{k} = {}", v.to_string().trim())
+            }
+        })
+        .collect())
+}
+
+/// Set (`Some`) or remove (`None`) one setting, keeping the rest of the file as it was.
+/// Secrets are never written: their files are.
+pub(crate) fn set(name: &str, key: &str, value: Option<&str>) -> Result<PathBuf> {
+    if value.is_some() && SECRETS.contains(&key) {
+        return Err(Error::usage(format!(
+            "midclt config does not write a {key} into the file; store it in a file of its own (mode 0600) and set {key}_file to its path"
+        )));
+    }
+    if !KEYS.iter().any(|(k, _)| *k == key) {
+        return Err(Error::usage(format!(
+            "unknown setting {key:?}; the settings are {}",
+            names()
+        )));
+    }
+    let path = path().ok_or_else(|| {
+        Error::usage("no place for the config file: set HOME, XDG_CONFIG_HOME or MIDCLT_CONFIG")
+    })?;
+    let mut doc = read()?.map(|(_, _, d)| d).unwrap_or_default();
+    match value {
+        Some(v) => {
+            let parsed = typed(key, v)?;
+            if !doc.contains_key(name) {
+                doc[name] = toml_edit::table();
+            }
+            doc[name][key] = toml_edit::value(parsed);
+        }
+        None => {
+            if let Some(t) = doc.get_mut(name).and_then(Item::as_table_like_mut) {
+                t.remove(key);
+            }
+        }
+    }
+    write(&path, &doc.to_string())?;
+    Ok(path)
+}
+
+fn typed(key: &str, v: &str) -> Result<Value> {
+    let bad = |what: &str| Error::usage(format!("{key}: expected {what}"));
+    Ok(match key {
+        "timeout" => Value::from(
+            v.parse::<i64>()
+                .map_err(|_| bad("a whole number of seconds"))?,
+        ),
+        "channel_binding" | "plain" => {
+            Value::from(v.parse::<bool>().map_err(|_| bad("true or false"))?)
+        }
+        "protocol" if !matches!(v, "jsonrpc" | "legacy") => return Err(bad("jsonrpc or legacy")),
+        _ => Value::from(v),
+    })
+}
+
+/// Replace the file (mode 0600) without a moment where it is half written.
+fn write(path: &Path, text: &str) -> Result<()> {
+    let io = |e: std::io::Error| Error::io(format!("cannot write {}: {e}", path.display()));
+    if let Some(dir) = path.parent() {
+        crate::private::create_dir(dir).map_err(io)?;
+    }
+    let tmp = path.with_extension(format!("tmp-{}", std::process::id()));
+    let _ = std::fs::remove_file(&tmp);
+    crate::private::create_file(&tmp, text).map_err(io)?;
+    std::fs::rename(&tmp, path).map_err(io)
+}
