@@ -60,6 +60,7 @@ Register-ArgumentCompleter -Native -CommandName 'midclt' -ScriptBlock {
             [CompletionResult]::new('subscribe', 'subscribe', [CompletionResultType]::ParameterValue, 'Print events of a subscription, one JSON object per line')
             [CompletionResult]::new('token', 'token', [CompletionResultType]::ParameterValue, 'Print a new session token (auth.generate_token) for scripts')
             [CompletionResult]::new('key', 'key', [CompletionResultType]::ParameterValue, 'Work with API key files')
+            [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print the shell completion script for SHELL (see README for where to put it)')
             [CompletionResult]::new('config', 'config', [CompletionResultType]::ParameterValue, 'Named connection profiles: list, show, set, unset, path')
             [CompletionResult]::new('trust', 'trust', [CompletionResultType]::ParameterValue, 'Show a server''s TLS certificate and trust exactly that one from now on (like ssh''s known_hosts); --list shows the trusted servers, --remove forgets one')
             [CompletionResult]::new('mock-server', 'mock-server', [CompletionResultType]::ParameterValue, 'Run the built-in TrueNAS API emulator')
@@ -130,6 +131,11 @@ Register-ArgumentCompleter -Native -CommandName 'midclt' -ScriptBlock {
             break
         }
         'midclt;key;help;help' {
+            break
+        }
+        'midclt;completions' {
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             break
         }
         'midclt;config' {
@@ -269,6 +275,7 @@ Register-ArgumentCompleter -Native -CommandName 'midclt' -ScriptBlock {
             [CompletionResult]::new('subscribe', 'subscribe', [CompletionResultType]::ParameterValue, 'Print events of a subscription, one JSON object per line')
             [CompletionResult]::new('token', 'token', [CompletionResultType]::ParameterValue, 'Print a new session token (auth.generate_token) for scripts')
             [CompletionResult]::new('key', 'key', [CompletionResultType]::ParameterValue, 'Work with API key files')
+            [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print the shell completion script for SHELL (see README for where to put it)')
             [CompletionResult]::new('config', 'config', [CompletionResultType]::ParameterValue, 'Named connection profiles: list, show, set, unset, path')
             [CompletionResult]::new('trust', 'trust', [CompletionResultType]::ParameterValue, 'Show a server''s TLS certificate and trust exactly that one from now on (like ssh''s known_hosts); --list shows the trusted servers, --remove forgets one')
             [CompletionResult]::new('mock-server', 'mock-server', [CompletionResultType]::ParameterValue, 'Run the built-in TrueNAS API emulator')
@@ -297,6 +304,9 @@ Register-ArgumentCompleter -Native -CommandName 'midclt' -ScriptBlock {
             break
         }
         'midclt;help;key;precompute' {
+            break
+        }
+        'midclt;help;completions' {
             break
         }
         'midclt;help;config' {

@@ -22,6 +22,9 @@ _midclt() {
             midclt,call)
                 cmd="midclt__subcmd__call"
                 ;;
+            midclt,completions)
+                cmd="midclt__subcmd__completions"
+                ;;
             midclt,config)
                 cmd="midclt__subcmd__config"
                 ;;
@@ -112,6 +115,9 @@ _midclt() {
             midclt__subcmd__help,call)
                 cmd="midclt__subcmd__help__subcmd__call"
                 ;;
+            midclt__subcmd__help,completions)
+                cmd="midclt__subcmd__help__subcmd__completions"
+                ;;
             midclt__subcmd__help,config)
                 cmd="midclt__subcmd__help__subcmd__config"
                 ;;
@@ -185,7 +191,7 @@ _midclt() {
 
     case "${cmd}" in
         midclt)
-            opts="-u -p -U -P -K -t -v -c -o -h -V --uri --profile --username --password --password-file --api-key --token --otp --timeout --connect-timeout --insecure --pin --ca-cert --plain --no-channel-binding --verbose --command --output --bool-style --dry-run --help --version call ping waitready subscribe token key config trust mock-server cache render help"
+            opts="-u -p -U -P -K -t -v -c -o -h -V --uri --profile --username --password --password-file --api-key --token --otp --timeout --connect-timeout --insecure --pin --ca-cert --plain --no-channel-binding --verbose --command --output --bool-style --dry-run --help --version call ping waitready subscribe token key completions config trust mock-server cache render help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -406,6 +412,20 @@ _midclt() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        midclt__subcmd__completions)
+            opts="-h --help bash elvish fish powershell zsh"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         midclt__subcmd__config)
             opts="-h --help list show set unset path help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
@@ -589,7 +609,7 @@ _midclt() {
             return 0
             ;;
         midclt__subcmd__help)
-            opts="call ping waitready subscribe token key config trust mock-server cache render help"
+            opts="call ping waitready subscribe token key completions config trust mock-server cache render help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -645,6 +665,20 @@ _midclt() {
             return 0
             ;;
         midclt__subcmd__help__subcmd__call)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        midclt__subcmd__help__subcmd__completions)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )

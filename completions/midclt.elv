@@ -57,6 +57,7 @@ set edit:completion:arg-completer[midclt] = {|@words|
             cand subscribe 'Print events of a subscription, one JSON object per line'
             cand token 'Print a new session token (auth.generate_token) for scripts'
             cand key 'Work with API key files'
+            cand completions 'Print the shell completion script for SHELL (see README for where to put it)'
             cand config 'Named connection profiles: list, show, set, unset, path'
             cand trust 'Show a server''s TLS certificate and trust exactly that one from now on (like ssh''s known_hosts); --list shows the trusted servers, --remove forgets one'
             cand mock-server 'Run the built-in TrueNAS API emulator'
@@ -117,6 +118,10 @@ set edit:completion:arg-completer[midclt] = {|@words|
         &'midclt;key;help;precompute'= {
         }
         &'midclt;key;help;help'= {
+        }
+        &'midclt;completions'= {
+            cand -h 'Print help'
+            cand --help 'Print help'
         }
         &'midclt;config'= {
             cand -h 'Print help'
@@ -232,6 +237,7 @@ set edit:completion:arg-completer[midclt] = {|@words|
             cand subscribe 'Print events of a subscription, one JSON object per line'
             cand token 'Print a new session token (auth.generate_token) for scripts'
             cand key 'Work with API key files'
+            cand completions 'Print the shell completion script for SHELL (see README for where to put it)'
             cand config 'Named connection profiles: list, show, set, unset, path'
             cand trust 'Show a server''s TLS certificate and trust exactly that one from now on (like ssh''s known_hosts); --list shows the trusted servers, --remove forgets one'
             cand mock-server 'Run the built-in TrueNAS API emulator'
@@ -253,6 +259,8 @@ set edit:completion:arg-completer[midclt] = {|@words|
             cand precompute 'Write a key file with precomputed SCRAM keys so logins skip PBKDF2 (mode 0600)'
         }
         &'midclt;help;key;precompute'= {
+        }
+        &'midclt;help;completions'= {
         }
         &'midclt;help;config'= {
             cand list 'The profile names'

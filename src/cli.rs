@@ -165,6 +165,12 @@ pub(crate) enum Command {
     /// Work with API key files
     #[command(subcommand)]
     Key(KeyCommand),
+    /// Print the shell completion script for SHELL (see README for where to put it)
+    Completions {
+        /// bash, zsh, fish, powershell or elvish
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
     /// Named connection profiles: list, show, set, unset, path
     #[command(subcommand)]
     Config(ConfigCommand),

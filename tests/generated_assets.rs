@@ -81,3 +81,26 @@ fn completions_and_man_pages_are_up_to_date() {
         "stale generated files (run `MIDCLT_UPDATE_ASSETS=1 cargo test --test generated_assets`): {stale:?}"
     );
 }
+
+#[test]
+fn midclt_completions_prints_the_shipped_scripts() {
+    for (shell, file) in [
+        ("bash", "midclt.bash"),
+        ("zsh", "_midclt"),
+        ("fish", "midclt.fish"),
+        ("elvish", "midclt.elv"),
+        ("powershell", "_midclt.ps1"),
+    ] {
+        let out = assert_cmd::Command::cargo_bin("midclt")
+            .expect("binary")
+            .args(["completions", shell])
+            .output()
+            .expect("run midclt");
+        assert!(out.status.success(), "{shell}");
+        let shipped = std::fs::read(root().join("completions").join(file)).expect("shipped file");
+        assert!(
+            out.stdout == shipped,
+            "midclt completions {shell} differs from completions/{file}"
+        );
+    }
+}

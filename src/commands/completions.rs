@@ -1,0 +1,19 @@
+//! `midclt completions SHELL`: the completion script, generated from the same clap model
+//! as `--help` and the man pages.
+
+use crate::cli::Cli;
+use anyhow::Context as _;
+use clap::CommandFactory as _;
+use std::io::Write as _;
+
+pub(crate) fn run(shell: clap_complete::Shell) -> anyhow::Result<()> {
+    let mut script = Vec::new();
+    clap_complete::generate(shell, &mut Cli::command(), "midclt", &mut script);
+    let mut out = std::io::stdout().lock();
+    match out.write_all(&script).and_then(|()| out.flush()) {
+        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
+            Err(e).context("cannot write the completion script to stdout")
+        }
+        _ => Ok(()),
+    }
+}
