@@ -111,7 +111,6 @@ Register-ArgumentCompleter -Native -CommandName 'midclt' -ScriptBlock {
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('precompute', 'precompute', [CompletionResultType]::ParameterValue, 'Write a key file with precomputed SCRAM keys so logins skip PBKDF2 (mode 0600)')
-            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
         'midclt;key;precompute' {
@@ -120,17 +119,6 @@ Register-ArgumentCompleter -Native -CommandName 'midclt' -ScriptBlock {
             [CompletionResult]::new('--force', '--force', [CompletionResultType]::ParameterName, 'Replace FILE if it exists')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
-            break
-        }
-        'midclt;key;help' {
-            [CompletionResult]::new('precompute', 'precompute', [CompletionResultType]::ParameterValue, 'Write a key file with precomputed SCRAM keys so logins skip PBKDF2 (mode 0600)')
-            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
-            break
-        }
-        'midclt;key;help;precompute' {
-            break
-        }
-        'midclt;key;help;help' {
             break
         }
         'midclt;completions' {
@@ -146,7 +134,6 @@ Register-ArgumentCompleter -Native -CommandName 'midclt' -ScriptBlock {
             [CompletionResult]::new('set', 'set', [CompletionResultType]::ParameterValue, 'Set a setting: uri, username, password_file, api_key_file, ca_cert, pin, timeout, output, channel_binding, plain, protocol (secrets themselves are never written)')
             [CompletionResult]::new('unset', 'unset', [CompletionResultType]::ParameterValue, 'Remove a setting')
             [CompletionResult]::new('path', 'path', [CompletionResultType]::ParameterValue, 'Print the config file''s path')
-            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
         'midclt;config;list' {
@@ -172,33 +159,6 @@ Register-ArgumentCompleter -Native -CommandName 'midclt' -ScriptBlock {
         'midclt;config;path' {
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
-            break
-        }
-        'midclt;config;help' {
-            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'The profile names')
-            [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'One profile''s settings (secrets hidden)')
-            [CompletionResult]::new('set', 'set', [CompletionResultType]::ParameterValue, 'Set a setting: uri, username, password_file, api_key_file, ca_cert, pin, timeout, output, channel_binding, plain, protocol (secrets themselves are never written)')
-            [CompletionResult]::new('unset', 'unset', [CompletionResultType]::ParameterValue, 'Remove a setting')
-            [CompletionResult]::new('path', 'path', [CompletionResultType]::ParameterValue, 'Print the config file''s path')
-            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
-            break
-        }
-        'midclt;config;help;list' {
-            break
-        }
-        'midclt;config;help;show' {
-            break
-        }
-        'midclt;config;help;set' {
-            break
-        }
-        'midclt;config;help;unset' {
-            break
-        }
-        'midclt;config;help;path' {
-            break
-        }
-        'midclt;config;help;help' {
             break
         }
         'midclt;trust' {
@@ -233,7 +193,6 @@ Register-ArgumentCompleter -Native -CommandName 'midclt' -ScriptBlock {
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('clear', 'clear', [CompletionResultType]::ParameterValue, 'Remove every cached catalogue (they are rebuilt on the next command)')
             [CompletionResult]::new('path', 'path', [CompletionResultType]::ParameterValue, 'Print the cache directory')
-            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
         'midclt;cache;clear' {
@@ -244,21 +203,6 @@ Register-ArgumentCompleter -Native -CommandName 'midclt' -ScriptBlock {
         'midclt;cache;path' {
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
-            break
-        }
-        'midclt;cache;help' {
-            [CompletionResult]::new('clear', 'clear', [CompletionResultType]::ParameterValue, 'Remove every cached catalogue (they are rebuilt on the next command)')
-            [CompletionResult]::new('path', 'path', [CompletionResultType]::ParameterValue, 'Print the cache directory')
-            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
-            break
-        }
-        'midclt;cache;help;clear' {
-            break
-        }
-        'midclt;cache;help;path' {
-            break
-        }
-        'midclt;cache;help;help' {
             break
         }
         'midclt;render' {

@@ -58,23 +58,8 @@ _midclt() {
             midclt__subcmd__cache,clear)
                 cmd="midclt__subcmd__cache__subcmd__clear"
                 ;;
-            midclt__subcmd__cache,help)
-                cmd="midclt__subcmd__cache__subcmd__help"
-                ;;
             midclt__subcmd__cache,path)
                 cmd="midclt__subcmd__cache__subcmd__path"
-                ;;
-            midclt__subcmd__cache__subcmd__help,clear)
-                cmd="midclt__subcmd__cache__subcmd__help__subcmd__clear"
-                ;;
-            midclt__subcmd__cache__subcmd__help,help)
-                cmd="midclt__subcmd__cache__subcmd__help__subcmd__help"
-                ;;
-            midclt__subcmd__cache__subcmd__help,path)
-                cmd="midclt__subcmd__cache__subcmd__help__subcmd__path"
-                ;;
-            midclt__subcmd__config,help)
-                cmd="midclt__subcmd__config__subcmd__help"
                 ;;
             midclt__subcmd__config,list)
                 cmd="midclt__subcmd__config__subcmd__list"
@@ -90,24 +75,6 @@ _midclt() {
                 ;;
             midclt__subcmd__config,unset)
                 cmd="midclt__subcmd__config__subcmd__unset"
-                ;;
-            midclt__subcmd__config__subcmd__help,help)
-                cmd="midclt__subcmd__config__subcmd__help__subcmd__help"
-                ;;
-            midclt__subcmd__config__subcmd__help,list)
-                cmd="midclt__subcmd__config__subcmd__help__subcmd__list"
-                ;;
-            midclt__subcmd__config__subcmd__help,path)
-                cmd="midclt__subcmd__config__subcmd__help__subcmd__path"
-                ;;
-            midclt__subcmd__config__subcmd__help,set)
-                cmd="midclt__subcmd__config__subcmd__help__subcmd__set"
-                ;;
-            midclt__subcmd__config__subcmd__help,show)
-                cmd="midclt__subcmd__config__subcmd__help__subcmd__show"
-                ;;
-            midclt__subcmd__config__subcmd__help,unset)
-                cmd="midclt__subcmd__config__subcmd__help__subcmd__unset"
                 ;;
             midclt__subcmd__help,cache)
                 cmd="midclt__subcmd__help__subcmd__cache"
@@ -172,17 +139,8 @@ _midclt() {
             midclt__subcmd__help__subcmd__key,precompute)
                 cmd="midclt__subcmd__help__subcmd__key__subcmd__precompute"
                 ;;
-            midclt__subcmd__key,help)
-                cmd="midclt__subcmd__key__subcmd__help"
-                ;;
             midclt__subcmd__key,precompute)
                 cmd="midclt__subcmd__key__subcmd__precompute"
-                ;;
-            midclt__subcmd__key__subcmd__help,help)
-                cmd="midclt__subcmd__key__subcmd__help__subcmd__help"
-                ;;
-            midclt__subcmd__key__subcmd__help,precompute)
-                cmd="midclt__subcmd__key__subcmd__help__subcmd__precompute"
                 ;;
             *)
                 ;;
@@ -297,7 +255,7 @@ _midclt() {
             return 0
             ;;
         midclt__subcmd__cache)
-            opts="-h --help clear path help"
+            opts="-h --help clear path"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -313,62 +271,6 @@ _midclt() {
         midclt__subcmd__cache__subcmd__clear)
             opts="-h --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
-                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-                return 0
-            fi
-            case "${prev}" in
-                *)
-                    COMPREPLY=()
-                    ;;
-            esac
-            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-            return 0
-            ;;
-        midclt__subcmd__cache__subcmd__help)
-            opts="clear path help"
-            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
-                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-                return 0
-            fi
-            case "${prev}" in
-                *)
-                    COMPREPLY=()
-                    ;;
-            esac
-            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-            return 0
-            ;;
-        midclt__subcmd__cache__subcmd__help__subcmd__clear)
-            opts=""
-            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
-                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-                return 0
-            fi
-            case "${prev}" in
-                *)
-                    COMPREPLY=()
-                    ;;
-            esac
-            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-            return 0
-            ;;
-        midclt__subcmd__cache__subcmd__help__subcmd__help)
-            opts=""
-            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
-                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-                return 0
-            fi
-            case "${prev}" in
-                *)
-                    COMPREPLY=()
-                    ;;
-            esac
-            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-            return 0
-            ;;
-        midclt__subcmd__cache__subcmd__help__subcmd__path)
-            opts=""
-            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
@@ -427,106 +329,8 @@ _midclt() {
             return 0
             ;;
         midclt__subcmd__config)
-            opts="-h --help list show set unset path help"
+            opts="-h --help list show set unset path"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
-                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-                return 0
-            fi
-            case "${prev}" in
-                *)
-                    COMPREPLY=()
-                    ;;
-            esac
-            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-            return 0
-            ;;
-        midclt__subcmd__config__subcmd__help)
-            opts="list show set unset path help"
-            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
-                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-                return 0
-            fi
-            case "${prev}" in
-                *)
-                    COMPREPLY=()
-                    ;;
-            esac
-            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-            return 0
-            ;;
-        midclt__subcmd__config__subcmd__help__subcmd__help)
-            opts=""
-            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
-                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-                return 0
-            fi
-            case "${prev}" in
-                *)
-                    COMPREPLY=()
-                    ;;
-            esac
-            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-            return 0
-            ;;
-        midclt__subcmd__config__subcmd__help__subcmd__list)
-            opts=""
-            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
-                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-                return 0
-            fi
-            case "${prev}" in
-                *)
-                    COMPREPLY=()
-                    ;;
-            esac
-            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-            return 0
-            ;;
-        midclt__subcmd__config__subcmd__help__subcmd__path)
-            opts=""
-            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
-                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-                return 0
-            fi
-            case "${prev}" in
-                *)
-                    COMPREPLY=()
-                    ;;
-            esac
-            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-            return 0
-            ;;
-        midclt__subcmd__config__subcmd__help__subcmd__set)
-            opts=""
-            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
-                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-                return 0
-            fi
-            case "${prev}" in
-                *)
-                    COMPREPLY=()
-                    ;;
-            esac
-            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-            return 0
-            ;;
-        midclt__subcmd__config__subcmd__help__subcmd__show)
-            opts=""
-            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
-                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-                return 0
-            fi
-            case "${prev}" in
-                *)
-                    COMPREPLY=()
-                    ;;
-            esac
-            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-            return 0
-            ;;
-        midclt__subcmd__config__subcmd__help__subcmd__unset)
-            opts=""
-            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
@@ -917,50 +721,8 @@ _midclt() {
             return 0
             ;;
         midclt__subcmd__key)
-            opts="-h --help precompute help"
+            opts="-h --help precompute"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
-                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-                return 0
-            fi
-            case "${prev}" in
-                *)
-                    COMPREPLY=()
-                    ;;
-            esac
-            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-            return 0
-            ;;
-        midclt__subcmd__key__subcmd__help)
-            opts="precompute help"
-            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
-                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-                return 0
-            fi
-            case "${prev}" in
-                *)
-                    COMPREPLY=()
-                    ;;
-            esac
-            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-            return 0
-            ;;
-        midclt__subcmd__key__subcmd__help__subcmd__help)
-            opts=""
-            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
-                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-                return 0
-            fi
-            case "${prev}" in
-                *)
-                    COMPREPLY=()
-                    ;;
-            esac
-            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-            return 0
-            ;;
-        midclt__subcmd__key__subcmd__help__subcmd__precompute)
-            opts=""
-            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi

@@ -102,7 +102,6 @@ set edit:completion:arg-completer[midclt] = {|@words|
             cand -h 'Print help'
             cand --help 'Print help'
             cand precompute 'Write a key file with precomputed SCRAM keys so logins skip PBKDF2 (mode 0600)'
-            cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'midclt;key;precompute'= {
             cand -o 'Where to write the key file (JSON)'
@@ -110,14 +109,6 @@ set edit:completion:arg-completer[midclt] = {|@words|
             cand --force 'Replace FILE if it exists'
             cand -h 'Print help'
             cand --help 'Print help'
-        }
-        &'midclt;key;help'= {
-            cand precompute 'Write a key file with precomputed SCRAM keys so logins skip PBKDF2 (mode 0600)'
-            cand help 'Print this message or the help of the given subcommand(s)'
-        }
-        &'midclt;key;help;precompute'= {
-        }
-        &'midclt;key;help;help'= {
         }
         &'midclt;completions'= {
             cand -h 'Print help'
@@ -131,7 +122,6 @@ set edit:completion:arg-completer[midclt] = {|@words|
             cand set 'Set a setting: uri, username, password_file, api_key_file, ca_cert, pin, timeout, output, channel_binding, plain, protocol (secrets themselves are never written)'
             cand unset 'Remove a setting'
             cand path 'Print the config file''s path'
-            cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'midclt;config;list'= {
             cand -h 'Print help'
@@ -152,26 +142,6 @@ set edit:completion:arg-completer[midclt] = {|@words|
         &'midclt;config;path'= {
             cand -h 'Print help'
             cand --help 'Print help'
-        }
-        &'midclt;config;help'= {
-            cand list 'The profile names'
-            cand show 'One profile''s settings (secrets hidden)'
-            cand set 'Set a setting: uri, username, password_file, api_key_file, ca_cert, pin, timeout, output, channel_binding, plain, protocol (secrets themselves are never written)'
-            cand unset 'Remove a setting'
-            cand path 'Print the config file''s path'
-            cand help 'Print this message or the help of the given subcommand(s)'
-        }
-        &'midclt;config;help;list'= {
-        }
-        &'midclt;config;help;show'= {
-        }
-        &'midclt;config;help;set'= {
-        }
-        &'midclt;config;help;unset'= {
-        }
-        &'midclt;config;help;path'= {
-        }
-        &'midclt;config;help;help'= {
         }
         &'midclt;trust'= {
             cand --remove 'Forget a trusted server'
@@ -203,7 +173,6 @@ set edit:completion:arg-completer[midclt] = {|@words|
             cand --help 'Print help'
             cand clear 'Remove every cached catalogue (they are rebuilt on the next command)'
             cand path 'Print the cache directory'
-            cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'midclt;cache;clear'= {
             cand -h 'Print help'
@@ -212,17 +181,6 @@ set edit:completion:arg-completer[midclt] = {|@words|
         &'midclt;cache;path'= {
             cand -h 'Print help'
             cand --help 'Print help'
-        }
-        &'midclt;cache;help'= {
-            cand clear 'Remove every cached catalogue (they are rebuilt on the next command)'
-            cand path 'Print the cache directory'
-            cand help 'Print this message or the help of the given subcommand(s)'
-        }
-        &'midclt;cache;help;clear'= {
-        }
-        &'midclt;cache;help;path'= {
-        }
-        &'midclt;cache;help;help'= {
         }
         &'midclt;render'= {
             cand -o 'table, csv, json or yaml [default: table on a terminal, json when piped]'

@@ -197,6 +197,7 @@ pub(crate) struct RenderArgs {
 }
 
 #[derive(Debug, Subcommand)]
+#[command(disable_help_subcommand = true)]
 pub(crate) enum CacheCommand {
     /// Remove every cached catalogue (they are rebuilt on the next command)
     Clear,
@@ -259,6 +260,7 @@ pub(crate) struct SubscribeArgs {
 }
 
 #[derive(Debug, Subcommand)]
+#[command(disable_help_subcommand = true)]
 pub(crate) enum ConfigCommand {
     /// The profile names
     List,
@@ -331,6 +333,7 @@ pub(crate) struct TokenArgs {
 }
 
 #[derive(Debug, Subcommand)]
+#[command(disable_help_subcommand = true)]
 pub(crate) enum KeyCommand {
     /// Write a key file with precomputed SCRAM keys so logins skip PBKDF2 (mode 0600)
     Precompute(PrecomputeArgs),
@@ -417,3 +420,109 @@ pub(crate) fn normalize_args<I: IntoIterator<Item = std::ffi::OsString>>(
         })
         .collect()
 }
+
+/// The sections of `midclt(1)` that are not about options: what the environment, files and
+/// exit codes mean, and the TrueNAS CLI commands (roff, appended by the page generator).
+#[allow(dead_code)]
+pub(crate) const MAN_SECTIONS: &str = r#".SH "TRUENAS CLI COMMANDS"
+Any first word that is not a midclt subcommand starts a TrueNAS CLI command path, built
+from the server's own method catalogue (cached per server and user):
+.B midclt auth api_key create name=ci username=admin\fR,
+.B midclt auth api_key query\fR,
+.B midclt \-c \(aqLINE\(aq
+(one line, exactly as the TrueNAS CLI prompt parses it). A namespace alone lists its
+commands;
+.B COMMAND \-\-help
+shows a command's arguments.
+.PP
+Queries take
+.B [COLUMN,...|*] [WHERE CONDITION] [ORDER BY FIELD [ASC|DESC] [NULLS FIRST|NULLS LAST]] [LIMIT N] [OFFSET N]\fR,
+where CONDITION is a Python expression: ==, !=, <, <=, >, >=, in, not in, and, or, not,
+and the methods .match(), .startswith(), .endswith(). Quote it for the shell
+(\(aqWHERE uid > 1000\(aq: an unquoted > is a redirection).
+.SH "EXIT STATUS"
+.TP
+0
+success
+.TP
+1
+the server reported an error (method or validation error, unknown method, failed job)
+.TP
+2
+usage error: bad options or arguments, unreadable key or password file, a refused unsafe request
+.TP
+3
+connection failed, or the connection broke
+.TP
+4
+TLS failure: certificate not trusted, changed, or not the pinned one
+.TP
+5
+login failed
+.TP
+6
+timeout
+.TP
+7
+local input/output failure (writing output, a key file, the editor)
+.SH ENVIRONMENT
+.TP
+.B MIDCLT_URI\fR, \fBMIDCLT_USERNAME
+as \-\-uri and \-U
+.TP
+.B MIDCLT_PASSWORD
+the password (instead of \-P)
+.TP
+.B MIDCLT_API_KEY\fR, \fBMIDCLT_API_KEY_FILE
+an API key, or the path of a key file (instead of \-K)
+.TP
+.B MIDCLT_TOKEN
+a session token (instead of \-\-token)
+.TP
+.B MIDCLT_OTP
+a one\-time password for two\-factor accounts
+.TP
+.B MIDCLT_PROFILE
+the profile to use (as \-p)
+.TP
+.B MIDCLT_CONFIG
+the config file (profiles)
+.TP
+.B MIDCLT_KNOWN_HOSTS
+the file of trusted server certificates
+.TP
+.B MIDCLT_CACHE_DIR
+the catalogue cache directory
+.TP
+.B MIDCLT_BOOL_STYLE
+python: print top\-level boolean results of call as True/False
+.TP
+.B MIDCLT_NO_ARGV_WARNING
+1: no warning about secrets given on the command line
+.TP
+.B MIDCLT_MOCK_PASSWORD
+the password of the emulator's accounts (mock\-server)
+.TP
+.B MIDCLT_REQUIRE_SHARED
+1: tests that replay recorded server data fail instead of skipping when it is absent
+.TP
+.B CALL_TIMEOUT
+the default per\-call timeout in seconds (60), as for the official client
+.TP
+.B XDG_CONFIG_HOME\fR, \fBXDG_DATA_HOME\fR, \fBXDG_CACHE_HOME\fR, \fBHOME
+where the files below live
+.TP
+.B SSL_CERT_FILE\fR, \fBSSL_CERT_DIR
+OpenSSL's trust store
+.SH FILES
+.TP
+.I $XDG_CONFIG_HOME/midclt/config.toml
+profiles (~/.config/midclt/config.toml), mode 0600
+.TP
+.I $XDG_DATA_HOME/midclt/known_hosts
+servers trusted with midclt trust (~/.local/share/midclt/known_hosts), mode 0600
+.TP
+.I $XDG_CACHE_HOME/midclt/
+cached method catalogues (~/.cache/midclt/, or a per\-user directory in the temporary
+directory), directories 0700, files 0600
+"#;

@@ -42,6 +42,12 @@ fn expected() -> Vec<(PathBuf, Vec<u8>)> {
     }
     let cmd = cli::Cli::command();
     let mut pages = vec![(String::from("midclt"), cmd.clone())];
+    // clap's own `help` subcommand exists only in the built model; midclt(1) lists it.
+    let mut built = cmd.clone();
+    built.build();
+    if let Some(help) = built.find_subcommand("help") {
+        pages.push(("midclt-help".into(), help.clone().name("midclt-help")));
+    }
     for sub in cmd.get_subcommands() {
         pages.push((
             format!("midclt-{}", sub.get_name()),
@@ -54,9 +60,26 @@ fn expected() -> Vec<(PathBuf, Vec<u8>)> {
     }
     for (name, page) in pages {
         let mut buf = Vec::new();
-        clap_mangen::Man::new(page)
-            .render(&mut buf)
-            .expect("render man page");
+        let man = clap_mangen::Man::new(page);
+        if name == "midclt" {
+            man.render_title(&mut buf).expect("render");
+            man.render_name_section(&mut buf).expect("render");
+            man.render_synopsis_section(&mut buf).expect("render");
+            man.render_description_section(&mut buf).expect("render");
+            man.render_options_section(&mut buf).expect("render");
+            man.render_subcommands_section(&mut buf).expect("render");
+            man.render_extra_section(&mut buf).expect("render");
+            buf.extend_from_slice(cli::MAN_SECTIONS.as_bytes());
+            man.render_version_section(&mut buf).expect("render");
+        } else if name == "midclt-help" {
+            // Its "subcommands" are the other pages; they need no pages of their own.
+            man.render_title(&mut buf).expect("render");
+            man.render_name_section(&mut buf).expect("render");
+            man.render_synopsis_section(&mut buf).expect("render");
+            man.render_description_section(&mut buf).expect("render");
+        } else {
+            man.render(&mut buf).expect("render man page");
+        }
         files.push((root().join("man").join(format!("{name}.1")), buf));
     }
     files
@@ -102,5 +125,32 @@ fn midclt_completions_prints_the_shipped_scripts() {
             out.stdout == shipped,
             "midclt completions {shell} differs from completions/{file}"
         );
+    }
+}
+
+#[test]
+fn man_pages_refer_only_to_pages_that_exist() {
+    let dir = root().join("man");
+    for entry in std::fs::read_dir(&dir).expect("man/") {
+        let path = entry.expect("entry").path();
+        let text = std::fs::read_to_string(&path).expect("page");
+        for (i, _) in text.match_indices("(1)") {
+            let name: String = text[..i]
+                .chars()
+                .rev()
+                .take_while(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '\\')
+                .collect::<Vec<_>>()
+                .into_iter()
+                .rev()
+                .collect::<String>()
+                .replace('\\', "");
+            if name.starts_with("midclt") {
+                assert!(
+                    dir.join(format!("{name}.1")).exists(),
+                    "{} refers to {name}(1), which does not exist",
+                    path.display()
+                );
+            }
+        }
     }
 }
