@@ -61,6 +61,7 @@ Register-ArgumentCompleter -Native -CommandName 'midclt' -ScriptBlock {
             [CompletionResult]::new('token', 'token', [CompletionResultType]::ParameterValue, 'Print a new session token (auth.generate_token) for scripts')
             [CompletionResult]::new('key', 'key', [CompletionResultType]::ParameterValue, 'Work with API key files')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print the shell completion script for SHELL (see README for where to put it)')
+            [CompletionResult]::new('doctor', 'doctor', [CompletionResultType]::ParameterValue, 'Check the connection step by step (DNS, TCP, TLS, WebSocket, login, roles) and say how to fix the first failing step')
             [CompletionResult]::new('config', 'config', [CompletionResultType]::ParameterValue, 'Named connection profiles: list, show, set, unset, path')
             [CompletionResult]::new('trust', 'trust', [CompletionResultType]::ParameterValue, 'Show a server''s TLS certificate and trust exactly that one from now on (like ssh''s known_hosts); --list shows the trusted servers, --remove forgets one')
             [CompletionResult]::new('mock-server', 'mock-server', [CompletionResultType]::ParameterValue, 'Run the built-in TrueNAS API emulator')
@@ -122,6 +123,12 @@ Register-ArgumentCompleter -Native -CommandName 'midclt' -ScriptBlock {
             break
         }
         'midclt;completions' {
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'midclt;doctor' {
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'A machine-readable report (one JSON object)')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             break
@@ -220,6 +227,7 @@ Register-ArgumentCompleter -Native -CommandName 'midclt' -ScriptBlock {
             [CompletionResult]::new('token', 'token', [CompletionResultType]::ParameterValue, 'Print a new session token (auth.generate_token) for scripts')
             [CompletionResult]::new('key', 'key', [CompletionResultType]::ParameterValue, 'Work with API key files')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print the shell completion script for SHELL (see README for where to put it)')
+            [CompletionResult]::new('doctor', 'doctor', [CompletionResultType]::ParameterValue, 'Check the connection step by step (DNS, TCP, TLS, WebSocket, login, roles) and say how to fix the first failing step')
             [CompletionResult]::new('config', 'config', [CompletionResultType]::ParameterValue, 'Named connection profiles: list, show, set, unset, path')
             [CompletionResult]::new('trust', 'trust', [CompletionResultType]::ParameterValue, 'Show a server''s TLS certificate and trust exactly that one from now on (like ssh''s known_hosts); --list shows the trusted servers, --remove forgets one')
             [CompletionResult]::new('mock-server', 'mock-server', [CompletionResultType]::ParameterValue, 'Run the built-in TrueNAS API emulator')
@@ -251,6 +259,9 @@ Register-ArgumentCompleter -Native -CommandName 'midclt' -ScriptBlock {
             break
         }
         'midclt;help;completions' {
+            break
+        }
+        'midclt;help;doctor' {
             break
         }
         'midclt;help;config' {

@@ -28,6 +28,9 @@ _midclt() {
             midclt,config)
                 cmd="midclt__subcmd__config"
                 ;;
+            midclt,doctor)
+                cmd="midclt__subcmd__doctor"
+                ;;
             midclt,help)
                 cmd="midclt__subcmd__help"
                 ;;
@@ -87,6 +90,9 @@ _midclt() {
                 ;;
             midclt__subcmd__help,config)
                 cmd="midclt__subcmd__help__subcmd__config"
+                ;;
+            midclt__subcmd__help,doctor)
+                cmd="midclt__subcmd__help__subcmd__doctor"
                 ;;
             midclt__subcmd__help,help)
                 cmd="midclt__subcmd__help__subcmd__help"
@@ -149,7 +155,7 @@ _midclt() {
 
     case "${cmd}" in
         midclt)
-            opts="-u -p -U -P -K -t -v -c -o -h -V --uri --profile --username --password --password-file --api-key --token --otp --timeout --connect-timeout --insecure --pin --ca-cert --plain --no-channel-binding --verbose --command --output --bool-style --dry-run --help --version call ping waitready subscribe token key completions config trust mock-server cache render help"
+            opts="-u -p -U -P -K -t -v -c -o -h -V --uri --profile --username --password --password-file --api-key --token --otp --timeout --connect-timeout --insecure --pin --ca-cert --plain --no-channel-binding --verbose --command --output --bool-style --dry-run --help --version call ping waitready subscribe token key completions doctor config trust mock-server cache render help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -412,8 +418,22 @@ _midclt() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        midclt__subcmd__doctor)
+            opts="-h --json --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         midclt__subcmd__help)
-            opts="call ping waitready subscribe token key completions config trust mock-server cache render help"
+            opts="call ping waitready subscribe token key completions doctor config trust mock-server cache render help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -569,6 +589,20 @@ _midclt() {
         midclt__subcmd__help__subcmd__config__subcmd__unset)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        midclt__subcmd__help__subcmd__doctor)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi

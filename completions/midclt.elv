@@ -58,6 +58,7 @@ set edit:completion:arg-completer[midclt] = {|@words|
             cand token 'Print a new session token (auth.generate_token) for scripts'
             cand key 'Work with API key files'
             cand completions 'Print the shell completion script for SHELL (see README for where to put it)'
+            cand doctor 'Check the connection step by step (DNS, TCP, TLS, WebSocket, login, roles) and say how to fix the first failing step'
             cand config 'Named connection profiles: list, show, set, unset, path'
             cand trust 'Show a server''s TLS certificate and trust exactly that one from now on (like ssh''s known_hosts); --list shows the trusted servers, --remove forgets one'
             cand mock-server 'Run the built-in TrueNAS API emulator'
@@ -111,6 +112,11 @@ set edit:completion:arg-completer[midclt] = {|@words|
             cand --help 'Print help'
         }
         &'midclt;completions'= {
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'midclt;doctor'= {
+            cand --json 'A machine-readable report (one JSON object)'
             cand -h 'Print help'
             cand --help 'Print help'
         }
@@ -196,6 +202,7 @@ set edit:completion:arg-completer[midclt] = {|@words|
             cand token 'Print a new session token (auth.generate_token) for scripts'
             cand key 'Work with API key files'
             cand completions 'Print the shell completion script for SHELL (see README for where to put it)'
+            cand doctor 'Check the connection step by step (DNS, TCP, TLS, WebSocket, login, roles) and say how to fix the first failing step'
             cand config 'Named connection profiles: list, show, set, unset, path'
             cand trust 'Show a server''s TLS certificate and trust exactly that one from now on (like ssh''s known_hosts); --list shows the trusted servers, --remove forgets one'
             cand mock-server 'Run the built-in TrueNAS API emulator'
@@ -219,6 +226,8 @@ set edit:completion:arg-completer[midclt] = {|@words|
         &'midclt;help;key;precompute'= {
         }
         &'midclt;help;completions'= {
+        }
+        &'midclt;help;doctor'= {
         }
         &'midclt;help;config'= {
             cand list 'The profile names'

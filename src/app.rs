@@ -90,6 +90,7 @@ fn run(cli: &Cli) -> anyhow::Result<()> {
             Command::Key(cmd) => commands::key::run(g, cmd),
             Command::Trust(args) => commands::trust::run(g, args),
             Command::Config(cmd) => commands::config::run(cmd),
+            Command::Doctor(args) => commands::doctor::run(g, args),
             Command::Completions { shell } => commands::completions::run(*shell),
             Command::MockServer(args) => commands::mock_server::run(args),
             Command::Cache(cmd) => commands::cache::run(cmd),

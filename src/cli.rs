@@ -171,6 +171,9 @@ pub(crate) enum Command {
         #[arg(value_enum)]
         shell: clap_complete::Shell,
     },
+    /// Check the connection step by step (DNS, TCP, TLS, WebSocket, login, roles) and say
+    /// how to fix the first failing step
+    Doctor(DoctorArgs),
     /// Named connection profiles: list, show, set, unset, path
     #[command(subcommand)]
     Config(ConfigCommand),
@@ -288,6 +291,13 @@ pub(crate) enum ConfigCommand {
     },
     /// Print the config file's path
     Path,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct DoctorArgs {
+    /// A machine-readable report (one JSON object)
+    #[arg(long = "json")]
+    pub json: bool,
 }
 
 #[derive(Debug, Args)]

@@ -6,6 +6,7 @@ pub(crate) mod cache;
 pub(crate) mod call;
 pub(crate) mod completions;
 pub(crate) mod config;
+pub(crate) mod doctor;
 pub(crate) mod key;
 pub(crate) mod mock_server;
 pub(crate) mod ping;

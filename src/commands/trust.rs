@@ -98,8 +98,12 @@ fn server_key(target: &str) -> anyhow::Result<String> {
 }
 
 /// Subject, issuer, validity, names and fingerprint, for a person to judge.
-fn describe(key: &str, der: &[u8], sha256: &[u8; 32]) -> String {
-    let mut out = format!("Server:    {key}\n");
+pub(super) fn describe(key: &str, der: &[u8], sha256: &[u8; 32]) -> String {
+    let mut out = if key.is_empty() {
+        String::new()
+    } else {
+        format!("Server:    {key}\n")
+    };
     match x509_parser::parse_x509_certificate(der) {
         Ok((_, cert)) => {
             let subject = cert.subject().to_string();
