@@ -12,7 +12,15 @@ use std::io::Write as _;
 /// Run with the process's arguments; returns the exit code.
 pub(crate) fn main() -> i32 {
     let args = crate::cli::normalize_args(std::env::args_os());
-    let cli = match Cli::try_parse_from(args) {
+    let parsed = Cli::try_parse_from(&args).or_else(|e| {
+        // `midclt help auth api_key`: clap's help knows only midclt's own subcommands;
+        // for a TrueNAS CLI path it means `midclt auth api_key --help`.
+        match crate::cli::help_as_flag(&args) {
+            Some(rewritten) => Cli::try_parse_from(rewritten),
+            None => Err(e),
+        }
+    });
+    let cli = match parsed {
         Ok(cli) => cli,
         Err(e) => {
             let _ = e.print();
@@ -103,12 +111,36 @@ fn run(cli: &Cli) -> anyhow::Result<()> {
                 Ok(commands::render::run(format.or(flags.output))?)
             }
             Command::External(words) => {
+                if let Some(e) = near_miss(words.first().map_or("", String::as_str)) {
+                    return Err(e.into());
+                }
                 let words = truenas_cli::extract_flags(words.clone(), &mut flags)?;
                 flags.output = flags.output.or(commands::output_format(g)?);
                 truenas_cli::run(&commands::config(g)?, Input::Argv(words), &flags)
             }
         },
     }
+}
+
+/// A first word one typo away from a midclt subcommand (`cal`, `pnig`) is that typo, not a
+/// TrueNAS CLI namespace: say so before connecting anywhere.
+fn near_miss(word: &str) -> Option<Error> {
+    use clap::CommandFactory as _;
+    if word.len() < 3 || word.contains(['.', '=']) {
+        return None;
+    }
+    let cmd = Cli::command();
+    let names: Vec<&str> = cmd.get_subcommands().map(clap::Command::get_name).collect();
+    let close: Vec<&str> = crate::truenas_cli::catalog::suggestions(word, names.iter().copied())
+        .into_iter()
+        .filter(|n| crate::truenas_cli::catalog::edit_distance(word, n) <= 1)
+        .collect();
+    let first = close.first()?;
+    Some(
+        Error::usage(format!("`{word}` is not a midclt command"))
+            .hint(format!("did you mean `midclt {first}`?"))
+            .hint("`midclt --help` lists the commands; `midclt ls` the server's TrueNAS CLI namespaces"),
+    )
 }
 
 /// Print an error the way a person (and a log) wants it: validation errors as one

@@ -15,6 +15,10 @@ const AFTER_HELP: &str = "\
 Exit codes: 0 ok, 1 the server reported an error, 2 usage error, 3 connection failed,
 4 TLS failure, 5 login failed, 6 timeout, 7 local input/output failure.
 
+TrueNAS CLI commands: any other first word starts a command path from the server's
+catalogue, e.g. `midclt auth api_key query`, `midclt ls` (the namespaces), `midclt help
+auth api_key` (or `midclt auth api_key --help`), `midclt -c 'LINE'`.
+
 Examples:
   midclt call system.info
   midclt -u mock:// call api_key.query '[[\"name\", \"^\", \"ci\"]]' '{\"select\": [\"id\", \"name\"]}'
@@ -409,6 +413,21 @@ pub(crate) struct MockServerArgs {
     /// What system.version answers (e.g. to match a served catalogue)
     #[arg(long = "server-version", value_name = "VERSION")]
     pub server_version: Option<String>,
+}
+
+/// `ARGS... help WORDS...` as `ARGS... WORDS... --help` when WORDS are not midclt's own
+/// subcommands (they are a TrueNAS CLI path); `None` when there is no such `help`.
+pub(crate) fn help_as_flag(args: &[std::ffi::OsString]) -> Option<Vec<std::ffi::OsString>> {
+    use clap::CommandFactory as _;
+    let at = args.iter().skip(1).position(|a| a == "help")? + 1;
+    let next = args.get(at + 1)?.to_str()?;
+    if Cli::command().find_subcommand(next).is_some() {
+        return None;
+    }
+    let mut out: Vec<std::ffi::OsString> = args.to_vec();
+    out.remove(at);
+    out.push("--help".into());
+    Some(out)
 }
 
 /// The official midclt spells `--job-print` as `-jp`, which clap cannot express as a

@@ -611,3 +611,40 @@ fn datetime_fields_take_iso_text() {
         json!({"$date": 1_798_761_600_000_i64})
     );
 }
+
+#[test]
+fn help_finds_things() {
+    let s = Server::start();
+    // `help PATH` is `PATH --help`.
+    let a = s.cli().args(["help", "auth", "api_key"]).run().success();
+    let b = s.cli().args(["auth", "api_key", "--help"]).run().success();
+    assert_eq!(a.stdout, b.stdout);
+    assert!(a.stdout.contains("create"), "{}", a.stdout);
+    midclt()
+        .args(["help", "call"])
+        .run()
+        .success()
+        .stdout_has("Usage: midclt call");
+    // A typo of a midclt command is caught before connecting anywhere.
+    midclt()
+        .uri("ws+unix:///nonexistent/socket")
+        .args(["cal", "core.ping"])
+        .run()
+        .code(2)
+        .stderr_has("did you mean `midclt call`?");
+    // An unknown method gets suggestions from the cached catalogue, on a terminal.
+    s.cli().args(["auth", "api_key", "query"]).run().success();
+    let line = format!(
+        "MIDCLT_CACHE_DIR={} {} -u {} call api_key.qeury",
+        s.dir.path().join("cache").display(),
+        assert_cmd::cargo::cargo_bin("midclt").display(),
+        s.unix
+    );
+    let out = std::process::Command::new("script")
+        .args(["-qec", &line, "/dev/null"])
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("Method does not exist"), "{text}");
+    assert!(text.contains("did you mean: api_key.query"), "{text}");
+}

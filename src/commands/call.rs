@@ -13,7 +13,8 @@ pub(crate) fn run(g: &GlobalArgs, args: &CallArgs) -> anyhow::Result<()> {
     let format = g.output.as_deref().map(render::parse_format).transpose()?;
     let params = params(&args.args)?;
     let stdin_taken = args.args.iter().any(|a| a == "-");
-    let mut client = session::open(&super::config(g)?, stdin_taken)?;
+    let cfg = super::config(g)?;
+    let mut client = session::open(&cfg, stdin_taken)?;
     if args.job && jobs::is_job_method(&mut client, &args.method) == Some(false) {
         client.close();
         return Err(Error::usage(format!(
@@ -35,8 +36,9 @@ pub(crate) fn run(g: &GlobalArgs, args: &CallArgs) -> anyhow::Result<()> {
     } else {
         client.call(&args.method, params)
     };
+    let key = crate::truenas_cli::server_key(&client, &cfg);
     client.close();
-    let result = result?;
+    let result = result.map_err(|e| suggest_methods(e, &key, &args.method))?;
     match format {
         Some(format) => render::print_rendered(&result, format)?,
         None => match (&result, g.bool_style) {
@@ -47,6 +49,19 @@ pub(crate) fn run(g: &GlobalArgs, args: &CallArgs) -> anyhow::Result<()> {
         },
     }
     Ok(())
+}
+
+/// An unknown method: names close to it from the cached catalogue, when there is one (the
+/// hint shows only on a terminal; scripts get the official text alone).
+fn suggest_methods(e: Error, server_key: &str, method: &str) -> Error {
+    if !e.server.as_ref().is_some_and(|s| s.is_method_not_found()) {
+        return e;
+    }
+    let close = crate::truenas_cli::catalog::cached_method_suggestions(server_key, method);
+    if close.is_empty() {
+        return e;
+    }
+    e.hint(format!("did you mean: {}?", close.join(", ")))
 }
 
 /// Each argument is JSON when it parses as JSON, else a string; `-` is stdin's content,

@@ -60,14 +60,19 @@ pub(crate) fn extract_flags(words: Vec<String>, flags: &mut Flags) -> Result<Vec
     Ok(out)
 }
 
-/// Run a TrueNAS CLI command.
-pub(crate) fn run(cfg: &ConnectConfig, input: Input, flags: &Flags) -> anyhow::Result<()> {
-    let mut client = session::open(cfg, false)?;
-    let key = format!(
+/// Which catalogue cache belongs to this connection: per server and user.
+pub(crate) fn server_key(client: &Client, cfg: &ConnectConfig) -> String {
+    format!(
         "{}\u{0}{}",
         client.info().endpoint.display(),
         cfg.login.username.as_deref().unwrap_or("")
-    );
+    )
+}
+
+/// Run a TrueNAS CLI command.
+pub(crate) fn run(cfg: &ConnectConfig, input: Input, flags: &Flags) -> anyhow::Result<()> {
+    let mut client = session::open(cfg, false)?;
+    let key = server_key(&client, cfg);
     let cat = Catalog::load(&mut client, &key, cfg.verbose)?;
     let result = dispatch(&mut client, &cat, input, flags);
     client.close();

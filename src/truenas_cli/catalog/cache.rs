@@ -112,13 +112,18 @@ fn key(server_key: &str) -> String {
 
 /// The cached index, when it is there, ours, and for this server version.
 pub(super) fn read_index(dir: &Path, version: &str) -> Option<Index> {
+    read_any_index(dir).filter(|index| index.version == version)
+}
+
+/// The cached index whatever server version it was made for (suggestions only).
+pub(super) fn read_any_index(dir: &Path) -> Option<Index> {
     let meta = std::fs::symlink_metadata(dir).ok()?;
     if !meta.file_type().is_dir() || meta.uid() != uid() || meta.mode() & 0o022 != 0 {
         return None;
     }
     let text = std::fs::read_to_string(dir.join("index.json")).ok()?;
     let index: Index = serde_json::from_str(&text).ok()?;
-    (index.format == FORMAT && index.version == version).then_some(index)
+    (index.format == FORMAT).then_some(index)
 }
 
 /// Replace the cache in `dir` with this catalogue. Built beside the final place and

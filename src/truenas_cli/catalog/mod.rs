@@ -397,6 +397,19 @@ fn tree(index: &Index) -> Namespace {
     root
 }
 
+/// Method names close to `method` in the cached catalogue of this server and user (none
+/// without a cache); no network.
+pub(crate) fn cached_method_suggestions(server_key: &str, method: &str) -> Vec<String> {
+    let Some(index) = cache::dir_for(server_key, false).and_then(|d| cache::read_any_index(&d))
+    else {
+        return Vec::new();
+    };
+    suggestions(method, index.commands.iter().map(|c| c.method.as_str()))
+        .into_iter()
+        .map(str::to_string)
+        .collect()
+}
+
 /// Names close to `word` (for "did you mean"), best first.
 pub(crate) fn suggestions<'a>(
     word: &str,
@@ -416,7 +429,7 @@ pub(crate) fn suggestions<'a>(
 
 /// Optimal string alignment distance: Levenshtein plus adjacent transpositions, the
 /// commonest typo (`qeury`).
-fn edit_distance(a: &str, b: &str) -> usize {
+pub(crate) fn edit_distance(a: &str, b: &str) -> usize {
     let a: Vec<char> = a.chars().collect();
     let b: Vec<char> = b.chars().collect();
     let mut d = vec![vec![0usize; b.len() + 1]; a.len() + 1];
