@@ -60,6 +60,7 @@ Register-ArgumentCompleter -Native -CommandName 'midclt' -ScriptBlock {
             [CompletionResult]::new('subscribe', 'subscribe', [CompletionResultType]::ParameterValue, 'Print events of a subscription, one JSON object per line')
             [CompletionResult]::new('token', 'token', [CompletionResultType]::ParameterValue, 'Print a new session token (auth.generate_token) for scripts')
             [CompletionResult]::new('key', 'key', [CompletionResultType]::ParameterValue, 'Work with API key files')
+            [CompletionResult]::new('complete', 'complete', [CompletionResultType]::ParameterValue, 'Completion candidates for WORDS (the last one being typed) from the cached catalogue of the selected server, one per line; no network')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print the shell completion script for SHELL (see README for where to put it)')
             [CompletionResult]::new('doctor', 'doctor', [CompletionResultType]::ParameterValue, 'Check the connection step by step (DNS, TCP, TLS, WebSocket, login, roles) and say how to fix the first failing step')
             [CompletionResult]::new('config', 'config', [CompletionResultType]::ParameterValue, 'Named connection profiles: list, show, set, unset, path')
@@ -118,6 +119,11 @@ Register-ArgumentCompleter -Native -CommandName 'midclt' -ScriptBlock {
             [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Where to write the key file (JSON)')
             [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Where to write the key file (JSON)')
             [CompletionResult]::new('--force', '--force', [CompletionResultType]::ParameterName, 'Replace FILE if it exists')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'midclt;complete' {
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             break
@@ -226,6 +232,7 @@ Register-ArgumentCompleter -Native -CommandName 'midclt' -ScriptBlock {
             [CompletionResult]::new('subscribe', 'subscribe', [CompletionResultType]::ParameterValue, 'Print events of a subscription, one JSON object per line')
             [CompletionResult]::new('token', 'token', [CompletionResultType]::ParameterValue, 'Print a new session token (auth.generate_token) for scripts')
             [CompletionResult]::new('key', 'key', [CompletionResultType]::ParameterValue, 'Work with API key files')
+            [CompletionResult]::new('complete', 'complete', [CompletionResultType]::ParameterValue, 'Completion candidates for WORDS (the last one being typed) from the cached catalogue of the selected server, one per line; no network')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print the shell completion script for SHELL (see README for where to put it)')
             [CompletionResult]::new('doctor', 'doctor', [CompletionResultType]::ParameterValue, 'Check the connection step by step (DNS, TCP, TLS, WebSocket, login, roles) and say how to fix the first failing step')
             [CompletionResult]::new('config', 'config', [CompletionResultType]::ParameterValue, 'Named connection profiles: list, show, set, unset, path')
@@ -256,6 +263,9 @@ Register-ArgumentCompleter -Native -CommandName 'midclt' -ScriptBlock {
             break
         }
         'midclt;help;key;precompute' {
+            break
+        }
+        'midclt;help;complete' {
             break
         }
         'midclt;help;completions' {

@@ -22,6 +22,9 @@ _midclt() {
             midclt,call)
                 cmd="midclt__subcmd__call"
                 ;;
+            midclt,complete)
+                cmd="midclt__subcmd__complete"
+                ;;
             midclt,completions)
                 cmd="midclt__subcmd__completions"
                 ;;
@@ -84,6 +87,9 @@ _midclt() {
                 ;;
             midclt__subcmd__help,call)
                 cmd="midclt__subcmd__help__subcmd__call"
+                ;;
+            midclt__subcmd__help,complete)
+                cmd="midclt__subcmd__help__subcmd__complete"
                 ;;
             midclt__subcmd__help,completions)
                 cmd="midclt__subcmd__help__subcmd__completions"
@@ -155,7 +161,7 @@ _midclt() {
 
     case "${cmd}" in
         midclt)
-            opts="-u -p -U -P -K -t -v -c -o -h -V --uri --profile --username --password --password-file --api-key --token --otp --timeout --connect-timeout --insecure --pin --ca-cert --plain --no-channel-binding --verbose --command --output --bool-style --dry-run --help --version call ping waitready subscribe token key completions doctor config trust mock-server cache render help"
+            opts="-u -p -U -P -K -t -v -c -o -h -V --uri --profile --username --password --password-file --api-key --token --otp --timeout --connect-timeout --insecure --pin --ca-cert --plain --no-channel-binding --verbose --command --output --bool-style --dry-run --help --version call ping waitready subscribe token key complete completions doctor config trust mock-server cache render help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -320,6 +326,20 @@ _midclt() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        midclt__subcmd__complete)
+            opts="-h --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         midclt__subcmd__completions)
             opts="-h --help bash elvish fish powershell zsh"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
@@ -433,7 +453,7 @@ _midclt() {
             return 0
             ;;
         midclt__subcmd__help)
-            opts="call ping waitready subscribe token key completions doctor config trust mock-server cache render help"
+            opts="call ping waitready subscribe token key complete completions doctor config trust mock-server cache render help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -489,6 +509,20 @@ _midclt() {
             return 0
             ;;
         midclt__subcmd__help__subcmd__call)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        midclt__subcmd__help__subcmd__complete)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )

@@ -57,6 +57,7 @@ set edit:completion:arg-completer[midclt] = {|@words|
             cand subscribe 'Print events of a subscription, one JSON object per line'
             cand token 'Print a new session token (auth.generate_token) for scripts'
             cand key 'Work with API key files'
+            cand complete 'Completion candidates for WORDS (the last one being typed) from the cached catalogue of the selected server, one per line; no network'
             cand completions 'Print the shell completion script for SHELL (see README for where to put it)'
             cand doctor 'Check the connection step by step (DNS, TCP, TLS, WebSocket, login, roles) and say how to fix the first failing step'
             cand config 'Named connection profiles: list, show, set, unset, path'
@@ -108,6 +109,10 @@ set edit:completion:arg-completer[midclt] = {|@words|
             cand -o 'Where to write the key file (JSON)'
             cand --output 'Where to write the key file (JSON)'
             cand --force 'Replace FILE if it exists'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'midclt;complete'= {
             cand -h 'Print help'
             cand --help 'Print help'
         }
@@ -201,6 +206,7 @@ set edit:completion:arg-completer[midclt] = {|@words|
             cand subscribe 'Print events of a subscription, one JSON object per line'
             cand token 'Print a new session token (auth.generate_token) for scripts'
             cand key 'Work with API key files'
+            cand complete 'Completion candidates for WORDS (the last one being typed) from the cached catalogue of the selected server, one per line; no network'
             cand completions 'Print the shell completion script for SHELL (see README for where to put it)'
             cand doctor 'Check the connection step by step (DNS, TCP, TLS, WebSocket, login, roles) and say how to fix the first failing step'
             cand config 'Named connection profiles: list, show, set, unset, path'
@@ -224,6 +230,8 @@ set edit:completion:arg-completer[midclt] = {|@words|
             cand precompute 'Write a key file with precomputed SCRAM keys so logins skip PBKDF2 (mode 0600)'
         }
         &'midclt;help;key;precompute'= {
+        }
+        &'midclt;help;complete'= {
         }
         &'midclt;help;completions'= {
         }

@@ -100,6 +100,7 @@ fn run(cli: &Cli) -> anyhow::Result<()> {
             Command::Config(cmd) => commands::config::run(cmd),
             Command::Doctor(args) => commands::doctor::run(g, args),
             Command::Completions { shell } => commands::completions::run(*shell),
+            Command::Complete { words } => commands::complete::run(g, words),
             Command::MockServer(args) => commands::mock_server::run(args),
             Command::Cache(cmd) => commands::cache::run(cmd),
             Command::Render(args) => {

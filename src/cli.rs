@@ -169,6 +169,13 @@ pub(crate) enum Command {
     /// Work with API key files
     #[command(subcommand)]
     Key(KeyCommand),
+    /// Completion candidates for WORDS (the last one being typed) from the cached catalogue
+    /// of the selected server, one per line; no network
+    Complete {
+        /// The words after `midclt` and its options
+        #[arg(last = true, allow_hyphen_values = true)]
+        words: Vec<String>,
+    },
     /// Print the shell completion script for SHELL (see README for where to put it)
     Completions {
         /// bash, zsh, fish, powershell or elvish

@@ -648,3 +648,38 @@ fn help_finds_things() {
     assert!(text.contains("Method does not exist"), "{text}");
     assert!(text.contains("did you mean: api_key.query"), "{text}");
 }
+
+#[test]
+fn completion_comes_from_the_cached_catalogue() {
+    let s = Server::start();
+    let complete = |words: &[&str]| -> Vec<String> {
+        let out = s
+            .cli()
+            .arg("complete")
+            .arg("--")
+            .args(words)
+            .run()
+            .success();
+        out.stdout.lines().map(str::to_string).collect()
+    };
+    // No cache yet: only midclt's own commands, and no network.
+    assert_eq!(complete(&["ca"]), ["call", "cache"]);
+    assert!(complete(&["auth", "api_"]).is_empty());
+    s.cli().args(["auth", "me"]).run().success();
+    assert!(complete(&["au"]).contains(&"auth".to_string()));
+    assert_eq!(complete(&["auth", "api_"]), ["api_key"]);
+    assert!(complete(&["call", "api_key.q"]).contains(&"api_key.query".to_string()));
+    let args = complete(&["auth", "api_key", "create", "na"]);
+    assert_eq!(args, ["name="]);
+    let args = complete(&["auth", "api_key", "create", "name=x", ""]);
+    assert!(
+        args.contains(&"username=".to_string()) && !args.contains(&"name=".to_string()),
+        "{args:?}"
+    );
+    let cols = complete(&["auth", "api_key", "query", "id,na"]);
+    assert_eq!(cols, ["id,name"]);
+    assert_eq!(
+        complete(&["auth", "api_key", "query", "id", "WH"]),
+        ["WHERE"]
+    );
+}

@@ -36,7 +36,7 @@ pub(crate) fn run(g: &GlobalArgs, args: &CallArgs) -> anyhow::Result<()> {
     } else {
         client.call(&args.method, params)
     };
-    let key = crate::truenas_cli::server_key(&client, &cfg);
+    let key = crate::truenas_cli::server_key(&client.info().endpoint, &cfg);
     client.close();
     let result = result.map_err(|e| suggest_methods(e, &key, &args.method))?;
     match format {

@@ -4,6 +4,7 @@
 
 pub(crate) mod cache;
 pub(crate) mod call;
+pub(crate) mod complete;
 pub(crate) mod completions;
 pub(crate) mod config;
 pub(crate) mod doctor;

@@ -4,6 +4,7 @@
 
 pub(crate) mod args;
 pub(crate) mod catalog;
+pub(crate) mod complete;
 pub(crate) mod editor;
 pub(crate) mod query;
 
@@ -60,11 +61,11 @@ pub(crate) fn extract_flags(words: Vec<String>, flags: &mut Flags) -> Result<Vec
     Ok(out)
 }
 
-/// Which catalogue cache belongs to this connection: per server and user.
-pub(crate) fn server_key(client: &Client, cfg: &ConnectConfig) -> String {
+/// Which catalogue cache belongs to a server and user.
+pub(crate) fn server_key(endpoint: &crate::client::uri::Endpoint, cfg: &ConnectConfig) -> String {
     format!(
         "{}\u{0}{}",
-        client.info().endpoint.display(),
+        endpoint.display(),
         cfg.login.username.as_deref().unwrap_or("")
     )
 }
@@ -72,7 +73,7 @@ pub(crate) fn server_key(client: &Client, cfg: &ConnectConfig) -> String {
 /// Run a TrueNAS CLI command.
 pub(crate) fn run(cfg: &ConnectConfig, input: Input, flags: &Flags) -> anyhow::Result<()> {
     let mut client = session::open(cfg, false)?;
-    let key = server_key(&client, cfg);
+    let key = server_key(&client.info().endpoint, cfg);
     let cat = Catalog::load(&mut client, &key, cfg.verbose)?;
     let result = dispatch(&mut client, &cat, input, flags);
     client.close();

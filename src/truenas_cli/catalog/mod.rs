@@ -20,7 +20,7 @@ use std::collections::HashMap;
 use std::path::PathBuf;
 
 /// Bump when the on-disk layout changes; older caches are then rebuilt.
-const FORMAT: u32 = 1;
+const FORMAT: u32 = 2;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
@@ -71,6 +71,9 @@ pub(crate) struct MethodDetail {
     pub filterable: bool,
     #[serde(default)]
     pub downloadable: bool,
+    /// A query's columns: the fields of the rows it returns (for completion).
+    #[serde(default)]
+    pub columns: Vec<String>,
 }
 
 #[derive(Serialize, Deserialize)]
@@ -152,7 +155,6 @@ impl Namespace {
     }
 
     /// Every command below this namespace.
-    #[cfg(test)]
     pub(crate) fn all_commands(&self) -> Vec<&CommandInfo> {
         let mut out = Vec::new();
         for (_, c) in self.children() {
@@ -355,6 +357,11 @@ fn index_from(
                 job: b("job"),
                 filterable: b("filterable"),
                 downloadable: b("downloadable"),
+                columns: if b("filterable") {
+                    row_fields(m.get("returns").unwrap_or(&Value::Null))
+                } else {
+                    Vec::new()
+                },
             },
         );
     }
@@ -365,6 +372,42 @@ fn index_from(
         commands,
     };
     (index, details)
+}
+
+/// The property names of the first object schema inside a `returns` schema (through
+/// arrays, `items` and `anyOf`): a query's row fields.
+fn row_fields(schema: &Value) -> Vec<String> {
+    match schema {
+        Value::Object(m) => {
+            if let Some(Value::Object(props)) = m.get("properties") {
+                return props.keys().cloned().collect();
+            }
+            ["items", "anyOf", "oneOf", "prefixItems"]
+                .iter()
+                .filter_map(|k| m.get(*k))
+                .map(row_fields)
+                .find(|f| !f.is_empty())
+                .unwrap_or_default()
+        }
+        Value::Array(items) => items
+            .iter()
+            .map(row_fields)
+            .find(|f| !f.is_empty())
+            .unwrap_or_default(),
+        _ => Vec::new(),
+    }
+}
+
+/// The catalogue cached for this server and user, whatever its version, without asking
+/// the server (completion must not touch the network).
+pub(crate) fn cached(server_key: &str) -> Option<Catalog> {
+    let dir = cache::dir_for(server_key, false)?;
+    let index = cache::read_any_index(&dir)?;
+    Some(Catalog {
+        root: tree(&index),
+        dir: Some(dir),
+        details: HashMap::new(),
+    })
 }
 
 fn tree(index: &Index) -> Namespace {
@@ -400,11 +443,11 @@ fn tree(index: &Index) -> Namespace {
 /// Method names close to `method` in the cached catalogue of this server and user (none
 /// without a cache); no network.
 pub(crate) fn cached_method_suggestions(server_key: &str, method: &str) -> Vec<String> {
-    let Some(index) = cache::dir_for(server_key, false).and_then(|d| cache::read_any_index(&d))
-    else {
+    let Some(cat) = cached(server_key) else {
         return Vec::new();
     };
-    suggestions(method, index.commands.iter().map(|c| c.method.as_str()))
+    let commands = cat.root.all_commands();
+    suggestions(method, commands.iter().map(|c| c.method.as_str()))
         .into_iter()
         .map(str::to_string)
         .collect()
