@@ -683,3 +683,29 @@ fn completion_comes_from_the_cached_catalogue() {
         ["WHERE"]
     );
 }
+
+#[test]
+fn the_editor_reopens_a_document_that_does_not_parse() {
+    let s = Server::start();
+    // First save: a missing comma. Second: the marked text comes back, the user's words
+    // intact; fix it (a trailing comma is fine).
+    let script = s.file(
+        "fake-editor.sh",
+        "#!/bin/sh\nif grep -q 'ERROR:' \"$1\"; then\n  grep -q '\"username\": \"root\"' \"$1\" || exit 4\n  printf '{\"name\": \"second-try\", \"username\": \"root\",}' > \"$1\"\nelse\n  printf '{\\n\"name\": \"first-try\"\\n\"username\": \"root\"\\n}' > \"$1\"\nfi\n",
+    );
+    std::fs::set_permissions(&script, std::os::unix::fs::PermissionsExt::from_mode(0o755)).unwrap();
+    let bin = assert_cmd::cargo::cargo_bin("midclt");
+    let cmd = format!(
+        "EDITOR={} MIDCLT_CACHE_DIR={} {} -u {} -o json -c 'auth api_key create --'",
+        script.display(),
+        s.dir.path().join("cache").display(),
+        bin.display(),
+        s.unix
+    );
+    let out = std::process::Command::new("script")
+        .args(["-qec", &cmd, "/dev/null"])
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("\"name\": \"second-try\""), "{text}");
+}

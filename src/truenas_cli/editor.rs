@@ -33,16 +33,26 @@ pub(crate) fn edit(
         _ => None,
     };
     let template = template(cmd, detail, mode, current.as_ref());
-    let text = if std::io::stdin().is_terminal() {
-        run_editor(&template)?
+    let doc = if std::io::stdin().is_terminal() {
+        // A document that does not parse comes back to the editor with the error marked
+        // above its line, as the TrueNAS CLI does; the user's text is kept.
+        let mut text = run_editor(&template)?;
+        loop {
+            match parse_located(&text) {
+                Ok(doc) => break doc,
+                Err((e, Some(line))) if !text.trim().is_empty() => {
+                    text = run_editor(&mark_error(&text, line, &e.message))?;
+                }
+                Err((e, _)) => return Err(e.into()),
+            }
+        }
     } else {
         let mut s = String::new();
         std::io::stdin()
             .read_to_string(&mut s)
             .context("cannot read the arguments from stdin")?;
-        s
+        parse_document(&s)?
     };
-    let doc = parse_document(&text)?;
     Ok(to_params(detail, mode, key, current.as_ref(), doc)?)
 }
 
@@ -165,6 +175,34 @@ fn initial(s: &Value) -> Value {
 
 /// Strip `//` and `/* */` comments (outside strings) and parse the object.
 pub(crate) fn parse_document(text: &str) -> Result<Map<String, Value>> {
+    parse_located(text).map_err(|(e, _)| e)
+}
+
+const ERROR_MARK: &str = "// ERROR: ";
+
+/// The text with an error comment above line `line` (1-based), earlier marks removed.
+fn mark_error(text: &str, line: usize, message: &str) -> String {
+    let mut out = String::with_capacity(text.len() + message.len() + 16);
+    let mut shown = 0;
+    for l in text.lines() {
+        if l.trim_start().starts_with(ERROR_MARK) {
+            continue;
+        }
+        shown += 1;
+        if shown == line {
+            out.push_str(ERROR_MARK);
+            out.push_str(message);
+            out.push_str(" (the line below)\n");
+        }
+        out.push_str(l);
+        out.push('\n');
+    }
+    out
+}
+
+/// Like [`parse_document`], with the line of a JSON error (in the user's text: comments
+/// are blanked, their line breaks kept). Trailing commas are accepted.
+fn parse_located(text: &str) -> Result<Map<String, Value>, (Error, Option<usize>)> {
     let mut clean = String::with_capacity(text.len());
     let mut chars = text.chars().peekable();
     let mut in_str = false;
@@ -202,6 +240,9 @@ pub(crate) fn parse_document(text: &str) -> Result<Map<String, Value>> {
                     if prev == '*' && n == '/' {
                         break;
                     }
+                    if n == '\n' {
+                        clean.push('\n');
+                    }
                     prev = n;
                 }
                 clean.push(' ');
@@ -210,20 +251,56 @@ pub(crate) fn parse_document(text: &str) -> Result<Map<String, Value>> {
         }
     }
     if clean.trim().is_empty() {
-        return Err(Error::usage(
-            "aborted: the document is empty, nothing was sent",
+        return Err((
+            Error::usage("aborted: the document is empty, nothing was sent"),
+            None,
         ));
     }
-    match serde_json::from_str::<Value>(&clean) {
+    match serde_json::from_str::<Value>(&without_trailing_commas(&clean)) {
         Ok(Value::Object(m)) => Ok(m),
-        Ok(other) => Err(Error::usage(format!(
-            "the document must be a JSON object, not {}",
-            crate::py::json::dumps(&other)
-        ))),
-        Err(e) => Err(Error::usage(format!(
-            "the edited document is not valid JSON: {e}"
-        ))),
+        Ok(other) => Err((
+            Error::usage(format!(
+                "the document must be a JSON object, not {}",
+                crate::py::json::dumps(&other)
+            )),
+            Some(1),
+        )),
+        Err(e) => Err((
+            Error::usage(format!("the edited document is not valid JSON: {e}")),
+            Some(e.line()),
+        )),
     }
+}
+
+/// `[1, 2,]` and `{"a": 1,}` as JSON without the last comma (outside strings).
+fn without_trailing_commas(text: &str) -> String {
+    let chars: Vec<char> = text.chars().collect();
+    let mut out = String::with_capacity(text.len());
+    let mut in_str = false;
+    let mut escaped = false;
+    for (i, &c) in chars.iter().enumerate() {
+        if in_str {
+            out.push(c);
+            match (escaped, c) {
+                (true, _) => escaped = false,
+                (false, '\\') => escaped = true,
+                (false, '"') => in_str = false,
+                _ => {}
+            }
+            continue;
+        }
+        if c == '"' {
+            in_str = true;
+        }
+        if c == ',' {
+            let next = chars[i + 1..].iter().find(|n| !n.is_whitespace());
+            if matches!(next, Some('}' | ']')) {
+                continue;
+            }
+        }
+        out.push(c);
+    }
+    out
 }
 
 fn to_params(
@@ -278,6 +355,27 @@ fn to_params(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn trailing_commas_are_accepted_and_errors_are_marked_at_their_line() {
+        let m = parse_document("{\n  \"a\": [1, 2,],\n  \"b\": \"x,}\",\n}\n").unwrap();
+        assert_eq!(Value::Object(m), json!({"a": [1, 2], "b": "x,}"}));
+        let text = "// head\n/* a\n b */ {\n  \"a\": 1\n  \"b\": 2\n}\n";
+        let Err((_, Some(line))) = parse_located(text) else {
+            panic!("a missing comma is an error with a line");
+        };
+        assert_eq!(line, 5);
+        let marked = mark_error(text, line, "expected `,`");
+        assert_eq!(
+            marked.lines().nth(4),
+            Some("// ERROR: expected `,` (the line below)")
+        );
+        assert_eq!(marked.lines().nth(5), Some("  \"b\": 2"));
+        // Marked again after another try: the old mark goes, the user's text stays.
+        let again = mark_error(&marked, 2, "other");
+        assert_eq!(again.matches(ERROR_MARK).count(), 1);
+        assert!(again.contains("\"b\": 2"));
+    }
 
     #[test]
     fn comments_are_stripped_but_not_inside_strings() {
