@@ -1006,3 +1006,23 @@ if [[ "${BASH_VERSINFO[0]}" -eq 4 && "${BASH_VERSINFO[1]}" -ge 4 || "${BASH_VERS
 else
     complete -F _midclt -o bashdefault -o default midclt
 fi
+
+_midclt_dynamic() {
+    # Words from the line itself: bash's own split breaks URIs at ':'.
+    local line="${COMP_LINE:0:COMP_POINT}"
+    local -a words
+    read -ra words <<< "$line"
+    [[ "$line" == *" " ]] && words+=("")
+    local n=${#words[@]}
+    local cur="${words[n-1]}" prev="${words[n-2]}"
+    if [[ "$cur" != -* && "$prev" != -* ]]; then
+        local IFS=$'\n'
+        COMPREPLY=($(midclt complete -- "${words[@]:1}" 2>/dev/null))
+        if [[ ${#COMPREPLY[@]} -gt 0 ]]; then
+            [[ "${COMPREPLY[0]}" == *= ]] && compopt -o nospace 2>/dev/null
+            return 0
+        fi
+    fi
+    _midclt "$@"
+}
+complete -F _midclt_dynamic -o bashdefault -o default midclt

@@ -562,3 +562,46 @@ servers trusted with midclt trust (~/.local/share/midclt/known_hosts), mode 0600
 cached method catalogues (~/.cache/midclt/, or a per\-user directory in the temporary
 directory), directories 0700, files 0600
 "#;
+
+/// Appended to clap's bash script: outside options, words come from `midclt complete`,
+/// which knows the server's namespaces, methods and arguments (from its cached catalogue).
+#[allow(dead_code)]
+pub(crate) const BASH_DYNAMIC: &str = r#"
+_midclt_dynamic() {
+    # Words from the line itself: bash's own split breaks URIs at ':'.
+    local line="${COMP_LINE:0:COMP_POINT}"
+    local -a words
+    read -ra words <<< "$line"
+    [[ "$line" == *" " ]] && words+=("")
+    local n=${#words[@]}
+    local cur="${words[n-1]}" prev="${words[n-2]}"
+    if [[ "$cur" != -* && "$prev" != -* ]]; then
+        local IFS=$'\n'
+        COMPREPLY=($(midclt complete -- "${words[@]:1}" 2>/dev/null))
+        if [[ ${#COMPREPLY[@]} -gt 0 ]]; then
+            [[ "${COMPREPLY[0]}" == *= ]] && compopt -o nospace 2>/dev/null
+            return 0
+        fi
+    fi
+    _midclt "$@"
+}
+complete -F _midclt_dynamic -o bashdefault -o default midclt
+"#;
+
+/// Appended to clap's zsh script, for the same reason as [`BASH_DYNAMIC`].
+#[allow(dead_code)]
+pub(crate) const ZSH_DYNAMIC: &str = r#"
+_midclt_dynamic() {
+    if [[ "${words[CURRENT]}" != -* && "${words[CURRENT-1]}" != -* ]]; then
+        local -a found
+        found=("${(@f)$(midclt complete -- "${(@)words[2,CURRENT]}" 2>/dev/null)}")
+        found=(${found:#})
+        if (( ${#found} )); then
+            compadd -Q -S '' -- "${found[@]}"
+            return 0
+        fi
+    fi
+    _midclt "$@"
+}
+compdef _midclt_dynamic midclt
+"#;

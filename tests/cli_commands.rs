@@ -668,6 +668,8 @@ fn completion_comes_from_the_cached_catalogue() {
     s.cli().args(["auth", "me"]).run().success();
     assert!(complete(&["au"]).contains(&"auth".to_string()));
     assert_eq!(complete(&["auth", "api_"]), ["api_key"]);
+    // As shells pass it: the whole line, global options included.
+    assert_eq!(complete(&["-u", &s.unix, "--timeout", "5", "auth", "api_"]), ["api_key"]);
     assert!(complete(&["call", "api_key.q"]).contains(&"api_key.query".to_string()));
     let args = complete(&["auth", "api_key", "create", "na"]);
     assert_eq!(args, ["name="]);

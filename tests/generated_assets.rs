@@ -31,6 +31,11 @@ fn expected() -> Vec<(PathBuf, Vec<u8>)> {
         let mut cmd = cli::Cli::command();
         let mut buf = Vec::new();
         clap_complete::generate(shell, &mut cmd, "midclt", &mut buf);
+        match shell {
+            Shell::Bash => buf.extend_from_slice(cli::BASH_DYNAMIC.as_bytes()),
+            Shell::Zsh => buf.extend_from_slice(cli::ZSH_DYNAMIC.as_bytes()),
+            _ => {}
+        }
         let name = match shell {
             Shell::Bash => "midclt.bash".to_string(),
             Shell::Zsh => "_midclt".to_string(),
