@@ -254,4 +254,14 @@ fn cli_catalogue(dir: &tempfile::TempDir) {
         "auth api_key query, warm (cached catalogue)",
         time_process(&args, &[("MIDCLT_CACHE_DIR", &cache_s)], 200),
     );
+    // Completion reads only the cache: no server involved.
+    for (label, words) in [
+        ("complete: namespace (27.0 catalogue, warm)", &["auth", "api_"][..]),
+        ("complete: method after call (27.0, warm)", &["call", "pool.dataset.q"][..]),
+        ("complete: argument names (27.0, warm)", &["auth", "api_key", "create", "na"][..]),
+    ] {
+        let mut argv = vec!["--uri", unix.as_str(), "complete", "--"];
+        argv.extend_from_slice(words);
+        stats(label, time_process(&argv, &[("MIDCLT_CACHE_DIR", &cache_s)], 200));
+    }
 }
