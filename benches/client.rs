@@ -260,8 +260,8 @@ fn cli_catalogue(dir: &tempfile::TempDir) {
         ("complete: method after call (27.0, warm)", &["call", "pool.dataset.q"][..]),
         ("complete: argument names (27.0, warm)", &["auth", "api_key", "create", "na"][..]),
     ] {
-        let mut argv = vec!["--uri", unix.as_str(), "complete", "--"];
-        argv.extend_from_slice(words);
-        stats(label, time_process(&argv, &[("MIDCLT_CACHE_DIR", &cache_s)], 200));
+        let mut line = vec!["--uri", unix.as_str(), "complete", "--"];
+        line.extend_from_slice(words);
+        stats(label, time_process(&line, &[("MIDCLT_CACHE_DIR", &cache_s)], 200));
     }
 }
