@@ -256,12 +256,24 @@ fn cli_catalogue(dir: &tempfile::TempDir) {
     );
     // Completion reads only the cache: no server involved.
     for (label, words) in [
-        ("complete: namespace (27.0 catalogue, warm)", &["auth", "api_"][..]),
-        ("complete: method after call (27.0, warm)", &["call", "pool.dataset.q"][..]),
-        ("complete: argument names (27.0, warm)", &["auth", "api_key", "create", "na"][..]),
+        (
+            "complete: namespace (27.0 catalogue, warm)",
+            &["auth", "api_"][..],
+        ),
+        (
+            "complete: method after call (27.0, warm)",
+            &["call", "pool.dataset.q"][..],
+        ),
+        (
+            "complete: argument names (27.0, warm)",
+            &["auth", "api_key", "create", "na"][..],
+        ),
     ] {
         let mut line = vec!["--uri", unix.as_str(), "complete", "--"];
         line.extend_from_slice(words);
-        stats(label, time_process(&line, &[("MIDCLT_CACHE_DIR", &cache_s)], 200));
+        stats(
+            label,
+            time_process(&line, &[("MIDCLT_CACHE_DIR", &cache_s)], 200),
+        );
     }
 }

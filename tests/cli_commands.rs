@@ -669,7 +669,10 @@ fn completion_comes_from_the_cached_catalogue() {
     assert!(complete(&["au"]).contains(&"auth".to_string()));
     assert_eq!(complete(&["auth", "api_"]), ["api_key"]);
     // As shells pass it: the whole line, global options included.
-    assert_eq!(complete(&["-u", &s.unix, "--timeout", "5", "auth", "api_"]), ["api_key"]);
+    assert_eq!(
+        complete(&["-u", &s.unix, "--timeout", "5", "auth", "api_"]),
+        ["api_key"]
+    );
     assert!(complete(&["call", "api_key.q"]).contains(&"api_key.query".to_string()));
     let args = complete(&["auth", "api_key", "create", "na"]);
     assert_eq!(args, ["name="]);
