@@ -332,11 +332,7 @@ fn the_editor_runs_editor_on_a_terminal() {
         bin.display(),
         s.unix
     );
-    let out = std::process::Command::new("script")
-        .args(["-qec", &cmd, "/dev/null"])
-        .output()
-        .unwrap();
-    let text = String::from_utf8_lossy(&out.stdout);
+    let text = on_a_terminal(&cmd);
     assert!(text.contains("\"name\": \"from-editor\""), "{text}");
 }
 
@@ -640,11 +636,7 @@ fn help_finds_things() {
         assert_cmd::cargo::cargo_bin("midclt").display(),
         s.unix
     );
-    let out = std::process::Command::new("script")
-        .args(["-qec", &line, "/dev/null"])
-        .output()
-        .unwrap();
-    let text = String::from_utf8_lossy(&out.stdout);
+    let text = on_a_terminal(&line);
     assert!(text.contains("Method does not exist"), "{text}");
     assert!(text.contains("did you mean: api_key.query"), "{text}");
 }
@@ -707,10 +699,6 @@ fn the_editor_reopens_a_document_that_does_not_parse() {
         bin.display(),
         s.unix
     );
-    let out = std::process::Command::new("script")
-        .args(["-qec", &cmd, "/dev/null"])
-        .output()
-        .unwrap();
-    let text = String::from_utf8_lossy(&out.stdout);
+    let text = on_a_terminal(&cmd);
     assert!(text.contains("\"name\": \"second-try\""), "{text}");
 }

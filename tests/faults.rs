@@ -257,16 +257,6 @@ fn a_job_whose_connection_drops_says_how_to_resume() {
         .stderr_lacks("run the command again");
 }
 
-/// Run a shell command line under a pseudo-terminal (script(1)); what it printed.
-fn on_a_terminal(line: &str) -> String {
-    let out = std::process::Command::new("script")
-        .args(["-qec", line, "/dev/null"])
-        .env("MIDCLT_NO_ARGV_WARNING", "1")
-        .output()
-        .expect("script(1) runs the command under a terminal");
-    String::from_utf8_lossy(&out.stdout).into_owned()
-}
-
 #[test]
 fn server_text_cannot_drive_the_terminal() {
     let bin = assert_cmd::cargo::cargo_bin("midclt");

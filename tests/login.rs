@@ -384,11 +384,7 @@ fn secrets_on_the_command_line_always_warn() {
         bin.display(),
         s.ws
     );
-    let out = std::process::Command::new("script")
-        .args(["-qec", &cmd, "/dev/null"])
-        .output()
-        .unwrap();
-    let text = String::from_utf8_lossy(&out.stdout);
+    let text = on_a_terminal(&cmd);
     assert!(
         text.contains("warning: a secret given with -P/--password"),
         "{text}"

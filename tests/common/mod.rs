@@ -357,3 +357,12 @@ pub(crate) fn shared(rel: &str) -> Option<PathBuf> {
     eprintln!("skipped: {} is absent", path.display());
     None
 }
+
+/// Run a shell command line under a pseudo-terminal (script(1)): what it printed there.
+pub(crate) fn on_a_terminal(line: &str) -> String {
+    let out = Command::new("script")
+        .args(["-qec", line, "/dev/null"])
+        .output()
+        .expect("script(1) runs the command under a terminal");
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
