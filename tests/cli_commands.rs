@@ -322,17 +322,10 @@ fn the_editor_takes_arguments_from_stdin_off_a_terminal() {
 #[test]
 fn the_editor_runs_editor_on_a_terminal() {
     let s = Server::start();
-    let script = s.file("fake-editor.sh", "#!/bin/sh\ngrep -q 'Human-readable name' \"$1\" || exit 3\nprintf '{\"name\": \"from-editor\", \"username\": \"root\"}' > \"$1\"\n");
-    std::fs::set_permissions(&script, std::os::unix::fs::PermissionsExt::from_mode(0o755)).unwrap();
-    let bin = assert_cmd::cargo::cargo_bin("midclt");
-    let cmd = format!(
-        "EDITOR={} MIDCLT_CACHE_DIR={} {} -u {} -o json -c 'auth api_key create --'",
-        script.display(),
-        s.dir.path().join("cache").display(),
-        bin.display(),
-        s.unix
+    let text = create_key_in_editor(
+        &s,
+        "#!/bin/sh\ngrep -q 'Human-readable name' \"$1\" || exit 3\nprintf '{\"name\": \"from-editor\", \"username\": \"root\"}' > \"$1\"\n",
     );
-    let text = on_a_terminal(&cmd);
     assert!(text.contains("\"name\": \"from-editor\""), "{text}");
 }
 
@@ -686,19 +679,9 @@ fn the_editor_reopens_a_document_that_does_not_parse() {
     let s = Server::start();
     // First save: a missing comma. Second: the marked text comes back, the user's words
     // intact; fix it (a trailing comma is fine).
-    let script = s.file(
-        "fake-editor.sh",
+    let text = create_key_in_editor(
+        &s,
         "#!/bin/sh\nif grep -q 'ERROR:' \"$1\"; then\n  grep -q '\"username\": \"root\"' \"$1\" || exit 4\n  printf '{\"name\": \"second-try\", \"username\": \"root\",}' > \"$1\"\nelse\n  printf '{\\n\"name\": \"first-try\"\\n\"username\": \"root\"\\n}' > \"$1\"\nfi\n",
     );
-    std::fs::set_permissions(&script, std::os::unix::fs::PermissionsExt::from_mode(0o755)).unwrap();
-    let bin = assert_cmd::cargo::cargo_bin("midclt");
-    let cmd = format!(
-        "EDITOR={} MIDCLT_CACHE_DIR={} {} -u {} -o json -c 'auth api_key create --'",
-        script.display(),
-        s.dir.path().join("cache").display(),
-        bin.display(),
-        s.unix
-    );
-    let text = on_a_terminal(&cmd);
     assert!(text.contains("\"name\": \"second-try\""), "{text}");
 }

@@ -366,3 +366,18 @@ pub(crate) fn on_a_terminal(line: &str) -> String {
         .expect("script(1) runs the command under a terminal");
     String::from_utf8_lossy(&out.stdout).into_owned()
 }
+
+/// `auth api_key create --` on a terminal, with `editor` (a shell script) as EDITOR: what
+/// the terminal showed.
+pub(crate) fn create_key_in_editor(s: &Server, editor: &str) -> String {
+    let script = s.file("fake-editor.sh", editor);
+    std::fs::set_permissions(&script, std::os::unix::fs::PermissionsExt::from_mode(0o755))
+        .expect("make the fake editor executable");
+    on_a_terminal(&format!(
+        "EDITOR={} MIDCLT_CACHE_DIR={} {} -u {} -o json -c 'auth api_key create --'",
+        script.display(),
+        s.dir.path().join("cache").display(),
+        assert_cmd::cargo::cargo_bin("midclt").display(),
+        s.unix
+    ))
+}
