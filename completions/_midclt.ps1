@@ -68,6 +68,7 @@ Register-ArgumentCompleter -Native -CommandName 'midclt' -ScriptBlock {
             [CompletionResult]::new('mock-server', 'mock-server', [CompletionResultType]::ParameterValue, 'Run the built-in TrueNAS API emulator')
             [CompletionResult]::new('cache', 'cache', [CompletionResultType]::ParameterValue, 'Manage the cached method catalogues of TrueNAS CLI commands')
             [CompletionResult]::new('render', 'render', [CompletionResultType]::ParameterValue, 'Render a JSON value from stdin as a command result would be rendered')
+            [CompletionResult]::new('shell', 'shell', [CompletionResultType]::ParameterValue, 'The TrueNAS CLI''s interactive shell over one connection (also `midclt` with no command on a terminal); with stdin not a terminal, runs its lines as a script')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -225,6 +226,12 @@ Register-ArgumentCompleter -Native -CommandName 'midclt' -ScriptBlock {
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             break
         }
+        'midclt;shell' {
+            [CompletionResult]::new('--keep-going', '--keep-going', [CompletionResultType]::ParameterName, 'In a script, carry on after a failed line; the exit code is the first failure''s')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
         'midclt;help' {
             [CompletionResult]::new('call', 'call', [CompletionResultType]::ParameterValue, 'Call a middleware method and print its result')
             [CompletionResult]::new('ping', 'ping', [CompletionResultType]::ParameterValue, 'Check that the middleware answers (core.ping)')
@@ -240,6 +247,7 @@ Register-ArgumentCompleter -Native -CommandName 'midclt' -ScriptBlock {
             [CompletionResult]::new('mock-server', 'mock-server', [CompletionResultType]::ParameterValue, 'Run the built-in TrueNAS API emulator')
             [CompletionResult]::new('cache', 'cache', [CompletionResultType]::ParameterValue, 'Manage the cached method catalogues of TrueNAS CLI commands')
             [CompletionResult]::new('render', 'render', [CompletionResultType]::ParameterValue, 'Render a JSON value from stdin as a command result would be rendered')
+            [CompletionResult]::new('shell', 'shell', [CompletionResultType]::ParameterValue, 'The TrueNAS CLI''s interactive shell over one connection (also `midclt` with no command on a terminal); with stdin not a terminal, runs its lines as a script')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -315,6 +323,9 @@ Register-ArgumentCompleter -Native -CommandName 'midclt' -ScriptBlock {
             break
         }
         'midclt;help;render' {
+            break
+        }
+        'midclt;help;shell' {
             break
         }
         'midclt;help;help' {

@@ -49,6 +49,9 @@ _midclt() {
             midclt,render)
                 cmd="midclt__subcmd__render"
                 ;;
+            midclt,shell)
+                cmd="midclt__subcmd__shell"
+                ;;
             midclt,subscribe)
                 cmd="midclt__subcmd__subscribe"
                 ;;
@@ -115,6 +118,9 @@ _midclt() {
             midclt__subcmd__help,render)
                 cmd="midclt__subcmd__help__subcmd__render"
                 ;;
+            midclt__subcmd__help,shell)
+                cmd="midclt__subcmd__help__subcmd__shell"
+                ;;
             midclt__subcmd__help,subscribe)
                 cmd="midclt__subcmd__help__subcmd__subscribe"
                 ;;
@@ -161,7 +167,7 @@ _midclt() {
 
     case "${cmd}" in
         midclt)
-            opts="-u -p -U -P -K -t -v -c -o -h -V --uri --profile --username --password --password-file --api-key --token --otp --timeout --connect-timeout --insecure --pin --ca-cert --plain --no-channel-binding --verbose --command --output --bool-style --dry-run --help --version call ping waitready subscribe token key complete completions doctor config trust mock-server cache render help"
+            opts="-u -p -U -P -K -t -v -c -o -h -V --uri --profile --username --password --password-file --api-key --token --otp --timeout --connect-timeout --insecure --pin --ca-cert --plain --no-channel-binding --verbose --command --output --bool-style --dry-run --help --version call ping waitready subscribe token key complete completions doctor config trust mock-server cache render shell help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -453,7 +459,7 @@ _midclt() {
             return 0
             ;;
         midclt__subcmd__help)
-            opts="call ping waitready subscribe token key complete completions doctor config trust mock-server cache render help"
+            opts="call ping waitready subscribe token key complete completions doctor config trust mock-server cache render shell help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -732,6 +738,20 @@ _midclt() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        midclt__subcmd__help__subcmd__shell)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         midclt__subcmd__help__subcmd__subscribe)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
@@ -903,6 +923,20 @@ _midclt() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        midclt__subcmd__shell)
+            opts="-h --keep-going --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
                 *)
                     COMPREPLY=()
                     ;;

@@ -65,6 +65,7 @@ set edit:completion:arg-completer[midclt] = {|@words|
             cand mock-server 'Run the built-in TrueNAS API emulator'
             cand cache 'Manage the cached method catalogues of TrueNAS CLI commands'
             cand render 'Render a JSON value from stdin as a command result would be rendered'
+            cand shell 'The TrueNAS CLI''s interactive shell over one connection (also `midclt` with no command on a terminal); with stdin not a terminal, runs its lines as a script'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'midclt;call'= {
@@ -199,6 +200,11 @@ set edit:completion:arg-completer[midclt] = {|@words|
             cand -h 'Print help'
             cand --help 'Print help'
         }
+        &'midclt;shell'= {
+            cand --keep-going 'In a script, carry on after a failed line; the exit code is the first failure''s'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
         &'midclt;help'= {
             cand call 'Call a middleware method and print its result'
             cand ping 'Check that the middleware answers (core.ping)'
@@ -214,6 +220,7 @@ set edit:completion:arg-completer[midclt] = {|@words|
             cand mock-server 'Run the built-in TrueNAS API emulator'
             cand cache 'Manage the cached method catalogues of TrueNAS CLI commands'
             cand render 'Render a JSON value from stdin as a command result would be rendered'
+            cand shell 'The TrueNAS CLI''s interactive shell over one connection (also `midclt` with no command on a terminal); with stdin not a terminal, runs its lines as a script'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'midclt;help;call'= {
@@ -267,6 +274,8 @@ set edit:completion:arg-completer[midclt] = {|@words|
         &'midclt;help;cache;path'= {
         }
         &'midclt;help;render'= {
+        }
+        &'midclt;help;shell'= {
         }
         &'midclt;help;help'= {
         }

@@ -2,12 +2,11 @@
 
 use crate::cli::{Cli, Command};
 use crate::commands;
-use crate::error::{Error, ExitCode, Kind};
-use crate::render;
+use crate::error::{Error, ExitCode};
+use crate::render::{self, report};
 use crate::truenas_cli::{self, Flags, Input};
-use clap::Parser;
-use std::fmt::Write as _;
-use std::io::Write as _;
+use clap::{CommandFactory as _, Parser};
+use std::io::IsTerminal as _;
 
 /// Run with the process's arguments; returns the exit code.
 pub(crate) fn main() -> i32 {
@@ -35,40 +34,30 @@ pub(crate) fn main() -> i32 {
     crate::client::transport::economise_trust_store(
         cli.global.insecure || cli.global.pin.is_some(),
     );
-    let style = Style {
+    let style = report::Style {
         official: matches!(&cli.command, Some(Command::Call(_))),
         quiet: matches!(&cli.command, Some(Command::Call(c)) if c.quiet),
         verbose: cli.global.verbose,
     };
-    match run(&cli) {
-        Ok(()) => ExitCode::Success as i32,
+    let outcome = match (&cli.command, &cli.global.command_line) {
+        (Some(Command::Shell(args)), None) => shell(&cli, args.keep_going),
+        (None, None) if std::io::stdin().is_terminal() && std::io::stdout().is_terminal() => {
+            shell(&cli, false)
+        }
+        (None, None) => {
+            // Nothing to do and nobody to ask: the help, as a usage error.
+            let _ = Cli::command().write_long_help(&mut std::io::stderr());
+            return ExitCode::Usage as i32;
+        }
+        _ => run(&cli).map(|()| ExitCode::Success),
+    };
+    match outcome {
+        Ok(code) => code as i32,
         Err(e) => {
-            report(&e, style);
-            exit_code(&e) as i32
+            report::report(&e, style);
+            report::exit_code(&e) as i32
         }
     }
-}
-
-/// How a failure is reported.
-#[derive(Clone, Copy)]
-struct Style {
-    /// `call`: server errors exactly as the official client prints them, which scripts
-    /// and the Ansible collection parse.
-    official: bool,
-    /// `call -q`: a failed call or job prints nothing; the exit code says it.
-    quiet: bool,
-    /// `-v`: show the server's traceback even where it is only noise.
-    verbose: bool,
-}
-
-/// The library's typed error carries the exit code; anything else the handlers report is
-/// a local input/output failure (a file written, the editor) with its context.
-fn exit_code(e: &anyhow::Error) -> ExitCode {
-    typed(e).map_or(ExitCode::Io, Error::exit_code)
-}
-
-fn typed(e: &anyhow::Error) -> Option<&Error> {
-    e.chain().find_map(|cause| cause.downcast_ref::<Error>())
 }
 
 fn run(cli: &Cli) -> anyhow::Result<()> {
@@ -86,9 +75,7 @@ fn run(cli: &Cli) -> anyhow::Result<()> {
             flags.output = flags.output.or(commands::output_format(g)?);
             truenas_cli::run(&commands::config(g)?, Input::Line(line.clone()), &flags)
         }
-        (None, None) => Err(Error::usage("no command given")
-            .hint("see `midclt --help`")
-            .into()),
+        (None, None) => Ok(()),
         (Some(command), None) => match command {
             Command::Call(args) => commands::call::run(g, args),
             Command::Ping => commands::ping::run(g),
@@ -103,6 +90,7 @@ fn run(cli: &Cli) -> anyhow::Result<()> {
             Command::Complete { words } => commands::complete::run(g, words),
             Command::MockServer(args) => commands::mock_server::run(args),
             Command::Cache(cmd) => commands::cache::run(cmd),
+            Command::Shell(_) => Err(Error::usage("-c LINE and shell do not go together").into()),
             Command::Render(args) => {
                 let format = args
                     .output
@@ -121,6 +109,17 @@ fn run(cli: &Cli) -> anyhow::Result<()> {
             }
         },
     }
+}
+
+fn shell(cli: &Cli, keep_going: bool) -> anyhow::Result<ExitCode> {
+    let g = &cli.global;
+    let opts = crate::shell::Options {
+        keep_going,
+        output: commands::output_format(g)?,
+        dry_run: g.dry_run,
+        verbose: g.verbose,
+    };
+    crate::shell::run(&commands::config(g)?, &opts)
 }
 
 /// A first word one typo away from a midclt subcommand (`cal`, `pnig`) is that typo, not a
@@ -142,84 +141,4 @@ fn near_miss(word: &str) -> Option<Error> {
             .hint(format!("did you mean `midclt {first}`?"))
             .hint("`midclt --help` lists the commands; `midclt ls` the server's TrueNAS CLI namespaces"),
     )
-}
-
-/// Print an error the way a person (and a log) wants it: validation errors as one
-/// `field: message` line each; other server errors with the server's traceback (unless it
-/// is noise: not logged in, rate limited); client-side errors with hints on what to do.
-/// Context the handlers added (which file, which step) leads the first line.
-fn report(e: &anyhow::Error, style: Style) {
-    let terminal = render::terminal::stderr_is_terminal();
-    let text = report_text(e, style, terminal);
-    let text = if terminal {
-        render::terminal::text(&text)
-    } else {
-        text.as_str().into()
-    };
-    let _ = std::io::stderr().lock().write_all(text.as_bytes());
-}
-
-fn report_text(e: &anyhow::Error, style: Style, terminal: bool) -> String {
-    let mut out = String::new();
-    let Some(typed) = typed(e) else {
-        let _ = writeln!(out, "midclt: {e:#}");
-        return out;
-    };
-    if style.quiet && matches!(typed.kind, Kind::Server | Kind::Timeout) {
-        return out;
-    }
-    let traceback = style.verbose || typed.server.as_ref().is_none_or(|s| !s.is_routine());
-    let hints = |out: &mut String| {
-        for h in &typed.hints {
-            let _ = writeln!(out, "  hint: {h}");
-        }
-    };
-    if let (true, Kind::Server, Some(server)) = (style.official, typed.kind, &typed.server) {
-        out.push_str(&render::midclt::official_error(server, traceback));
-        // Scripts parse this output: hints only for a person at a terminal.
-        if terminal {
-            hints(&mut out);
-        }
-        return out;
-    }
-    let context: Vec<String> = e
-        .chain()
-        .take_while(|cause| cause.downcast_ref::<Error>().is_none())
-        .map(ToString::to_string)
-        .collect();
-    if !context.is_empty() {
-        let _ = writeln!(out, "midclt: {}: {}", context.join(": "), typed.message);
-        hints(&mut out);
-        return out;
-    }
-    let fields = typed.server.as_ref().and_then(|s| s.validation_errors());
-    // A plain validation error needs no header: its lines are the message.
-    let bare = fields.is_some()
-        && typed
-            .server
-            .as_ref()
-            .is_some_and(|s| typed.message == s.reason().trim_end());
-    if !bare {
-        let _ = writeln!(out, "midclt: {}", typed.message);
-    }
-    if let Some(fields) = fields {
-        for (attr, msg) in fields {
-            let _ = if attr.is_empty() {
-                writeln!(out, "{msg}")
-            } else {
-                writeln!(out, "{attr}: {msg}")
-            };
-        }
-        return out;
-    }
-    hints(&mut out);
-    if let Some(server) = &typed.server {
-        if let Some(tb) = server.traceback().filter(|_| traceback) {
-            let _ = writeln!(out, "{}", tb.trim_end());
-        }
-        if let Some(extra) = server.data.as_ref().and_then(|d| d.extra.as_ref()) {
-            let _ = writeln!(out, "extra: {}", crate::py::json::dumps(extra));
-        }
-    }
-    out
 }

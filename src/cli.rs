@@ -13,11 +13,12 @@ pub(crate) const DEFAULT_MOCK_PASSWORD: &str = "truenas";
 
 const AFTER_HELP: &str = "\
 Exit codes: 0 ok, 1 the server reported an error, 2 usage error, 3 connection failed,
-4 TLS failure, 5 login failed, 6 timeout, 7 local input/output failure.
+4 TLS failure, 5 login failed, 6 timeout, 7 local input/output failure, 130 Ctrl-C.
 
 TrueNAS CLI commands: any other first word starts a command path from the server's
 catalogue, e.g. `midclt auth api_key query`, `midclt ls` (the namespaces), `midclt help
-auth api_key` (or `midclt auth api_key --help`), `midclt -c 'LINE'`.
+auth api_key` (or `midclt auth api_key --help`), `midclt -c 'LINE'`; `midclt shell` (or
+`midclt` alone on a terminal) stays connected and navigates like the TrueNAS CLI.
 
 Examples:
   midclt call system.info
@@ -32,7 +33,6 @@ Examples:
     version,
     about,
     after_help = AFTER_HELP,
-    arg_required_else_help = true,
     allow_external_subcommands = true
 )]
 pub(crate) struct Cli {
@@ -198,9 +198,28 @@ pub(crate) enum Command {
     Cache(CacheCommand),
     /// Render a JSON value from stdin as a command result would be rendered
     Render(RenderArgs),
+    /// The TrueNAS CLI's interactive shell over one connection (also `midclt` with no
+    /// command on a terminal); with stdin not a terminal, runs its lines as a script
+    Shell(ShellArgs),
     /// A TrueNAS CLI command path: `midclt auth api_key query`, `midclt account user create ...`
     #[command(external_subcommand)]
     External(Vec<String>),
+}
+
+#[derive(Debug, Args)]
+#[command(after_help = "\
+Inside: a namespace's name enters it, `..` goes up, `/` to the top, `ls` lists, `man
+COMMAND` explains, `help` lists the built-ins, `exit` or Ctrl-D leaves. Tab completes
+namespaces, commands, argument names and values. Ctrl-C cancels the line being typed, or
+the running call; for a running job it asks whether to abort it or leave it running.
+History: $XDG_STATE_HOME/midclt/history (lines that may hold secrets are not kept).
+
+As a script: `midclt shell < commands.txt` runs one command line per line (blank lines
+and lines starting with # are skipped), stopping at the first failure with its exit code.")]
+pub(crate) struct ShellArgs {
+    /// In a script, carry on after a failed line; the exit code is the first failure's
+    #[arg(long = "keep-going")]
+    pub keep_going: bool,
 }
 
 #[derive(Debug, Args)]
@@ -501,6 +520,17 @@ timeout
 .TP
 7
 local input/output failure (writing output, a key file, the editor)
+.TP
+130
+interrupted by Ctrl\-C while waiting for a call or a job (a job goes on running; its id is printed)
+.SH "INTERACTIVE SHELL"
+.B midclt shell
+(or
+.B midclt
+alone on a terminal) keeps one logged\-in connection and reads TrueNAS CLI command lines:
+a namespace's name enters it, .. goes up, / to the top, ls lists, man COMMAND explains,
+exit or Ctrl\-D leaves; Tab completes. With standard input not a terminal it runs one
+command line per line and stops at the first failure (\-\-keep\-going carries on).
 .SH ENVIRONMENT
 .TP
 .B MIDCLT_URI\fR, \fBMIDCLT_USERNAME
@@ -530,6 +560,9 @@ the file of trusted server certificates
 .B MIDCLT_CACHE_DIR
 the catalogue cache directory
 .TP
+.B MIDCLT_HISTORY
+the interactive shell's history file
+.TP
 .B MIDCLT_BOOL_STYLE
 python: print top\-level boolean results of call as True/False
 .TP
@@ -545,7 +578,7 @@ the password of the emulator's accounts (mock\-server)
 .B CALL_TIMEOUT
 the default per\-call timeout in seconds (60), as for the official client
 .TP
-.B XDG_CONFIG_HOME\fR, \fBXDG_DATA_HOME\fR, \fBXDG_CACHE_HOME\fR, \fBHOME
+.B XDG_CONFIG_HOME\fR, \fBXDG_DATA_HOME\fR, \fBXDG_CACHE_HOME\fR, \fBXDG_STATE_HOME\fR, \fBHOME
 where the files below live
 .TP
 .B SSL_CERT_FILE\fR, \fBSSL_CERT_DIR
@@ -557,6 +590,10 @@ profiles (~/.config/midclt/config.toml), mode 0600
 .TP
 .I $XDG_DATA_HOME/midclt/known_hosts
 servers trusted with midclt trust (~/.local/share/midclt/known_hosts), mode 0600
+.TP
+.I $XDG_STATE_HOME/midclt/history
+the interactive shell's history (~/.local/state/midclt/history), mode 0600; lines that may
+hold a secret (password, key, token, ...) are never written
 .TP
 .I $XDG_CACHE_HOME/midclt/
 cached method catalogues (~/.cache/midclt/, or a per\-user directory in the temporary

@@ -61,14 +61,7 @@ pub(crate) struct Profile {
 /// `$MIDCLT_CONFIG`, else `$XDG_CONFIG_HOME/midclt/config.toml`, else
 /// `~/.config/midclt/config.toml`.
 pub(crate) fn path() -> Option<PathBuf> {
-    let var = |name: &str| std::env::var_os(name).filter(|v| !v.is_empty());
-    if let Some(p) = var("MIDCLT_CONFIG") {
-        return Some(PathBuf::from(p));
-    }
-    let dir = var("XDG_CONFIG_HOME")
-        .map(PathBuf::from)
-        .or_else(|| var("HOME").map(|h| PathBuf::from(h).join(".config")))?;
-    Some(dir.join("midclt").join("config.toml"))
+    crate::private::user_file("MIDCLT_CONFIG", "XDG_CONFIG_HOME", ".config", "config.toml")
 }
 
 /// The file's text and parsed document; `None` when there is no file.

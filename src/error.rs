@@ -24,6 +24,9 @@ pub enum ExitCode {
     /// A local input/output failure: writing the output, a temporary file, the editor,
     /// making a certificate.
     Io = 7,
+    /// Stopped by Ctrl-C (SIGINT) while waiting for a call or a job, as shells report
+    /// a command killed by SIGINT (128 + 2).
+    Interrupted = 130,
 }
 
 /// What kind of failure an [`Error`] is; each kind has its own [`ExitCode`], whose
@@ -44,6 +47,9 @@ pub enum Kind {
     Server,
     /// A local input/output failure.
     Io,
+    /// The user pressed Ctrl-C while a call or job was running; it may go on running on
+    /// the server.
+    Interrupted,
 }
 
 impl Kind {
@@ -57,6 +63,7 @@ impl Kind {
             Kind::Timeout => ExitCode::Timeout,
             Kind::Server => ExitCode::Server,
             Kind::Io => ExitCode::Io,
+            Kind::Interrupted => ExitCode::Interrupted,
         }
     }
 }
@@ -253,6 +260,11 @@ impl Error {
     /// A [`Kind::Io`] error.
     pub fn io(message: impl Into<String>) -> Error {
         Error::new(Kind::Io, message)
+    }
+
+    /// A [`Kind::Interrupted`] error.
+    pub fn interrupted(message: impl Into<String>) -> Error {
+        Error::new(Kind::Interrupted, message)
     }
 
     /// A [`Kind::Server`] error for the server's refusal of `method`, keeping the

@@ -20,6 +20,22 @@ pub trait Progress {
     fn update(&mut self, percent: Option<f64>, description: Option<&str>);
     /// The job ended, successfully or not; no update follows.
     fn finish(&mut self, success: bool);
+    /// Ctrl-C was pressed while the job runs: what now? Scripts detach (the default);
+    /// a person may be asked.
+    fn interrupted(&mut self, _job_id: i64, _method: &str) -> OnInterrupt {
+        OnInterrupt::Detach
+    }
+}
+
+/// What to do about a running job when the user presses Ctrl-C.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum OnInterrupt {
+    /// Ask the server to abort it, and wait for it to end.
+    Abort,
+    /// Stop waiting; the job goes on running and can be followed again by its id.
+    Detach,
+    /// Carry on waiting.
+    Wait,
 }
 
 /// No progress output.
@@ -39,12 +55,20 @@ pub fn run(
     params: Vec<Value>,
     progress: &mut dyn Progress,
 ) -> Result<Value> {
-    client.subscribe("core.get_jobs")?;
-    let started = client.call(method, params)?;
-    let job_id = started
-        .as_i64()
-        .ok_or_else(|| not_a_job(method, &started))?;
-    follow(client, method, job_id, progress)
+    let subscription = client.subscribe("core.get_jobs")?;
+    let started = client.call(method, params);
+    let outcome = started.and_then(|started| {
+        let job_id = started
+            .as_i64()
+            .ok_or_else(|| not_a_job(method, &started))?;
+        follow(client, method, job_id, progress)
+    });
+    // A long-lived connection (the shell) must not collect job events nobody reads.
+    if !matches!(&outcome, Err(e) if matches!(e.kind, Kind::Connection | Kind::Timeout)) {
+        let _ = client.unsubscribe(&subscription);
+        drop(client.take_queued());
+    }
+    outcome
 }
 
 /// Whether `method` is a job, from the server's own description of its service
@@ -68,6 +92,15 @@ pub fn follow(
     follow_inner(client, method, job_id, progress).map_err(|e| match e.kind {
         // The job goes on without us: say how to pick it up again, and never suggest
         // running the command again (that would start a second job).
+        Kind::Interrupted => Error {
+            message: format!(
+                "stopped waiting for job {job_id} ({method}); it goes on running on the server"
+            ),
+            hints: vec![format!(
+                "follow it again with `midclt call -j core.job_wait {job_id}`, or abort it with `midclt call core.job_abort {job_id}`"
+            )],
+            ..e
+        },
         Kind::Connection | Kind::Timeout => Error {
             message: format!(
                 "{}; job {job_id} ({method}) goes on running on the server",
@@ -132,7 +165,21 @@ fn follow_inner(
             return outcome(job_id, state, &job);
         }
         let deadline = Some(Instant::now() + Duration::from_secs(1));
-        match client.next_notification(deadline)? {
+        let next = match client.next_notification(deadline) {
+            Err(e) if e.kind == Kind::Interrupted => {
+                crate::interrupt::clear();
+                match progress.interrupted(job_id, method) {
+                    OnInterrupt::Abort => {
+                        client.call("core.job_abort", vec![json!(job_id)])?;
+                    }
+                    OnInterrupt::Detach => return Err(e),
+                    OnInterrupt::Wait => {}
+                }
+                continue;
+            }
+            other => other?,
+        };
+        match next {
             Some(Notification::Event(ev)) if is_about(&ev, job_id) => {
                 if let Some(Value::Object(fields)) = ev.fields() {
                     merge(&mut job, fields);

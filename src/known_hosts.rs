@@ -10,14 +10,12 @@ use std::path::PathBuf;
 /// `$MIDCLT_KNOWN_HOSTS`, else `$XDG_DATA_HOME/midclt/known_hosts`, else
 /// `~/.local/share/midclt/known_hosts`; `None` without any of them.
 pub(crate) fn path() -> Option<PathBuf> {
-    let var = |name: &str| std::env::var_os(name).filter(|v| !v.is_empty());
-    if let Some(p) = var("MIDCLT_KNOWN_HOSTS") {
-        return Some(PathBuf::from(p));
-    }
-    let data = var("XDG_DATA_HOME")
-        .map(PathBuf::from)
-        .or_else(|| var("HOME").map(|h| PathBuf::from(h).join(".local").join("share")))?;
-    Some(data.join("midclt").join("known_hosts"))
+    crate::private::user_file(
+        "MIDCLT_KNOWN_HOSTS",
+        "XDG_DATA_HOME",
+        ".local/share",
+        "known_hosts",
+    )
 }
 
 /// Every entry, in file order: (`HOST:PORT`, fingerprint).

@@ -75,12 +75,14 @@ pub mod error;
 #[cfg(any(test, feature = "fuzzing"))]
 #[doc(hidden)]
 pub mod fuzzing;
+mod interrupt;
 pub mod jobs;
 mod known_hosts;
 mod private;
 mod py;
 mod render;
 pub mod session;
+mod shell;
 mod truenas_cli;
 
 /// The `midclt` program (what `src/main.rs` runs): parse the process's arguments, run the

@@ -26,6 +26,26 @@ pub(crate) fn create_dir(path: &Path) -> std::io::Result<()> {
         .create(path)
 }
 
+/// Where one of midclt's files lives: `$OVERRIDE` when set, else `$XDG_VAR/midclt/NAME`,
+/// else `~/HOME_DEFAULT/midclt/NAME` (the XDG base-directory rule); `None` without any of
+/// them.
+pub(crate) fn user_file(
+    override_var: &str,
+    xdg_var: &str,
+    home_default: &str,
+    name: &str,
+) -> Option<std::path::PathBuf> {
+    use std::path::PathBuf;
+    let var = |name: &str| std::env::var_os(name).filter(|v| !v.is_empty());
+    if let Some(p) = var(override_var) {
+        return Some(PathBuf::from(p));
+    }
+    let dir = var(xdg_var)
+        .map(PathBuf::from)
+        .or_else(|| var("HOME").map(|h| PathBuf::from(h).join(home_default)))?;
+    Some(dir.join("midclt").join(name))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -299,6 +299,13 @@ impl Client {
             }
             if let Err(e) = self.pump(Some(deadline)) {
                 let method = self.in_flight.get(id).cloned().unwrap_or_default();
+                if e.kind == Kind::Interrupted {
+                    // Nobody waits for it any more: its late answer is dropped on arrival.
+                    self.in_flight.remove(id);
+                    return Err(Error::interrupted(format!(
+                        "{method}: interrupted; the server may still finish the call"
+                    )));
+                }
                 return Err(if e.kind == Kind::Timeout {
                     Error::timeout(format!(
                         "{method}: no answer within {} s",
@@ -376,6 +383,22 @@ impl Client {
     pub fn ping(&mut self) -> Result<Value> {
         let timeout = self.call_timeout.min(Duration::from_secs(10));
         self.call_with_timeout("core.ping", vec![], timeout)
+    }
+
+    /// Whether the connection still works, without waiting: anything the server sent
+    /// meanwhile is read (events are queued), and a closed or broken connection shows.
+    /// For long-lived sessions that reconnect between commands.
+    pub fn is_alive(&mut self) -> bool {
+        // Bounded: a server streaming events must not keep us here.
+        for _ in 0..1000 {
+            if self.closed.is_some() {
+                return false;
+            }
+            if let Err(e) = self.pump(Some(Instant::now() + Duration::from_millis(1))) {
+                return matches!(e.kind, Kind::Timeout | Kind::Interrupted);
+            }
+        }
+        true
     }
 
     /// Close politely (status 1000); errors are irrelevant at this point.
@@ -478,7 +501,8 @@ impl Client {
             _ => Ok(Value::Null),
         };
         match obj.get("id") {
-            Some(Value::String(id)) => {
+            // An answer nobody waits for (an interrupted call's) is dropped, not kept.
+            Some(Value::String(id)) if self.in_flight.contains_key(id) => {
                 self.stash.insert(id.clone(), answer);
             }
             // An error with a null id concerns the whole connection (e.g. a parse error
@@ -520,12 +544,16 @@ impl Client {
                     Some(e) => Err(legacy_error(&e)),
                     None => Ok(obj.remove("result").unwrap_or(Value::Null)),
                 };
-                self.stash.insert(id, answer);
+                if self.in_flight.contains_key(&id) {
+                    self.stash.insert(id, answer);
+                }
             }
             "ready" => {
                 if let Some(Value::Array(subs)) = obj.get("subs") {
                     for s in subs.iter().filter_map(Value::as_str) {
-                        self.stash.insert(s.to_string(), Ok(json!(s)));
+                        if self.in_flight.contains_key(s) {
+                            self.stash.insert(s.to_string(), Ok(json!(s)));
+                        }
                     }
                 }
             }
@@ -568,6 +596,9 @@ impl Client {
             if let Some(why) = &self.closed {
                 return Err(Error::connection(format!("connection closed: {why}")));
             }
+            if crate::interrupt::pressed() {
+                return Err(Error::interrupted("interrupted"));
+            }
             let wait = match deadline {
                 Some(d) => {
                     let now = Instant::now();
@@ -577,6 +608,12 @@ impl Client {
                     Some((d - now).max(Duration::from_millis(1)))
                 }
                 None => None,
+            };
+            // Ctrl-C must be noticed while blocked in a read.
+            let wait = if crate::interrupt::caught() {
+                Some(wait.map_or(crate::interrupt::POLL, |w| w.min(crate::interrupt::POLL)))
+            } else {
+                wait
             };
             let _ = self.ws.get_ref().set_read_timeout(wait);
             match self.ws.read() {
@@ -610,7 +647,10 @@ impl Client {
                 Ok(_) => {
                     let _ = self.ws.flush();
                 }
-                Err(tungstenite::Error::Io(e)) if transport::is_timeout(&e) => {}
+                // A caught Ctrl-C interrupts a read with a timeout even under SA_RESTART;
+                // the loop then sees the flag.
+                Err(tungstenite::Error::Io(e))
+                    if transport::is_timeout(&e) || e.kind() == std::io::ErrorKind::Interrupted => {}
                 Err(e) => return Err(self.transport_error("receiving", e)),
             }
         }

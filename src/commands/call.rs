@@ -25,6 +25,8 @@ pub(crate) fn run(g: &GlobalArgs, args: &CallArgs) -> anyhow::Result<()> {
         .into());
     }
     let result = if args.job {
+        // Ctrl-C then detaches from the job (or asks, on a terminal) and names it.
+        crate::interrupt::catch();
         let mut progress: Box<dyn jobs::Progress> = match args.job_print {
             JobPrint::Progressbar if std::io::stderr().is_terminal() => {
                 Box::new(progress::Bar::new())

@@ -205,9 +205,21 @@ impl Conn {
     }
 
     fn send(&mut self, frame: &Value) -> Result<(), ()> {
+        if self.session.drop_after == Some(0) {
+            return Err(());
+        }
         self.ws
             .send(Message::text(frame.to_string()))
-            .map_err(|_| ())
+            .map_err(|_| ())?;
+        if let Some(left) = self.session.drop_after.as_mut() {
+            *left -= 1;
+            if *left == 0 {
+                // Cut like a network failure would: no close frame, no goodbye.
+                self.ws.get_ref().shutdown();
+                return Err(());
+            }
+        }
+        Ok(())
     }
 
     fn close(&mut self, code: CloseCode, reason: &str) {

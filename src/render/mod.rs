@@ -33,6 +33,7 @@ mod ejson;
 pub(crate) mod midclt;
 pub(crate) mod output;
 pub(crate) mod progress;
+pub(crate) mod report;
 mod table;
 pub(crate) mod terminal;
 #[cfg(test)]

@@ -1,7 +1,8 @@
 //! Job progress on stderr: a bar on a terminal, or one line per new description.
 
 use super::terminal;
-use crate::jobs::Progress;
+use crate::jobs::{OnInterrupt, Progress};
+use std::io::{BufRead as _, IsTerminal as _, Write as _};
 use std::time::Duration;
 
 /// A progress bar on a terminal (indicatif).
@@ -39,6 +40,14 @@ impl Progress for Bar {
             // The bar is drawn only on a terminal.
             self.bar.set_message(terminal::text(d).into_owned());
         }
+    }
+    fn interrupted(&mut self, job_id: i64, method: &str) -> OnInterrupt {
+        let choice = self.bar.suspend(|| ask_about_job(job_id, method));
+        if choice == OnInterrupt::Detach {
+            // No more updates come: the bar must not stay drawn under the next output.
+            self.bar.finish_and_clear();
+        }
+        choice
     }
     fn finish(&mut self, success: bool) {
         if success {
@@ -83,5 +92,33 @@ impl Progress for Descriptions {
             }
         }
     }
+    fn interrupted(&mut self, job_id: i64, method: &str) -> OnInterrupt {
+        ask_about_job(job_id, method)
+    }
     fn finish(&mut self, _: bool) {}
+}
+
+/// Ctrl-C during a job: a person at a terminal chooses; anything else detaches, since a
+/// script that is interrupted must not abort work it cannot see.
+pub(crate) fn ask_about_job(job_id: i64, method: &str) -> OnInterrupt {
+    if !(std::io::stdin().is_terminal() && std::io::stderr().is_terminal()) {
+        return OnInterrupt::Detach;
+    }
+    eprint!(
+        "\nJob {job_id} ({}) is still running. [a]bort it, [d]etach (it goes on running), or [w]ait? [d] ",
+        terminal::text(method)
+    );
+    let _ = std::io::stderr().flush();
+    let mut answer = String::new();
+    if std::io::stdin().lock().read_line(&mut answer).is_err() {
+        return OnInterrupt::Detach;
+    }
+    match answer.trim().to_ascii_lowercase().as_str() {
+        "a" | "abort" => {
+            eprintln!("Aborting job {job_id}...");
+            OnInterrupt::Abort
+        }
+        "w" | "wait" => OnInterrupt::Wait,
+        _ => OnInterrupt::Detach,
+    }
 }

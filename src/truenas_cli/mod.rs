@@ -70,17 +70,42 @@ pub(crate) fn server_key(endpoint: &crate::client::uri::Endpoint, cfg: &ConnectC
     )
 }
 
+/// What a command line asks of the session it runs in.
+#[derive(Debug, PartialEq, Eq)]
+pub(crate) enum Outcome {
+    /// The command ran (or printed what was asked).
+    Done,
+    /// The line named a namespace (or `..`, `/`): the shell goes there; one-shot mode
+    /// lists it.
+    Enter(Vec<String>),
+    /// `exit` / `quit`.
+    Exit,
+}
+
 /// Run a TrueNAS CLI command.
 pub(crate) fn run(cfg: &ConnectConfig, input: Input, flags: &Flags) -> anyhow::Result<()> {
     let mut client = session::open(cfg, false)?;
     let key = server_key(&client.info().endpoint, cfg);
     let cat = Catalog::load(&mut client, &key, cfg.verbose)?;
-    let result = dispatch(&mut client, &cat, input, flags);
+    let result = run_in(&mut client, &cat, &[], input, flags);
     client.close();
-    result
+    if let Outcome::Enter(path) = result? {
+        if let Resolved::Namespace(ns) = cat.resolve(&path) {
+            print_line(&listing(ns))?;
+        }
+    }
+    Ok(())
 }
 
-fn dispatch(client: &mut Client, cat: &Catalog, input: Input, flags: &Flags) -> anyhow::Result<()> {
+/// Run one command relative to the namespace `base` (the shell's current one; empty for
+/// the root) over an open connection.
+pub(crate) fn run_in(
+    client: &mut Client,
+    cat: &Catalog,
+    base: &[String],
+    input: Input,
+    flags: &Flags,
+) -> anyhow::Result<Outcome> {
     let (words, line_rest): (Vec<String>, Option<LineWords>) = match input {
         Input::Argv(w) => (w, None),
         Input::Line(l) => {
@@ -88,28 +113,34 @@ fn dispatch(client: &mut Client, cat: &Catalog, input: Input, flags: &Flags) -> 
             (lw.words.iter().map(|(w, _)| w.clone()).collect(), Some(lw))
         }
     };
-    if words.is_empty() {
-        return Ok(print_line(&listing(&cat.root))?);
-    }
+    let words: Vec<String> = base.iter().cloned().chain(words).collect();
     match cat.resolve(&words) {
         Resolved::Namespace(ns) => {
             if flags.help {
-                return Ok(print_line(&namespace_help(ns))?);
+                print_line(&namespace_help(ns))?;
+                return Ok(Outcome::Done);
             }
-            Ok(print_line(&listing(ns))?)
+            Ok(Outcome::Enter(ns.path.clone()))
         }
         Resolved::Unknown { namespace, index } => Ok(builtin(cat, namespace, &words, index)?),
         Resolved::Command(cmd, used) => {
             let detail = cat.method(&cmd.method)?;
             if flags.help {
-                return Ok(print_line(&command_help(cmd, &detail))?);
+                print_line(&command_help(cmd, &detail))?;
+                return Ok(Outcome::Done);
             }
             // A command line keeps its text (quoting, spacing) for the arguments.
             let call = match &line_rest {
-                Some(lw) => build_call(client, cmd, &detail, Args::Text(lw.rest_after(used)))?,
+                Some(lw) => build_call(
+                    client,
+                    cmd,
+                    &detail,
+                    Args::Text(lw.rest_after(used - base.len())),
+                )?,
                 None => build_call(client, cmd, &detail, Args::Words(&words[used..]))?,
             };
-            Ok(execute(client, cmd, &detail, call, flags)?)
+            execute(client, cmd, &detail, call, flags)?;
+            Ok(Outcome::Done)
         }
     }
 }
@@ -153,12 +184,20 @@ impl LineWords {
     }
 }
 
-/// midcli's built-ins that make sense for one command line: `ls`, `man`, `?`/`help`.
-fn builtin(cat: &Catalog, ns: &Namespace, words: &[String], index: usize) -> Result<()> {
+/// midcli's built-ins, children of every namespace: `ls`, `man`, `?`/`help`, `..`, `/`,
+/// `exit`/`quit`.
+fn builtin(cat: &Catalog, ns: &Namespace, words: &[String], index: usize) -> Result<Outcome> {
     let word = words.get(index).map_or("", String::as_str);
     match word {
         "ls" => print_line(&listing(ns)),
         "?" | "help" => print_line(&namespace_help(ns)),
+        ".." => {
+            let mut parent = ns.path.clone();
+            parent.pop();
+            return Ok(Outcome::Enter(parent));
+        }
+        "/" => return Ok(Outcome::Enter(Vec::new())),
+        "exit" | "quit" => return Ok(Outcome::Exit),
         "man" => {
             let target: Vec<String> = ns
                 .path
@@ -179,6 +218,7 @@ fn builtin(cat: &Catalog, ns: &Namespace, words: &[String], index: usize) -> Res
         }
         _ => Err(unknown(ns, words, index)),
     }
+    .map(|()| Outcome::Done)
 }
 
 fn unknown(ns: &Namespace, words: &[String], index: usize) -> Error {
@@ -433,6 +473,8 @@ fn execute(
         return print_line(&json!({"method": call.method, "params": call.params}).to_string());
     }
     let result = if detail.job || cmd.job {
+        // Ctrl-C then detaches from the job (or asks), instead of leaving it unnamed.
+        crate::interrupt::catch();
         let mut progress: Box<dyn jobs::Progress> = if std::io::stderr().is_terminal() {
             Box::new(crate::render::progress::Bar::new())
         } else {

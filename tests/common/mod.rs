@@ -177,6 +177,10 @@ impl Run {
     pub(crate) fn login(self, user: &str) -> Self {
         self.args(["-U", user]).env("MIDCLT_PASSWORD", PASSWORD)
     }
+    /// The prepared command, for a driver of its own (a pseudo-terminal).
+    pub(crate) fn into_command(self) -> Command {
+        self.cmd
+    }
     pub(crate) fn spawn(mut self) -> std::process::Child {
         self.cmd
             .stdin(Stdio::null())
@@ -252,6 +256,9 @@ impl Outcome {
             code_checked: Cell::new(false),
             stderr_checked: Cell::new(false),
         }
+    }
+    pub(crate) fn stdout_text(&self) -> &str {
+        &self.stdout
     }
     /// The test looks at stderr itself.
     pub(crate) fn stderr(&self) -> &str {

@@ -206,6 +206,8 @@ pub(crate) struct Session {
     login: Option<(String, i64)>,
     /// Running event sources: subscription id → stop flag.
     sources: HashMap<String, Arc<AtomicBool>>,
+    /// `mock.drop_connection`: frames still to send before the connection is cut.
+    pub drop_after: Option<u64>,
 }
 
 impl Session {
@@ -222,6 +224,7 @@ impl Session {
             scram: None,
             login: None,
             sources: HashMap::new(),
+            drop_after: None,
         }
     }
 

@@ -41,6 +41,16 @@ pub(super) fn methods() -> Vec<MethodDef> {
             },
         ),
         def(
+            "mock.drop_connection",
+            "Emulator test method. Cuts this connection, without a close frame, after the server sent `after` more messages (1: right after this answer).",
+            vec![("after", integer().minimum(1).maximum(1_000_000).default(json!(1)), false)],
+            boolean(),
+            |ctx, params| {
+                ctx.session.drop_after = Some(params.first().and_then(Value::as_u64).unwrap_or(1));
+                Ok(json!(true))
+            },
+        ),
+        def(
             "mock.progress_job",
             "Emulator test job. Runs `steps` steps `interval` seconds apart, reporting progress after each.",
             vec![
