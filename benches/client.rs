@@ -14,6 +14,7 @@
 use midclt::client::{connect, ConnectOptions};
 use midclt::emulator::{Config, Emulator};
 use serde_json::json;
+use std::io::Write as _;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
@@ -58,6 +59,36 @@ fn time_process(args: &[&str], env: &[(&str, &str)], n: usize) -> Vec<Duration> 
             d
         })
         .collect()
+}
+
+/// Run `midclt ARGS` with `input` on stdin (a shell script), `n` times.
+fn time_shell(args: &[&str], env: &[(&str, &str)], input: &str, n: usize) -> Vec<Duration> {
+    (0..n)
+        .map(|_| {
+            let mut cmd = Command::new(BIN);
+            cmd.args(args)
+                .stdin(Stdio::piped())
+                .stdout(Stdio::null())
+                .stderr(Stdio::null());
+            for (k, v) in env {
+                cmd.env(k, v);
+            }
+            let t = Instant::now();
+            let mut child = cmd.spawn().expect("run midclt shell");
+            if let Some(mut stdin) = child.stdin.take() {
+                stdin.write_all(input.as_bytes()).expect("write the script");
+            }
+            let st = child.wait().expect("wait for midclt shell");
+            let d = t.elapsed();
+            assert!(st.success(), "midclt {args:?} failed");
+            d
+        })
+        .collect()
+}
+
+fn median(mut samples: Vec<Duration>) -> Duration {
+    samples.sort();
+    samples.get(samples.len() / 2).copied().unwrap_or_default()
 }
 
 /// CPU time (user + system) the children of this process have used so far, from
@@ -253,6 +284,20 @@ fn cli_catalogue(dir: &tempfile::TempDir) {
     stats(
         "auth api_key query, warm (cached catalogue)",
         time_process(&args, &[("MIDCLT_CACHE_DIR", &cache_s)], 200),
+    );
+    // The shell: what it costs to start (connect, catalogue, first prompt) and what one
+    // more command costs inside it, against the warm invocation above.
+    let shell_args = ["--uri", unix.as_str(), "-o", "table", "shell"];
+    let env = [("MIDCLT_CACHE_DIR", cache_s.as_str())];
+    let start = time_shell(&shell_args, &env, "", 100);
+    let lines = "auth api_key query\n".repeat(100);
+    let hundred = time_shell(&shell_args, &env, &lines, 20);
+    let per_command = median(hundred).saturating_sub(median(start.clone())) / 100;
+    stats("shell: start to first prompt (27.0, warm)", start);
+    println!(
+        "{:<48} {:8.3} ms per command (100 lines in one shell)",
+        "shell: auth api_key query inside the shell",
+        per_command.as_secs_f64() * 1e3
     );
     // Completion reads only the cache: no server involved.
     for (label, words) in [
