@@ -166,6 +166,9 @@ pub(crate) enum Command {
     Subscribe(SubscribeArgs),
     /// Print a new session token (auth.generate_token) for scripts
     Token(TokenArgs),
+    /// Jobs on the server: list, show, wait for, abort
+    #[command(subcommand)]
+    Job(JobCommand),
     /// Work with API key files
     #[command(subcommand)]
     Key(KeyCommand),
@@ -370,6 +373,48 @@ pub(crate) struct TokenArgs {
     /// The token may be used only once
     #[arg(long = "single-use")]
     pub single_use: bool,
+}
+
+#[derive(Debug, Subcommand)]
+#[command(disable_help_subcommand = true)]
+pub(crate) enum JobCommand {
+    /// The server's jobs, newest last (a table on a terminal, JSON otherwise; -o to choose)
+    List(JobListArgs),
+    /// One job, whole (result unredacted)
+    Show {
+        /// The job's id
+        id: i64,
+    },
+    /// Follow a running job to its end, with progress, and print its result as `call -j`
+    /// does (reconnecting if the connection drops)
+    Wait(JobWaitArgs),
+    /// Ask the server to abort a job (core.job_abort); --wait also waits for it to end
+    Abort {
+        /// The job's id
+        id: i64,
+        /// Wait until the job has ended
+        #[arg(long = "wait")]
+        wait: bool,
+    },
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct JobListArgs {
+    /// Only jobs in this state: WAITING, RUNNING, SUCCESS, FAILED or ABORTED
+    #[arg(long = "state", value_name = "STATE", ignore_case = true, value_parser = ["WAITING", "RUNNING", "SUCCESS", "FAILED", "ABORTED"])]
+    pub state: Option<String>,
+    /// Only jobs of this method (e.g. pool.scrub.run)
+    #[arg(long = "method", value_name = "METHOD")]
+    pub method: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct JobWaitArgs {
+    /// The job's id
+    pub id: i64,
+    /// How to show progress on stderr
+    #[arg(long = "job-print", value_name = "MODE", value_enum, default_value_t = JobPrint::Progressbar)]
+    pub job_print: JobPrint,
 }
 
 #[derive(Debug, Subcommand)]

@@ -25,6 +25,11 @@ pub trait Progress {
     fn interrupted(&mut self, _job_id: i64, _method: &str) -> OnInterrupt {
         OnInterrupt::Detach
     }
+    /// Something the person waiting should know (the connection dropped and is being
+    /// opened again): one line on stderr by default.
+    fn notice(&mut self, text: &str) {
+        eprintln!("midclt: {text}");
+    }
 }
 
 /// What to do about a running job when the user presses Ctrl-C.
@@ -46,6 +51,15 @@ impl Progress for Silent {
     fn finish(&mut self, _: bool) {}
 }
 
+/// Opens a new logged-in connection to the same server with the same credentials, for
+/// following a job after its connection dropped.
+pub type Reconnect<'a> = &'a mut dyn FnMut() -> Result<Client>;
+
+/// Reconnection attempts after one drop, and the pause before the first (doubled each
+/// time: 1 + 2 + 4 + 8 + 16 s in all).
+const RECONNECT_ATTEMPTS: u32 = 5;
+const FIRST_BACKOFF: Duration = Duration::from_secs(1);
+
 /// Call `method` as a job and return its result when it succeeds. A failed or aborted
 /// job is a [`Kind::Server`] error; a method that is not a job is a [`Kind::Usage`] error,
 /// after the call has run.
@@ -55,13 +69,43 @@ pub fn run(
     params: Vec<Value>,
     progress: &mut dyn Progress,
 ) -> Result<Value> {
-    let subscription = client.subscribe("core.get_jobs")?;
+    run_inner(client, None, method, params, progress)
+}
+
+/// [`run`], and when the connection drops while the job runs, connect again through
+/// `reconnect` (a few times, backing off) and carry on following the job by its id, so its
+/// outcome is never lost. `client` is replaced by the new connection.
+pub fn run_reconnecting(
+    client: &mut Client,
+    reconnect: Reconnect<'_>,
+    method: &str,
+    params: Vec<Value>,
+    progress: &mut dyn Progress,
+) -> Result<Value> {
+    run_inner(client, Some(reconnect), method, params, progress)
+}
+
+fn run_inner(
+    client: &mut Client,
+    reconnect: Option<Reconnect<'_>>,
+    method: &str,
+    params: Vec<Value>,
+    progress: &mut dyn Progress,
+) -> Result<Value> {
+    let mut subscription = client.subscribe("core.get_jobs")?;
     let started = client.call(method, params);
     let outcome = started.and_then(|started| {
         let job_id = started
             .as_i64()
             .ok_or_else(|| not_a_job(method, &started))?;
-        follow(client, method, job_id, progress)
+        follow_inner(
+            client,
+            reconnect,
+            &mut subscription,
+            method,
+            job_id,
+            progress,
+        )
     });
     // A long-lived connection (the shell) must not collect job events nobody reads.
     if !matches!(&outcome, Err(e) if matches!(e.kind, Kind::Connection | Kind::Timeout)) {
@@ -89,15 +133,85 @@ pub fn follow(
     job_id: i64,
     progress: &mut dyn Progress,
 ) -> Result<Value> {
-    follow_inner(client, method, job_id, progress).map_err(|e| match e.kind {
-        // The job goes on without us: say how to pick it up again, and never suggest
-        // running the command again (that would start a second job).
+    let mut subscription = String::new();
+    follow_inner(client, None, &mut subscription, method, job_id, progress)
+}
+
+/// [`follow`], reconnecting through `reconnect` when the connection drops (see
+/// [`run_reconnecting`]).
+pub fn follow_reconnecting(
+    client: &mut Client,
+    reconnect: Reconnect<'_>,
+    method: &str,
+    job_id: i64,
+    progress: &mut dyn Progress,
+) -> Result<Value> {
+    let mut subscription = String::new();
+    follow_inner(
+        client,
+        Some(reconnect),
+        &mut subscription,
+        method,
+        job_id,
+        progress,
+    )
+}
+
+fn follow_inner(
+    client: &mut Client,
+    mut reconnect: Option<Reconnect<'_>>,
+    subscription: &mut String,
+    method: &str,
+    job_id: i64,
+    progress: &mut dyn Progress,
+) -> Result<Value> {
+    loop {
+        let e = match watch(client, method, job_id, progress) {
+            Err(e) if e.kind == Kind::Connection => e,
+            other => return other.map_err(|e| detached(e, method, job_id)),
+        };
+        let Some(reconnect) = reconnect.as_deref_mut() else {
+            return Err(detached(e, method, job_id));
+        };
+        let mut last = e;
+        let mut connected = None;
+        for attempt in 1..=RECONNECT_ATTEMPTS {
+            let pause = FIRST_BACKOFF * 2u32.pow(attempt - 1);
+            progress.notice(&format!(
+                "{}; connecting again in {} s to follow job {job_id} (attempt {attempt} of {RECONNECT_ATTEMPTS})",
+                last.message,
+                pause.as_secs()
+            ));
+            std::thread::sleep(pause);
+            match reconnect().and_then(|mut c| c.subscribe("core.get_jobs").map(|id| (c, id))) {
+                Ok(pair) => {
+                    connected = Some(pair);
+                    break;
+                }
+                // Only a network that may come back is worth waiting for.
+                Err(e) if matches!(e.kind, Kind::Connection | Kind::Timeout) => last = e,
+                Err(e) => return Err(detached(e, method, job_id)),
+            }
+        }
+        let Some((new_client, id)) = connected else {
+            return Err(detached(last, method, job_id));
+        };
+        *client = new_client;
+        *subscription = id;
+    }
+}
+
+/// A wait that ended without the job's outcome: the job goes on without us, so say how to
+/// pick it up again, and never suggest running the command again (that would start a
+/// second job).
+fn detached(e: Error, method: &str, job_id: i64) -> Error {
+    match e.kind {
         Kind::Interrupted => Error {
             message: format!(
                 "stopped waiting for job {job_id} ({method}); it goes on running on the server"
             ),
             hints: vec![format!(
-                "follow it again with `midclt call -j core.job_wait {job_id}`, or abort it with `midclt call core.job_abort {job_id}`"
+                "follow it again with `midclt job wait {job_id}`, or abort it with `midclt job abort {job_id}`"
             )],
             ..e
         },
@@ -106,16 +220,16 @@ pub fn follow(
                 "{}; job {job_id} ({method}) goes on running on the server",
                 e.message
             ),
-            hints: vec![format!(
-                "follow it again with `midclt call -j core.job_wait {job_id}`"
-            )],
+            hints: vec![format!("follow it again with `midclt job wait {job_id}`")],
             ..e
         },
         _ => e,
-    })
+    }
 }
 
-fn follow_inner(
+/// Follow the job over `client` until it ends, from a fresh snapshot of its state (so it
+/// also picks up a job after a reconnection).
+fn watch(
     client: &mut Client,
     method: &str,
     job_id: i64,

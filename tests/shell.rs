@@ -286,8 +286,7 @@ fn ctrl_c_on_a_running_job_asks_whether_to_abort_or_detach() {
     p.send_line("d").unwrap();
     let (_, id) = p.exp_regex(r"stopped waiting for job (\d+)").unwrap();
     let id: String = id.chars().filter(char::is_ascii_digit).collect();
-    p.exp_string(&format!("midclt call -j core.job_wait {id}"))
-        .unwrap();
+    p.exp_string(&format!("midclt job wait {id}")).unwrap();
     p.exp_string("[truenas]> ").unwrap();
     let state_of = |id: &str| {
         s.cli()
@@ -347,10 +346,7 @@ fn ctrl_c_during_call_j_in_a_script_detaches_and_names_the_job() {
         stderr.contains("stopped waiting for job 1 (mock.progress_job); it goes on running"),
         "{stderr}"
     );
-    assert!(
-        stderr.contains("`midclt call -j core.job_wait 1`"),
-        "{stderr}"
-    );
+    assert!(stderr.contains("`midclt job wait 1`"), "{stderr}");
     let job = s
         .cli()
         .args(["call", "core.get_jobs", "[[\"id\", \"=\", 1]]"])
@@ -358,4 +354,39 @@ fn ctrl_c_during_call_j_in_a_script_detaches_and_names_the_job() {
         .success()
         .json();
     assert_eq!(job[0]["state"], "RUNNING");
+}
+
+#[test]
+fn a_job_whose_connection_drops_half_way_still_reports_its_result() {
+    let s = Server::start();
+    // Enough frames for the login, the subscription, the call and a few progress events.
+    s.emu.drop_next_connection_after(12);
+    s.cli()
+        .args(["call", "-j", "mock.progress_job", "10", "0.1"])
+        .run()
+        .success()
+        .stdout_is("{\"steps\": 10}\n")
+        .stderr_has("connecting again in 1 s to follow job 1 (attempt 1 of 5)");
+}
+
+#[test]
+fn a_job_reports_its_id_when_the_server_stays_away() {
+    let s = Server::start();
+    s.emu.drop_next_connection_after(12);
+    let mut child = s
+        .cli()
+        .args(["call", "-j", "mock.progress_job", "100", "0.1"])
+        .spawn();
+    // The server goes away for good once the connection dropped.
+    std::thread::sleep(std::time::Duration::from_millis(600));
+    drop(s);
+    let status = child.wait().unwrap();
+    let mut stderr = String::new();
+    std::io::Read::read_to_string(&mut child.stderr.take().unwrap(), &mut stderr).unwrap();
+    assert_eq!(status.code(), Some(3), "{stderr}");
+    assert!(
+        stderr.contains("job 1 (mock.progress_job) goes on running on the server"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("`midclt job wait 1`"), "{stderr}");
 }

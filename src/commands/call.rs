@@ -1,20 +1,21 @@
 //! `midclt call METHOD [ARGS...]`, as the official midclt does it.
 
-use crate::cli::{BoolStyle, CallArgs, GlobalArgs, JobPrint};
+use crate::cli::{BoolStyle, CallArgs, GlobalArgs};
 use crate::client::rpc;
 use crate::error::{Error, Result};
 use crate::jobs;
-use crate::render::{self, midclt, progress};
+use crate::render::{self, midclt};
 use crate::session;
 use serde_json::Value;
-use std::io::IsTerminal;
 
 pub(crate) fn run(g: &GlobalArgs, args: &CallArgs) -> anyhow::Result<()> {
     let format = g.output.as_deref().map(render::parse_format).transpose()?;
     let params = params(&args.args)?;
     let stdin_taken = args.args.iter().any(|a| a == "-");
     let cfg = super::config(g)?;
-    let mut client = session::open(&cfg, stdin_taken)?;
+    // Resolved once: following a job may need to log in again after a dropped connection.
+    let login = crate::auth::credentials::resolve(&cfg.login, stdin_taken)?;
+    let mut client = session::open_as(&cfg, &login)?;
     if args.job && jobs::is_job_method(&mut client, &args.method) == Some(false) {
         client.close();
         return Err(Error::usage(format!(
@@ -27,27 +28,42 @@ pub(crate) fn run(g: &GlobalArgs, args: &CallArgs) -> anyhow::Result<()> {
     let result = if args.job {
         // Ctrl-C then detaches from the job (or asks, on a terminal) and names it.
         crate::interrupt::catch();
-        let mut progress: Box<dyn jobs::Progress> = match args.job_print {
-            JobPrint::Progressbar if std::io::stderr().is_terminal() => {
-                Box::new(progress::Bar::new())
-            }
-            JobPrint::Progressbar => Box::new(jobs::Silent),
-            JobPrint::Description => Box::<progress::Descriptions>::default(),
-        };
-        jobs::run(&mut client, &args.method, params, progress.as_mut())
+        let mut progress = super::job_progress(args.job_print);
+        let mut reconnect = || session::open_as(&cfg, &login);
+        jobs::run_reconnecting(
+            &mut client,
+            &mut reconnect,
+            &args.method,
+            params,
+            progress.as_mut(),
+        )
     } else {
         client.call(&args.method, params)
     };
     let key = crate::truenas_cli::server_key(&client.info().endpoint, &cfg);
     client.close();
     let result = result.map_err(|e| suggest_methods(e, &key, &args.method))?;
+    print_result_as(format, g.bool_style, &result)
+}
+
+/// Print a call's (or a job's) result: midclt's way, or in the `-o` format.
+pub(crate) fn print_result(g: &GlobalArgs, result: &Value) -> anyhow::Result<()> {
+    let format = g.output.as_deref().map(render::parse_format).transpose()?;
+    print_result_as(format, g.bool_style, result)
+}
+
+fn print_result_as(
+    format: Option<render::Format>,
+    bool_style: BoolStyle,
+    result: &Value,
+) -> anyhow::Result<()> {
     match format {
-        Some(format) => render::print_rendered(&result, format)?,
-        None => match (&result, g.bool_style) {
+        Some(format) => render::print_rendered(result, format)?,
+        None => match (result, bool_style) {
             (Value::Bool(b), BoolStyle::Python) => {
                 render::print_line(if *b { "True" } else { "False" })?;
             }
-            _ => render::print_line(&midclt::result_text(&result))?,
+            _ => render::print_line(&midclt::result_text(result))?,
         },
     }
     Ok(())

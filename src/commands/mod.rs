@@ -8,6 +8,7 @@ pub(crate) mod complete;
 pub(crate) mod completions;
 pub(crate) mod config;
 pub(crate) mod doctor;
+pub(crate) mod job;
 pub(crate) mod key;
 pub(crate) mod mock_server;
 pub(crate) mod ping;
@@ -71,4 +72,16 @@ pub(crate) fn output_format(g: &GlobalArgs) -> Result<Option<crate::render::Form
         None => crate::config::profile(g.profile.as_deref())?.and_then(|p| p.output),
     };
     text.as_deref().map(crate::render::parse_format).transpose()
+}
+
+/// Where job progress goes: a bar on a terminal (nothing otherwise), or description lines.
+pub(crate) fn job_progress(mode: crate::cli::JobPrint) -> Box<dyn crate::jobs::Progress> {
+    use crate::render::progress;
+    match mode {
+        crate::cli::JobPrint::Progressbar if crate::render::terminal::stderr_is_terminal() => {
+            Box::new(progress::Bar::new())
+        }
+        crate::cli::JobPrint::Progressbar => Box::new(crate::jobs::Silent),
+        crate::cli::JobPrint::Description => Box::<progress::Descriptions>::default(),
+    }
 }

@@ -96,6 +96,10 @@ fn serve(emu: Emulator, stream: Stream, origin: Origin) {
         },
     );
     let mut session = Session::new(conn_id, origin, protocol);
+    let drop_after = emu.shared.drop_next.swap(0, Ordering::SeqCst);
+    if drop_after > 0 {
+        session.drop_after = Some(drop_after);
+    }
     if matches!(session.origin, Origin::Unix) && emu.shared.config.unix_auth {
         // The real socket authenticates uid 0 from its peer credentials.
         session.authenticate(&emu, "root", "UNIX_SOCKET");

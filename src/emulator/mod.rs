@@ -128,6 +128,8 @@ pub(crate) struct Shared {
     pub state: Mutex<State>,
     pub conns: Mutex<HashMap<u64, ConnHandle>>,
     pub next_conn: AtomicU64,
+    /// Cut the next connection after it sent this many frames (0: no drop planned).
+    pub drop_next: AtomicU64,
     pub tls: Mutex<Option<TlsMaterial>>,
     pub stopping: AtomicBool,
 }
@@ -179,10 +181,18 @@ impl Emulator {
                 state: Mutex::new(state),
                 conns: Mutex::new(HashMap::new()),
                 next_conn: AtomicU64::new(1),
+                drop_next: AtomicU64::new(0),
                 tls: Mutex::new(None),
                 stopping: AtomicBool::new(false),
             }),
         }
+    }
+
+    /// Cut the next connection that opens, like a failing network would (no close frame),
+    /// once it has sent `frames` frames; later connections are left alone. For testing how
+    /// clients recover from a dropped connection.
+    pub fn drop_next_connection_after(&self, frames: u64) {
+        self.shared.drop_next.store(frames, Ordering::SeqCst);
     }
 
     /// Use this certificate for wss:// instead of a generated one.

@@ -41,6 +41,10 @@ impl Progress for Bar {
             self.bar.set_message(terminal::text(d).into_owned());
         }
     }
+    fn notice(&mut self, text: &str) {
+        self.bar
+            .suspend(|| eprintln!("midclt: {}", terminal::text(text)));
+    }
     fn interrupted(&mut self, job_id: i64, method: &str) -> OnInterrupt {
         let choice = self.bar.suspend(|| ask_about_job(job_id, method));
         if choice == OnInterrupt::Detach {

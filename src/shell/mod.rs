@@ -97,9 +97,8 @@ impl Connection {
         Ok((client, catalog, host))
     }
 
-    /// The client and catalogue, reconnected first when the connection went away since
-    /// the last command.
-    fn client(&mut self) -> Result<(&mut Client, Rc<Catalog>)> {
+    /// Connect again when the connection went away since the last command.
+    fn ensure_connected(&mut self) -> Result<()> {
         let alive = self.client.as_mut().is_some_and(Client::is_alive);
         if !alive {
             if let Some(old) = self.client.take() {
@@ -111,11 +110,7 @@ impl Connection {
             self.host = host;
             self.client = Some(client);
         }
-        let catalog = Rc::clone(&self.catalog);
-        self.client
-            .as_mut()
-            .map(|c| (c, catalog))
-            .ok_or_else(|| Error::connection("not connected"))
+        Ok(())
     }
 
     fn close(self) {
@@ -243,12 +238,20 @@ impl Shell {
             (Some(".stacks"), value, None) => return self.stacks(value),
             _ => {}
         }
-        let (client, catalog) = match conn.client() {
-            Ok(c) => c,
-            Err(e) => return Step::Failed(e.into()),
+        if let Err(e) = conn.ensure_connected() {
+            return Step::Failed(e.into());
+        }
+        let catalog = Rc::clone(&conn.catalog);
+        let Connection {
+            cfg, login, client, ..
+        } = conn;
+        let Some(client) = client.as_mut() else {
+            return Step::Failed(Error::connection("not connected").into());
         };
+        let mut reconnect = || session::open_as(cfg, login);
         let outcome = truenas_cli::run_in(
             client,
+            &mut reconnect,
             &catalog,
             &self.namespace,
             Input::Line(line.to_string()),

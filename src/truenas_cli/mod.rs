@@ -84,10 +84,12 @@ pub(crate) enum Outcome {
 
 /// Run a TrueNAS CLI command.
 pub(crate) fn run(cfg: &ConnectConfig, input: Input, flags: &Flags) -> anyhow::Result<()> {
-    let mut client = session::open(cfg, false)?;
+    let login = crate::auth::credentials::resolve(&cfg.login, false)?;
+    let mut client = session::open_as(cfg, &login)?;
     let key = server_key(&client.info().endpoint, cfg);
     let cat = Catalog::load(&mut client, &key, cfg.verbose)?;
-    let result = run_in(&mut client, &cat, &[], input, flags);
+    let mut reconnect = || session::open_as(cfg, &login);
+    let result = run_in(&mut client, &mut reconnect, &cat, &[], input, flags);
     client.close();
     if let Outcome::Enter(path) = result? {
         if let Resolved::Namespace(ns) = cat.resolve(&path) {
@@ -101,6 +103,7 @@ pub(crate) fn run(cfg: &ConnectConfig, input: Input, flags: &Flags) -> anyhow::R
 /// the root) over an open connection.
 pub(crate) fn run_in(
     client: &mut Client,
+    reconnect: jobs::Reconnect<'_>,
     cat: &Catalog,
     base: &[String],
     input: Input,
@@ -139,7 +142,7 @@ pub(crate) fn run_in(
                 )?,
                 None => build_call(client, cmd, &detail, Args::Words(&words[used..]))?,
             };
-            execute(client, cmd, &detail, call, flags)?;
+            execute(client, reconnect, cmd, &detail, call, flags)?;
             Ok(Outcome::Done)
         }
     }
@@ -464,6 +467,7 @@ fn interface_aliases(cmd: &CommandInfo, mut params: Vec<Value>) -> Result<Vec<Va
 
 fn execute(
     client: &mut Client,
+    reconnect: jobs::Reconnect<'_>,
     cmd: &CommandInfo,
     detail: &MethodDetail,
     call: Call,
@@ -480,7 +484,13 @@ fn execute(
         } else {
             Box::new(jobs::Silent)
         };
-        jobs::run(client, &call.method, call.params, progress.as_mut())?
+        jobs::run_reconnecting(
+            client,
+            reconnect,
+            &call.method,
+            call.params,
+            progress.as_mut(),
+        )?
     } else {
         client.call(&call.method, call.params)?
     };
