@@ -59,6 +59,7 @@ Register-ArgumentCompleter -Native -CommandName 'midclt' -ScriptBlock {
             [CompletionResult]::new('waitready', 'waitready', [CompletionResultType]::ParameterValue, 'Wait until the middleware answers (for boot scripts), at most -t SECONDS')
             [CompletionResult]::new('subscribe', 'subscribe', [CompletionResultType]::ParameterValue, 'Print events of a subscription, one JSON object per line')
             [CompletionResult]::new('token', 'token', [CompletionResultType]::ParameterValue, 'Print a new session token (auth.generate_token) for scripts')
+            [CompletionResult]::new('job', 'job', [CompletionResultType]::ParameterValue, 'Jobs on the server: list, show, wait for, abort')
             [CompletionResult]::new('key', 'key', [CompletionResultType]::ParameterValue, 'Work with API key files')
             [CompletionResult]::new('complete', 'complete', [CompletionResultType]::ParameterValue, 'Completion candidates for WORDS (the last one being typed) from the cached catalogue of the selected server, one per line; no network')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print the shell completion script for SHELL (see README for where to put it)')
@@ -106,6 +107,39 @@ Register-ArgumentCompleter -Native -CommandName 'midclt' -ScriptBlock {
         'midclt;token' {
             [CompletionResult]::new('--ttl', '--ttl', [CompletionResultType]::ParameterName, 'Token lifetime in seconds (refreshed while the token''s session is used)')
             [CompletionResult]::new('--single-use', '--single-use', [CompletionResultType]::ParameterName, 'The token may be used only once')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'midclt;job' {
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'The server''s jobs, newest last (a table on a terminal, JSON otherwise; -o to choose)')
+            [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'One job, whole (result unredacted)')
+            [CompletionResult]::new('wait', 'wait', [CompletionResultType]::ParameterValue, 'Follow a running job to its end, with progress, and print its result as `call -j` does (reconnecting if the connection drops)')
+            [CompletionResult]::new('abort', 'abort', [CompletionResultType]::ParameterValue, 'Ask the server to abort a job (core.job_abort); --wait also waits for it to end')
+            break
+        }
+        'midclt;job;list' {
+            [CompletionResult]::new('--state', '--state', [CompletionResultType]::ParameterName, 'Only jobs in this state: WAITING, RUNNING, SUCCESS, FAILED or ABORTED')
+            [CompletionResult]::new('--method', '--method', [CompletionResultType]::ParameterName, 'Only jobs of this method (e.g. pool.scrub.run)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'midclt;job;show' {
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'midclt;job;wait' {
+            [CompletionResult]::new('--job-print', '--job-print', [CompletionResultType]::ParameterName, 'How to show progress on stderr')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            break
+        }
+        'midclt;job;abort' {
+            [CompletionResult]::new('--wait', '--wait', [CompletionResultType]::ParameterName, 'Wait until the job has ended')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             break
@@ -238,6 +272,7 @@ Register-ArgumentCompleter -Native -CommandName 'midclt' -ScriptBlock {
             [CompletionResult]::new('waitready', 'waitready', [CompletionResultType]::ParameterValue, 'Wait until the middleware answers (for boot scripts), at most -t SECONDS')
             [CompletionResult]::new('subscribe', 'subscribe', [CompletionResultType]::ParameterValue, 'Print events of a subscription, one JSON object per line')
             [CompletionResult]::new('token', 'token', [CompletionResultType]::ParameterValue, 'Print a new session token (auth.generate_token) for scripts')
+            [CompletionResult]::new('job', 'job', [CompletionResultType]::ParameterValue, 'Jobs on the server: list, show, wait for, abort')
             [CompletionResult]::new('key', 'key', [CompletionResultType]::ParameterValue, 'Work with API key files')
             [CompletionResult]::new('complete', 'complete', [CompletionResultType]::ParameterValue, 'Completion candidates for WORDS (the last one being typed) from the cached catalogue of the selected server, one per line; no network')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print the shell completion script for SHELL (see README for where to put it)')
@@ -264,6 +299,25 @@ Register-ArgumentCompleter -Native -CommandName 'midclt' -ScriptBlock {
             break
         }
         'midclt;help;token' {
+            break
+        }
+        'midclt;help;job' {
+            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'The server''s jobs, newest last (a table on a terminal, JSON otherwise; -o to choose)')
+            [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'One job, whole (result unredacted)')
+            [CompletionResult]::new('wait', 'wait', [CompletionResultType]::ParameterValue, 'Follow a running job to its end, with progress, and print its result as `call -j` does (reconnecting if the connection drops)')
+            [CompletionResult]::new('abort', 'abort', [CompletionResultType]::ParameterValue, 'Ask the server to abort a job (core.job_abort); --wait also waits for it to end')
+            break
+        }
+        'midclt;help;job;list' {
+            break
+        }
+        'midclt;help;job;show' {
+            break
+        }
+        'midclt;help;job;wait' {
+            break
+        }
+        'midclt;help;job;abort' {
             break
         }
         'midclt;help;key' {

@@ -56,6 +56,7 @@ set edit:completion:arg-completer[midclt] = {|@words|
             cand waitready 'Wait until the middleware answers (for boot scripts), at most -t SECONDS'
             cand subscribe 'Print events of a subscription, one JSON object per line'
             cand token 'Print a new session token (auth.generate_token) for scripts'
+            cand job 'Jobs on the server: list, show, wait for, abort'
             cand key 'Work with API key files'
             cand complete 'Completion candidates for WORDS (the last one being typed) from the cached catalogue of the selected server, one per line; no network'
             cand completions 'Print the shell completion script for SHELL (see README for where to put it)'
@@ -98,6 +99,34 @@ set edit:completion:arg-completer[midclt] = {|@words|
         &'midclt;token'= {
             cand --ttl 'Token lifetime in seconds (refreshed while the token''s session is used)'
             cand --single-use 'The token may be used only once'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'midclt;job'= {
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand list 'The server''s jobs, newest last (a table on a terminal, JSON otherwise; -o to choose)'
+            cand show 'One job, whole (result unredacted)'
+            cand wait 'Follow a running job to its end, with progress, and print its result as `call -j` does (reconnecting if the connection drops)'
+            cand abort 'Ask the server to abort a job (core.job_abort); --wait also waits for it to end'
+        }
+        &'midclt;job;list'= {
+            cand --state 'Only jobs in this state: WAITING, RUNNING, SUCCESS, FAILED or ABORTED'
+            cand --method 'Only jobs of this method (e.g. pool.scrub.run)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'midclt;job;show'= {
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'midclt;job;wait'= {
+            cand --job-print 'How to show progress on stderr'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
+        &'midclt;job;abort'= {
+            cand --wait 'Wait until the job has ended'
             cand -h 'Print help'
             cand --help 'Print help'
         }
@@ -211,6 +240,7 @@ set edit:completion:arg-completer[midclt] = {|@words|
             cand waitready 'Wait until the middleware answers (for boot scripts), at most -t SECONDS'
             cand subscribe 'Print events of a subscription, one JSON object per line'
             cand token 'Print a new session token (auth.generate_token) for scripts'
+            cand job 'Jobs on the server: list, show, wait for, abort'
             cand key 'Work with API key files'
             cand complete 'Completion candidates for WORDS (the last one being typed) from the cached catalogue of the selected server, one per line; no network'
             cand completions 'Print the shell completion script for SHELL (see README for where to put it)'
@@ -232,6 +262,20 @@ set edit:completion:arg-completer[midclt] = {|@words|
         &'midclt;help;subscribe'= {
         }
         &'midclt;help;token'= {
+        }
+        &'midclt;help;job'= {
+            cand list 'The server''s jobs, newest last (a table on a terminal, JSON otherwise; -o to choose)'
+            cand show 'One job, whole (result unredacted)'
+            cand wait 'Follow a running job to its end, with progress, and print its result as `call -j` does (reconnecting if the connection drops)'
+            cand abort 'Ask the server to abort a job (core.job_abort); --wait also waits for it to end'
+        }
+        &'midclt;help;job;list'= {
+        }
+        &'midclt;help;job;show'= {
+        }
+        &'midclt;help;job;wait'= {
+        }
+        &'midclt;help;job;abort'= {
         }
         &'midclt;help;key'= {
             cand precompute 'Write a key file with precomputed SCRAM keys so logins skip PBKDF2 (mode 0600)'

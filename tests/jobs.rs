@@ -1,0 +1,143 @@
+//! `midclt job list|show|wait|abort` against the emulator's jobs.
+
+mod common;
+
+use common::Server;
+
+/// Start `mock.progress_job(steps, interval)` and return its id.
+fn start_job(s: &Server, steps: u32, interval: f64) -> u64 {
+    let out = s
+        .cli()
+        .args([
+            "call",
+            "mock.progress_job",
+            &steps.to_string(),
+            &interval.to_string(),
+        ])
+        .run()
+        .success();
+    out.stdout_text().trim().parse().unwrap()
+}
+
+#[test]
+fn list_filters_by_state_and_method() {
+    let s = Server::start();
+    let done = start_job(&s, 1, 0.0);
+    s.cli()
+        .args(["job", "wait", &done.to_string()])
+        .run()
+        .success();
+    let running = start_job(&s, 100, 0.1);
+    let listed = s
+        .cli()
+        .args(["job", "list", "--state", "running"])
+        .run()
+        .success()
+        .json();
+    let ids: Vec<u64> = listed
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|j| j["id"].as_u64().unwrap())
+        .collect();
+    assert_eq!(ids, vec![running]);
+    let by_method = s
+        .cli()
+        .args(["job", "list", "--method", "mock.progress_job"])
+        .run()
+        .success()
+        .json();
+    assert_eq!(by_method.as_array().map(Vec::len), Some(2));
+    // The table is a summary, not every field of every job.
+    let table = s
+        .cli()
+        .args(["-o", "table", "job", "list", "--state", "SUCCESS"])
+        .run()
+        .success();
+    let header = table.stdout_text().lines().nth(1).unwrap().to_string();
+    assert_eq!(
+        header
+            .split('|')
+            .map(str::trim)
+            .filter(|c| !c.is_empty())
+            .collect::<Vec<_>>(),
+        [
+            "id",
+            "method",
+            "state",
+            "progress",
+            "description",
+            "time_started",
+            "time_finished"
+        ]
+    );
+    assert!(
+        table.stdout_text().contains("| 100%     |"),
+        "{}",
+        table.stdout_text()
+    );
+}
+
+#[test]
+fn show_prints_one_job_and_an_unknown_id_is_an_error() {
+    let s = Server::start();
+    let id = start_job(&s, 1, 0.0);
+    s.cli()
+        .args(["job", "wait", &id.to_string()])
+        .run()
+        .success();
+    let job = s
+        .cli()
+        .args(["job", "show", &id.to_string()])
+        .run()
+        .success()
+        .json();
+    assert_eq!(job["state"], "SUCCESS");
+    assert_eq!(job["result"], serde_json::json!({"steps": 1}));
+    s.cli()
+        .args(["job", "show", "99"])
+        .run()
+        .code(1)
+        .stderr_has("there is no job 99");
+}
+
+#[test]
+fn wait_prints_the_result_or_the_failure() {
+    let s = Server::start();
+    let id = start_job(&s, 5, 0.05);
+    s.cli()
+        .args(["job", "wait", &id.to_string()])
+        .run()
+        .success()
+        .stdout_is("{\"steps\": 5}\n");
+    let failing = s
+        .cli()
+        .args(["call", "mock.failing_job", "disk on fire"])
+        .run()
+        .success();
+    let failing = failing.stdout_text().trim().to_string();
+    s.cli()
+        .args(["job", "wait", &failing])
+        .run()
+        .code(1)
+        .stdout_is("")
+        .stderr_has("disk on fire");
+}
+
+#[test]
+fn abort_with_wait_ends_the_job() {
+    let s = Server::start();
+    let id = start_job(&s, 100, 0.1);
+    s.cli()
+        .args(["job", "abort", "--wait", &id.to_string()])
+        .run()
+        .success()
+        .stdout_is("");
+    let job = s
+        .cli()
+        .args(["job", "show", &id.to_string()])
+        .run()
+        .success()
+        .json();
+    assert_eq!(job["state"], "ABORTED");
+}
