@@ -1,5 +1,8 @@
 //! `midclt job list|show|wait|abort` against the emulator's jobs.
 
+// Test support: a failed unwrap is a failed test, with its location.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 mod common;
 
 use common::Server;
