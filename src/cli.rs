@@ -162,7 +162,8 @@ pub(crate) enum Command {
     Ping,
     /// Wait until the middleware answers (for boot scripts), at most -t SECONDS
     Waitready(WaitreadyArgs),
-    /// Print events of a subscription, one JSON object per line
+    /// Print events of one or more subscriptions, one JSON object per line; a dropped
+    /// connection is opened again and the subscriptions renewed
     Subscribe(SubscribeArgs),
     /// Print a new session token (auth.generate_token) for scripts
     Token(TokenArgs),
@@ -289,10 +290,11 @@ pub(crate) struct SubscribeArgs {
     /// Exit with status 6 when no event arrives within SECONDS (total)
     #[arg(short = 't', long = "timeout", value_name = "SECONDS")]
     pub timeout: Option<u64>,
-    /// Event name (core.get_jobs, alert.list, ...), an event source with a JSON argument
-    /// (reporting.realtime:{"interval": 2}), or `*`
-    #[arg(value_name = "EVENT")]
-    pub event: String,
+    /// Event names (core.get_jobs, alert.list, ...), event sources with a JSON-object
+    /// argument (reporting.realtime:{"interval": 2}), or `*`; events of all of them are
+    /// printed as they come
+    #[arg(value_name = "EVENT", required = true)]
+    pub events: Vec<String>,
 }
 
 #[derive(Debug, Subcommand)]

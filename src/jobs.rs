@@ -55,11 +55,6 @@ impl Progress for Silent {
 /// following a job after its connection dropped.
 pub type Reconnect<'a> = &'a mut dyn FnMut() -> Result<Client>;
 
-/// Reconnection attempts after one drop, and the pause before the first (doubled each
-/// time: 1 + 2 + 4 + 8 + 16 s in all).
-const RECONNECT_ATTEMPTS: u32 = 5;
-const FIRST_BACKOFF: Duration = Duration::from_secs(1);
-
 /// Call `method` as a job and return its result when it succeeds. A failed or aborted
 /// job is a [`Kind::Server`] error; a method that is not a job is a [`Kind::Usage`] error,
 /// after the call has run.
@@ -173,31 +168,22 @@ fn follow_inner(
         let Some(reconnect) = reconnect.as_deref_mut() else {
             return Err(detached(e, method, job_id));
         };
-        let mut last = e;
-        let mut connected = None;
-        for attempt in 1..=RECONNECT_ATTEMPTS {
-            let pause = FIRST_BACKOFF * 2u32.pow(attempt - 1);
-            progress.notice(&format!(
-                "{}; connecting again in {} s to follow job {job_id} (attempt {attempt} of {RECONNECT_ATTEMPTS})",
-                last.message,
-                pause.as_secs()
-            ));
-            std::thread::sleep(pause);
-            match reconnect().and_then(|mut c| c.subscribe("core.get_jobs").map(|id| (c, id))) {
-                Ok(pair) => {
-                    connected = Some(pair);
-                    break;
-                }
-                // Only a network that may come back is worth waiting for.
-                Err(e) if matches!(e.kind, Kind::Connection | Kind::Timeout) => last = e,
-                Err(e) => return Err(detached(e, method, job_id)),
-            }
-        }
-        let Some((new_client, id)) = connected else {
-            return Err(detached(last, method, job_id));
-        };
+        let doing = format!("to follow job {job_id}");
+        let mut notice = |text: &str| progress.notice(text);
+        let mut new_subscription = String::new();
+        let new_client = crate::session::reconnect_with_backoff(
+            &mut || {
+                let mut c = reconnect()?;
+                new_subscription = c.subscribe("core.get_jobs")?;
+                Ok(c)
+            },
+            e,
+            &doing,
+            &mut notice,
+        )
+        .map_err(|e| detached(e, method, job_id))?;
         *client = new_client;
-        *subscription = id;
+        *subscription = new_subscription;
     }
 }
 

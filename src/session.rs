@@ -6,7 +6,7 @@ use crate::auth::{self, Login};
 use crate::client::rpc::{self, Client, ConnectOptions};
 use crate::client::transport::{Pin, TlsOptions};
 use crate::client::uri::{self, Endpoint, Protocol};
-use crate::error::{Error, Result};
+use crate::error::{Error, Kind, Result};
 use crate::known_hosts;
 use std::path::PathBuf;
 use std::time::Duration;
@@ -174,4 +174,37 @@ pub fn open_as(cfg: &ConnectConfig, login: &Login) -> Result<Client> {
         eprintln!("* logged in");
     }
     Ok(client)
+}
+
+/// Reconnection attempts after a dropped connection, and the pause before the first
+/// (doubled each time: 1 + 2 + 4 + 8 + 16 s in all).
+const RECONNECT_ATTEMPTS: u32 = 5;
+const FIRST_BACKOFF: Duration = Duration::from_secs(1);
+
+/// After `lost` (a dropped connection), open a new one through `reconnect`, a few times
+/// with growing pauses, telling `notice` before each wait what is going on (`doing` says
+/// why it matters, e.g. "to follow job 5"). Only failures a network can recover from are
+/// retried; a refused login or certificate ends it at once.
+pub fn reconnect_with_backoff(
+    reconnect: &mut dyn FnMut() -> Result<Client>,
+    lost: Error,
+    doing: &str,
+    notice: &mut dyn FnMut(&str),
+) -> Result<Client> {
+    let mut last = lost;
+    for attempt in 1..=RECONNECT_ATTEMPTS {
+        let pause = FIRST_BACKOFF * 2u32.pow(attempt - 1);
+        notice(&format!(
+            "{}; connecting again in {} s {doing} (attempt {attempt} of {RECONNECT_ATTEMPTS})",
+            last.message,
+            pause.as_secs()
+        ));
+        std::thread::sleep(pause);
+        match reconnect() {
+            Ok(client) => return Ok(client),
+            Err(e) if matches!(e.kind, Kind::Connection | Kind::Timeout) => last = e,
+            Err(e) => return Err(e),
+        }
+    }
+    Err(last)
 }

@@ -293,6 +293,10 @@ impl Session {
             self.start_realtime(emu, name, arg, &id);
             return Ok(id);
         }
+        if base == "mock.counter" {
+            self.start_counter(emu, name, arg, &id);
+            return Ok(id);
+        }
         if let Some(h) = lock(&emu.shared.conns).get_mut(&self.conn_id) {
             h.subs.insert(id.clone(), name.to_string());
         }
@@ -316,6 +320,51 @@ impl Session {
         for (_, flag) in self.sources.drain() {
             flag.store(true, Ordering::Relaxed);
         }
+    }
+
+    /// The emulator's `mock.counter:{"count": N, "interval": S}` event source: N `added`
+    /// events S seconds apart (defaults 3 and 0.05), then its end (`notify_unsubscribed`
+    /// with a null error), for testing clients against a source that finishes.
+    fn start_counter(&mut self, emu: &Emulator, name: &str, arg: Option<&str>, id: &str) {
+        let Some(tx) = lock(&emu.shared.conns)
+            .get(&self.conn_id)
+            .map(|h| h.tx.clone())
+        else {
+            return;
+        };
+        let arg: Value = arg
+            .and_then(|a| serde_json::from_str(a).ok())
+            .unwrap_or_else(|| json!({}));
+        let count = arg.get("count").and_then(Value::as_u64).unwrap_or(3);
+        let interval = arg
+            .get("interval")
+            .and_then(Value::as_f64)
+            .filter(|i| *i >= 0.0)
+            .unwrap_or(0.05);
+        let stop = Arc::new(AtomicBool::new(false));
+        self.sources.insert(id.to_string(), stop.clone());
+        let collection = name.to_string();
+        std::thread::spawn(move || {
+            for n in 1..=count {
+                std::thread::sleep(std::time::Duration::from_secs_f64(interval));
+                if stop.load(Ordering::Relaxed) {
+                    break;
+                }
+                let event = Out::Event {
+                    collection: collection.clone(),
+                    msg: "added",
+                    id: json!(n),
+                    fields: Some(json!({"n": n})),
+                };
+                if tx.send(event).is_err() {
+                    return;
+                }
+            }
+            let _ = tx.send(Out::Unsubscribed {
+                collection,
+                error: Value::Null,
+            });
+        });
     }
 
     /// The `reporting.realtime` event source: periodic `added` events with system
