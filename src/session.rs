@@ -181,17 +181,17 @@ pub fn open_as(cfg: &ConnectConfig, login: &Login) -> Result<Client> {
 const RECONNECT_ATTEMPTS: u32 = 5;
 const FIRST_BACKOFF: Duration = Duration::from_secs(1);
 
-/// After `lost` (a dropped connection), open a new one through `reconnect`, a few times
+/// After `dropped` (the error that showed the connection was gone), open a new one through `reconnect`, a few times
 /// with growing pauses, telling `notice` before each wait what is going on (`doing` says
 /// why it matters, e.g. "to follow job 5"). Only failures a network can recover from are
 /// retried; a refused login or certificate ends it at once.
 pub fn reconnect_with_backoff(
     reconnect: &mut dyn FnMut() -> Result<Client>,
-    lost: Error,
+    dropped: Error,
     doing: &str,
     notice: &mut dyn FnMut(&str),
 ) -> Result<Client> {
-    let mut last = lost;
+    let mut last = dropped;
     for attempt in 1..=RECONNECT_ATTEMPTS {
         let pause = FIRST_BACKOFF * 2u32.pow(attempt - 1);
         notice(&format!(
