@@ -144,3 +144,49 @@ fn abort_with_wait_ends_the_job() {
         .json();
     assert_eq!(job["state"], "ABORTED");
 }
+
+#[test]
+fn new_style_jobs_are_used_where_the_server_offers_them() {
+    let s = Server::start();
+    let out = s
+        .cli()
+        .args(["-v", "call", "-j", "mock.progress_job", "2", "0.01"])
+        .run()
+        .success()
+        .stdout_is("{\"steps\": 2}\n");
+    let trace = out.stderr();
+    assert!(
+        trace.contains(r#""method":"core.set_options","params":[{"legacy_jobs":false}]"#),
+        "{trace}"
+    );
+    // The job's answer arrives when it has ended, and the connection is put back after.
+    assert!(
+        trace.contains(r#""params":[{"legacy_jobs":true}]"#),
+        "{trace}"
+    );
+    // Over the legacy protocol there is only the legacy style.
+    common::midclt()
+        .uri(&s.ws_path("/websocket"))
+        .login("root")
+        .args(["-v", "call", "-j", "mock.progress_job", "2", "0.01"])
+        .run()
+        .success()
+        .stdout_is("{\"steps\": 2}\n")
+        .stderr_lacks("legacy_jobs");
+}
+
+#[test]
+fn a_failed_new_style_job_is_the_jobs_error() {
+    let s = Server::start();
+    s.cli()
+        .args(["call", "-j", "mock.failing_job", "disk on fire"])
+        .run()
+        .code(1)
+        .stdout_is("")
+        .stderr_has("disk on fire");
+    s.cli()
+        .args(["call", "-j", "mock.failing_job", "bad value", "true"])
+        .run()
+        .code(1)
+        .stderr_has("bad value");
+}

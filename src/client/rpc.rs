@@ -319,6 +319,13 @@ impl Client {
         }
     }
 
+    /// The answer to request `id` if it has already arrived, without reading anything.
+    pub fn take_answer(&mut self, id: &str) -> Option<Answer> {
+        let answer = self.stash.remove(id)?;
+        self.in_flight.remove(id);
+        Some(answer)
+    }
+
     /// Notifications that arrived while waiting for answers and are not yet taken: they
     /// came before anything read from the connection later.
     pub fn take_queued(&mut self) -> Vec<Notification> {
@@ -664,6 +671,11 @@ impl Client {
                 "a message larger than midclt accepts ({c}; the limit is {} MiB)",
                 transport::MAX_INCOMING_MESSAGE >> 20
             )),
+            // A peer that vanished (reset, killed) is a dropped network, not a broken
+            // server, even though tungstenite files it under protocol errors.
+            tungstenite::Error::Protocol(
+                tungstenite::error::ProtocolError::ResetWithoutClosingHandshake,
+            ) => None,
             tungstenite::Error::Protocol(p) => {
                 Some(format!("a frame that breaks the WebSocket protocol ({p})"))
             }
@@ -680,6 +692,9 @@ impl Client {
             tungstenite::Error::ConnectionClosed | tungstenite::Error::AlreadyClosed => {
                 "the connection was closed".to_string()
             }
+            tungstenite::Error::Protocol(
+                tungstenite::error::ProtocolError::ResetWithoutClosingHandshake,
+            ) => "the connection was cut without a WebSocket close".to_string(),
             tungstenite::Error::Io(io) => format!("{io}"),
             other => other.to_string(),
         };

@@ -6,6 +6,8 @@
 //! SUCCESS, FAILED or ABORTED. There is deliberately no overall deadline (jobs can run
 //! for hours), but a silent server is polled so a lost event cannot hang the wait.
 
+mod new_style;
+
 use crate::client::rpc::{Client, Notification};
 use crate::error::{Error, ErrorData, Kind, Result, ServerError, CALL_ERROR, INVALID_PARAMS};
 use serde_json::{json, Map, Value};
@@ -88,6 +90,22 @@ fn run_inner(
     progress: &mut dyn Progress,
 ) -> Result<Value> {
     let mut subscription = client.subscribe("core.get_jobs")?;
+    if new_style::switch_on(client) {
+        let outcome = new_style::run(
+            client,
+            reconnect,
+            &mut subscription,
+            method,
+            params,
+            progress,
+        );
+        new_style::switch_off(client);
+        if !matches!(&outcome, Err(e) if matches!(e.kind, Kind::Connection | Kind::Timeout)) {
+            let _ = client.unsubscribe(&subscription);
+            drop(client.take_queued());
+        }
+        return outcome;
+    }
     let started = client.call(method, params);
     let outcome = started.and_then(|started| {
         let job_id = started
@@ -100,6 +118,7 @@ fn run_inner(
             method,
             job_id,
             progress,
+            None,
         )
     });
     // A long-lived connection (the shell) must not collect job events nobody reads.
@@ -129,7 +148,15 @@ pub fn follow(
     progress: &mut dyn Progress,
 ) -> Result<Value> {
     let mut subscription = String::new();
-    follow_inner(client, None, &mut subscription, method, job_id, progress)
+    follow_inner(
+        client,
+        None,
+        &mut subscription,
+        method,
+        job_id,
+        progress,
+        None,
+    )
 }
 
 /// [`follow`], reconnecting through `reconnect` when the connection drops (see
@@ -149,9 +176,12 @@ pub fn follow_reconnecting(
         method,
         job_id,
         progress,
+        None,
     )
 }
 
+/// Follow job `job_id` to its end. `dropped`: the connection is already known to be gone
+/// (with this error), so reconnect before watching.
 fn follow_inner(
     client: &mut Client,
     mut reconnect: Option<Reconnect<'_>>,
@@ -159,11 +189,15 @@ fn follow_inner(
     method: &str,
     job_id: i64,
     progress: &mut dyn Progress,
+    mut dropped: Option<Error>,
 ) -> Result<Value> {
     loop {
-        let e = match watch(client, method, job_id, progress) {
-            Err(e) if e.kind == Kind::Connection => e,
-            other => return other.map_err(|e| detached(e, method, job_id)),
+        let e = match dropped.take() {
+            Some(e) => e,
+            None => match watch(client, method, job_id, progress) {
+                Err(e) if e.kind == Kind::Connection => e,
+                other => return other.map_err(|e| detached(e, method, job_id)),
+            },
         };
         let Some(reconnect) = reconnect.as_deref_mut() else {
             return Err(detached(e, method, job_id));
