@@ -172,3 +172,10 @@ complete -c midclt -n "__fish_midclt_using_subcommand help; and __fish_seen_subc
 complete -c midclt -n "__fish_midclt_using_subcommand help; and __fish_seen_subcommand_from config" -f -a "path" -d 'Print the config file\'s path'
 complete -c midclt -n "__fish_midclt_using_subcommand help; and __fish_seen_subcommand_from cache" -f -a "clear" -d 'Remove every cached catalogue (they are rebuilt on the next command)'
 complete -c midclt -n "__fish_midclt_using_subcommand help; and __fish_seen_subcommand_from cache" -f -a "path" -d 'Print the cache directory'
+
+function __midclt_dynamic
+    set -l words (commandline -opc)
+    set -e words[1]
+    midclt complete -- $words (commandline -ct) 2>/dev/null
+end
+complete -c midclt -f -n 'not string match -q -- "-*" (commandline -ct)' -a '(__midclt_dynamic)'

@@ -689,3 +689,16 @@ _midclt_dynamic() {
 }
 compdef _midclt_dynamic midclt
 "#;
+
+/// Appended to clap's fish script: words from the server's catalogue (namespaces, commands,
+/// methods after `call`, argument names and values) from `midclt complete`, which reads
+/// only its cache.
+#[allow(dead_code)]
+pub(crate) const FISH_DYNAMIC: &str = r#"
+function __midclt_dynamic
+    set -l words (commandline -opc)
+    set -e words[1]
+    midclt complete -- $words (commandline -ct) 2>/dev/null
+end
+complete -c midclt -f -n 'not string match -q -- "-*" (commandline -ct)' -a '(__midclt_dynamic)'
+"#;

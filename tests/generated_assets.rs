@@ -34,6 +34,7 @@ fn expected() -> Vec<(PathBuf, Vec<u8>)> {
         match shell {
             Shell::Bash => buf.extend_from_slice(cli::BASH_DYNAMIC.as_bytes()),
             Shell::Zsh => buf.extend_from_slice(cli::ZSH_DYNAMIC.as_bytes()),
+            Shell::Fish => buf.extend_from_slice(cli::FISH_DYNAMIC.as_bytes()),
             _ => {}
         }
         let name = match shell {

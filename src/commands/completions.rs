@@ -12,6 +12,7 @@ pub(crate) fn run(shell: clap_complete::Shell) -> anyhow::Result<()> {
     match shell {
         clap_complete::Shell::Bash => script.extend_from_slice(crate::cli::BASH_DYNAMIC.as_bytes()),
         clap_complete::Shell::Zsh => script.extend_from_slice(crate::cli::ZSH_DYNAMIC.as_bytes()),
+        clap_complete::Shell::Fish => script.extend_from_slice(crate::cli::FISH_DYNAMIC.as_bytes()),
         _ => {}
     }
     let mut out = std::io::stdout().lock();
