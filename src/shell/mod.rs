@@ -9,7 +9,7 @@ mod line_editor;
 
 use crate::auth::{credentials, Login};
 use crate::client::rpc::Client;
-use crate::error::{Error, ExitCode, Kind, Result};
+use crate::error::{Error, ExitCode, Result};
 use crate::render::{self, print_line, report, Format};
 use crate::session::{self, ConnectConfig};
 use crate::truenas_cli::catalog::{Catalog, Child, Resolved};
@@ -272,13 +272,8 @@ impl Shell {
                 }
                 Step::Continue
             }
-            Err(e) => {
-                if report::typed(&e).is_some_and(|t| t.kind == Kind::Connection) {
-                    // Checked again (and reconnected) before the next line.
-                    let _ = conn.client.as_mut().map(Client::is_alive);
-                }
-                Step::Failed(e)
-            }
+            // A broken connection is noticed, and opened again, before the next line.
+            Err(e) => Step::Failed(e),
         }
     }
 
