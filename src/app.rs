@@ -23,7 +23,7 @@ pub(crate) fn main() -> i32 {
     let cli = match parsed {
         Ok(cli) => cli,
         Err(e) => {
-            let _ = e.print();
+            print_clap(&e);
             return if e.use_stderr() {
                 ExitCode::Usage as i32
             } else {
@@ -69,6 +69,27 @@ fn exit_code(e: &anyhow::Error) -> ExitCode {
 
 fn typed(e: &anyhow::Error) -> Option<&Error> {
     e.chain().find_map(|cause| cause.downcast_ref::<Error>())
+}
+
+/// clap's help or usage error, coloured only where [`render::terminal::colour`] allows.
+fn print_clap(e: &clap::Error) {
+    use render::terminal::{colour, Stream};
+    let styled = e.render();
+    let stream = if e.use_stderr() {
+        Stream::Stderr
+    } else {
+        Stream::Stdout
+    };
+    let text = if colour(stream) {
+        styled.ansi().to_string()
+    } else {
+        styled.to_string()
+    };
+    // Nothing is left to tell anyone if the stream is closed.
+    let _ = match stream {
+        Stream::Stderr => std::io::stderr().lock().write_all(text.as_bytes()),
+        Stream::Stdout => std::io::stdout().lock().write_all(text.as_bytes()),
+    };
 }
 
 fn run(cli: &Cli) -> anyhow::Result<()> {
