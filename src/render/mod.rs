@@ -114,13 +114,55 @@ impl FromStr for Format {
 /// could take them for anything but that string (`"yes"`, `"0x1F"`, `"10.0.0.1"`,
 /// `"a: b"`); floats always carry a `.` (`1.0e+20`) so YAML 1.1 readers see floats.
 pub(crate) fn render(value: &Value, format: Format) -> String {
-    match format {
-        Format::Table => render_table(value),
+    render_with(value, format, Layout::default()).text
+}
+
+/// How a rendering is laid out beyond its format.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Layout {
+    /// `json`: indented (2 spaces) or one line.
+    pub json_indent: bool,
+    /// `table`: fit a table wider than this many columns (a terminal's width).
+    pub width: Option<usize>,
+}
+
+impl Default for Layout {
+    fn default() -> Self {
+        Layout {
+            json_indent: true,
+            width: None,
+        }
+    }
+}
+
+/// A rendering, and the table columns left out to fit the width.
+pub(crate) struct Rendered {
+    pub text: String,
+    pub dropped: Vec<String>,
+}
+
+/// [`render`] with a [`Layout`].
+pub(crate) fn render_with(value: &Value, format: Format, layout: Layout) -> Rendered {
+    let text = match format {
+        Format::Table => {
+            let drawn = render_table(value, layout.width);
+            return Rendered {
+                text: drawn.text,
+                dropped: drawn.dropped,
+            };
+        }
         Format::Csv => render_csv(value),
         // Serialising a `Value` cannot fail (its keys are strings); an empty string is a
         // harmless answer should that ever change.
-        Format::Json => serde_json::to_string_pretty(value).unwrap_or_default(),
+        Format::Json if layout.json_indent => {
+            serde_json::to_string_pretty(value).unwrap_or_default()
+        }
+        Format::Json => serde_json::to_string(value).unwrap_or_default(),
         Format::Yaml => render_yaml(value),
+    };
+    Rendered {
+        text,
+        dropped: Vec::new(),
     }
 }
 

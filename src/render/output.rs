@@ -1,6 +1,6 @@
 //! Writing results to stdout.
 
-use super::{terminal, Format};
+use super::{terminal, Format, Layout};
 use crate::error::{Error, Result};
 use serde_json::Value;
 use std::io::Write;
@@ -25,13 +25,26 @@ fn write_line(text: &str) -> Result<()> {
     }
 }
 
-/// Print rendered output; CSV keeps its own CRLF line ends (midcli's csv module).
+/// Print rendered output; CSV keeps its own CRLF line ends (midcli's csv module). On a
+/// terminal, a table wider than the terminal is fitted to it, with a note on stderr naming
+/// any column left out.
 pub(crate) fn print_rendered(value: &Value, format: Format) -> Result<()> {
-    let rendered = super::render(value, format);
+    let width = match format {
+        Format::Table => terminal::stdout_width(),
+        _ => None,
+    };
+    let layout = Layout {
+        json_indent: true,
+        width,
+    };
+    let rendered = super::render_with(value, format, layout);
+    if let (false, Some(width)) = (rendered.dropped.is_empty(), width) {
+        note_dropped(&rendered.dropped, width);
+    }
     let text = match (terminal::stdout_is_terminal(), format) {
-        (false, _) => std::borrow::Cow::Borrowed(rendered.as_str()),
-        (true, Format::Json) => terminal::json(&rendered),
-        (true, _) => terminal::text(&rendered),
+        (false, _) => std::borrow::Cow::Borrowed(rendered.text.as_str()),
+        (true, Format::Json) => terminal::json(&rendered.text),
+        (true, _) => terminal::text(&rendered.text),
     };
     if format == Format::Csv && text.ends_with('\n') {
         let mut out = std::io::stdout().lock();
@@ -52,4 +65,23 @@ pub(crate) fn parse_format(s: &str) -> Result<Format> {
             "unknown output format '{s}': use table, csv, json or yaml"
         ))
     })
+}
+
+fn note_dropped(dropped: &[String], width: usize) {
+    warn(&format!(
+        "midclt: note: {} of the table's columns did not fit in {width} terminal columns: {}\n  \
+         hint: -o json shows every field",
+        dropped.len(),
+        dropped.join(", ")
+    ));
+}
+
+/// A line on stderr; field names come from the server, so controls are shown escaped on
+/// a terminal.
+fn warn(text: &str) {
+    if terminal::stderr_is_terminal() {
+        eprintln!("{}", terminal::text(text));
+    } else {
+        eprintln!("{text}");
+    }
 }

@@ -42,6 +42,22 @@ fn colour_allowed(no_color: Option<OsString>, term: Option<OsString>) -> bool {
     no_color.is_none_or(|v| v.is_empty()) && term.is_none_or(|t| t != "dumb")
 }
 
+/// The terminal's width in columns when stdout is a terminal: `COLUMNS` when it is a
+/// positive number (as `ls` and clap read it, so a user or a test can ask for a width),
+/// else what the terminal says; `None` off a terminal or when no width is known.
+pub(crate) fn stdout_width() -> Option<usize> {
+    if !stdout_is_terminal() {
+        return None;
+    }
+    columns_from(std::env::var("COLUMNS").ok().as_deref()).or_else(|| {
+        terminal_size::terminal_size_of(std::io::stdout()).map(|(w, _)| usize::from(w.0))
+    })
+}
+
+fn columns_from(text: Option<&str>) -> Option<usize> {
+    text?.trim().parse::<usize>().ok().filter(|n| *n > 0)
+}
+
 /// Would the terminal act on `c` rather than show it? C0 controls other than tab and line
 /// feed, DEL, and the C1 controls (U+009B alone starts a CSI sequence on some terminals).
 fn is_control(c: char) -> bool {
@@ -109,5 +125,15 @@ mod tests {
         assert!(!colour_allowed(some("0"), some("xterm")));
         assert!(colour_allowed(some(""), some("xterm")));
         assert!(!colour_allowed(None, some("dumb")));
+    }
+
+    #[test]
+    fn columns_must_be_a_positive_number() {
+        use super::columns_from;
+        assert_eq!(columns_from(Some("80")), Some(80));
+        assert_eq!(columns_from(Some(" 132\n")), Some(132));
+        for bad in [None, Some(""), Some("0"), Some("-5"), Some("wide")] {
+            assert_eq!(columns_from(bad), None, "{bad:?}");
+        }
     }
 }

@@ -843,3 +843,4 @@ fn no_panic_on_huge_keys() {
 }
 
 mod formats;
+mod layout;
