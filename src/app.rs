@@ -95,7 +95,8 @@ fn print_clap(e: &clap::Error) {
 fn run(cli: &Cli) -> anyhow::Result<()> {
     let g = &cli.global;
     let mut flags = Flags {
-        output: g.output.as_deref().map(render::parse_format).transpose()?,
+        output: commands::spec_of(&g.out)?,
+        profile_format: None,
         dry_run: g.dry_run,
         help: false,
     };
@@ -104,7 +105,7 @@ fn run(cli: &Cli) -> anyhow::Result<()> {
             Err(Error::usage("-c LINE runs a command line by itself; drop the subcommand").into())
         }
         (None, Some(line)) => {
-            flags.output = flags.output.or(commands::output_format(g)?);
+            flags.profile_format = commands::profile_format(g)?;
             truenas_cli::run(&commands::config(g)?, Input::Line(line.clone()), &flags)
         }
         (None, None) => Err(Error::usage("no command given")
@@ -113,33 +114,29 @@ fn run(cli: &Cli) -> anyhow::Result<()> {
         (Some(command), None) => match command {
             Command::Call(args) => commands::call::run(g, args),
             Command::Ping => commands::ping::run(g),
-            Command::Waitready(args) => commands::waitready::run(g, args),
             Command::Subscribe(args) => commands::subscribe::run(g, args),
             Command::Token(args) => commands::token::run(g, args),
-            Command::Key(cmd) => commands::key::run(g, cmd),
             Command::Trust(args) => commands::trust::run(g, args),
             Command::Config(cmd) => commands::config::run(cmd),
             Command::Doctor(args) => commands::doctor::run(g, args),
-            Command::Completions { shell } => commands::completions::run(*shell),
-            Command::Complete { words } => commands::complete::run(g, words),
-            Command::MockServer(args) => commands::mock_server::run(args),
-            Command::Cache(cmd) => commands::cache::run(cmd),
             Command::Render(args) => {
-                let format = args
-                    .output
-                    .as_deref()
-                    .map(render::parse_format)
-                    .transpose()?;
-                Ok(commands::render::run(format.or(flags.output))?)
+                let spec = commands::spec_of(&args.out)?.or(&flags.output);
+                Ok(commands::render::run(&spec)?)
             }
             Command::External(words) => {
                 if let Some(e) = near_miss(words.first().map_or("", String::as_str)) {
                     return Err(e.into());
                 }
                 let words = truenas_cli::extract_flags(words.clone(), &mut flags)?;
-                flags.output = flags.output.or(commands::output_format(g)?);
+                flags.profile_format = commands::profile_format(g)?;
                 truenas_cli::run(&commands::config(g)?, Input::Argv(words), &flags)
             }
+            Command::Waitready(args) => commands::waitready::run(g, args),
+            Command::Key(cmd) => commands::key::run(g, cmd),
+            Command::Completions { shell } => commands::completions::run(*shell),
+            Command::Complete { words } => commands::complete::run(g, words),
+            Command::MockServer(args) => commands::mock_server::run(args),
+            Command::Cache(cmd) => commands::cache::run(cmd),
         },
     }
 }

@@ -132,11 +132,6 @@ pub(crate) struct GlobalArgs {
     #[arg(short = 'c', long = "command", value_name = "LINE")]
     pub command_line: Option<String>,
 
-    /// Output of TrueNAS CLI commands and `render`: table, csv, json or yaml
-    /// [default: table on a terminal, json when piped]
-    #[arg(short = 'o', long = "output", value_name = "FORMAT")]
-    pub output: Option<String>,
-
     /// How `call` prints a boolean result: json (true/false) or python (True/False, as the
     /// official midclt prints it, for scripts that compare with 'True')
     #[arg(
@@ -152,6 +147,34 @@ pub(crate) struct GlobalArgs {
     /// instead of making it
     #[arg(long = "dry-run")]
     pub dry_run: bool,
+
+    // Last: its help heading applies to the options after it.
+    #[command(flatten)]
+    pub out: OutputArgs,
+}
+
+/// How `call`, `render` and TrueNAS CLI commands print their result; accepted before the
+/// subcommand and after it.
+#[derive(Debug, Args, Clone, Default)]
+#[command(next_help_heading = "Output")]
+pub(crate) struct OutputArgs {
+    /// Output format: table, csv, json, jsonl (one compact JSON value per line, a list's
+    /// elements on lines of their own), yaml, or raw (strings bare, other values as one line
+    /// of JSON, a list one element per line) [default: for `call`, midclt's own output;
+    /// for TrueNAS CLI commands and `render`, table on a terminal and json when piped]
+    #[arg(short = 'o', long = "output", value_name = "FORMAT")]
+    pub output: Option<String>,
+
+    /// Indented JSON (implies -o json). JSON is indented anyway for TrueNAS CLI commands
+    /// and `render`; `call` prints it on one line
+    #[arg(long = "pretty")]
+    pub pretty: bool,
+
+    /// Keep only these fields of the result (of each object in a list), in this order;
+    /// `a.b` reaches into nested objects (and each element of a list). JSON and YAML keep
+    /// the nesting; table and CSV columns are named `a.b`
+    #[arg(long = "select", value_name = "FIELD,...")]
+    pub select: Option<String>,
 }
 
 #[derive(Debug, Subcommand)]
@@ -205,9 +228,8 @@ pub(crate) enum Command {
 
 #[derive(Debug, Args)]
 pub(crate) struct RenderArgs {
-    /// table, csv, json or yaml [default: table on a terminal, json when piped]
-    #[arg(short = 'o', long = "output", value_name = "FORMAT")]
-    pub output: Option<String>,
+    #[command(flatten)]
+    pub out: OutputArgs,
 }
 
 #[derive(Debug, Subcommand)]
@@ -240,6 +262,8 @@ pub(crate) struct CallArgs {
     /// Positional parameters (JSON, else string; `-` reads stdin)
     #[arg(value_name = "ARGS", allow_negative_numbers = true)]
     pub args: Vec<String>,
+    #[command(flatten)]
+    pub out: OutputArgs,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, ValueEnum)]
@@ -544,6 +568,12 @@ the password of the emulator's accounts (mock\-server)
 .TP
 .B CALL_TIMEOUT
 the default per\-call timeout in seconds (60), as for the official client
+.TP
+.B NO_COLOR
+set to anything but the empty string: no colour (progress bar, help, errors)
+.TP
+.B COLUMNS
+the terminal width that wide tables are fitted to (default: the terminal's own)
 .TP
 .B XDG_CONFIG_HOME\fR, \fBXDG_DATA_HOME\fR, \fBXDG_CACHE_HOME\fR, \fBHOME
 where the files below live

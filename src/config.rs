@@ -32,7 +32,7 @@ pub(crate) const KEYS: &[(&str, &str)] = &[
     ("ca_cert", "a PEM certificate to trust"),
     ("pin", "the server certificate's sha256:HEX fingerprint"),
     ("timeout", "seconds per call (an integer)"),
-    ("output", "table, csv, json or yaml"),
+    ("output", "table, csv, json, jsonl, yaml or raw"),
     ("channel_binding", "true or false: SCRAM channel binding"),
     ("plain", "true or false: send the API key itself"),
     ("protocol", "jsonrpc or legacy"),

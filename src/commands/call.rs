@@ -1,16 +1,17 @@
 //! `midclt call METHOD [ARGS...]`, as the official midclt does it.
 
-use crate::cli::{BoolStyle, CallArgs, GlobalArgs, JobPrint};
+use crate::cli::{CallArgs, GlobalArgs, JobPrint};
 use crate::client::rpc;
 use crate::error::{Error, Result};
 use crate::jobs;
-use crate::render::{self, midclt, progress};
+use crate::render::progress;
 use crate::session;
 use serde_json::Value;
 use std::io::IsTerminal;
 
 pub(crate) fn run(g: &GlobalArgs, args: &CallArgs) -> anyhow::Result<()> {
-    let format = g.output.as_deref().map(render::parse_format).transpose()?;
+    let spec = super::output_spec(g, &args.out)?;
+    let output = super::call_output(&spec)?;
     let params = params(&args.args)?;
     let stdin_taken = args.args.iter().any(|a| a == "-");
     let cfg = super::config(g)?;
@@ -39,15 +40,7 @@ pub(crate) fn run(g: &GlobalArgs, args: &CallArgs) -> anyhow::Result<()> {
     let key = crate::truenas_cli::server_key(&client.info().endpoint, &cfg);
     client.close();
     let result = result.map_err(|e| suggest_methods(e, &key, &args.method))?;
-    match format {
-        Some(format) => render::print_rendered(&result, format)?,
-        None => match (&result, g.bool_style) {
-            (Value::Bool(b), BoolStyle::Python) => {
-                render::print_line(if *b { "True" } else { "False" })?;
-            }
-            _ => render::print_line(&midclt::result_text(&result))?,
-        },
-    }
+    super::print_call_result(output.as_ref(), &spec, &result, g.bool_style)?;
     Ok(())
 }
 

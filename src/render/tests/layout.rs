@@ -1,9 +1,14 @@
-//! Tables fitted to a terminal's width.
+//! jsonl and raw, one-line JSON, the output options, and tables fitted to a terminal's width.
 
 use super::*;
+use crate::render::output::Spec;
+
+fn with(value: &Value, format: Format, layout: Layout) -> Rendered {
+    render_with(value, format, layout)
+}
 
 fn fitted(text: &str, width: usize) -> Rendered {
-    render_with(
+    with(
         &parse(text),
         Format::Table,
         Layout {
@@ -15,6 +20,112 @@ fn fitted(text: &str, width: usize) -> Rendered {
 
 fn widest_line(text: &str) -> usize {
     text.lines().map(|l| l.chars().count()).max().unwrap_or(0)
+}
+
+#[test]
+fn jsonl_is_one_compact_value_per_line() {
+    let rows = parse(r#"[{"id": 1, "name": "é"}, [1, 2], "x", 1.50, null]"#);
+    assert_eq!(
+        render(&rows, Format::Jsonl),
+        "{\"id\":1,\"name\":\"é\"}\n[1,2]\n\"x\"\n1.50\nnull"
+    );
+    let one = parse(r#"{"a": {"b": [1, {"$date": 5}]}}"#);
+    assert_eq!(
+        render(&one, Format::Jsonl),
+        r#"{"a":{"b":[1,{"$date":5}]}}"#
+    );
+    assert_eq!(render(&parse("[]"), Format::Jsonl), "");
+    assert_eq!(render(&parse("[[]]"), Format::Jsonl), "[]");
+    for line in render(&rows, Format::Jsonl).lines() {
+        assert!(serde_json::from_str::<Value>(line).is_ok(), "{line}");
+    }
+}
+
+#[test]
+fn raw_prints_strings_bare_and_the_rest_as_json() {
+    for (input, want) in [
+        (r#""pong""#, "pong"),
+        (r#""two\nlines""#, "two\nlines"),
+        (r#""""#, ""),
+        (
+            "123456789012345678901234567890",
+            "123456789012345678901234567890",
+        ),
+        ("1.0", "1.0"),
+        ("true", "true"),
+        ("null", "null"),
+        (r#"{"a": "é", "b": [1]}"#, r#"{"a":"é","b":[1]}"#),
+        (
+            r#"["a", "b c", 3, {"k": 1}, ["x"]]"#,
+            "a\nb c\n3\n{\"k\":1}\n[\"x\"]",
+        ),
+        ("[]", ""),
+    ] {
+        assert_eq!(render(&parse(input), Format::Raw), want, "{input}");
+    }
+}
+
+#[test]
+fn json_on_one_line_or_indented() {
+    let v = parse(r#"{"a": [1, "é"], "b": {"$date": 1}}"#);
+    let one_line = Layout {
+        json_indent: false,
+        width: None,
+    };
+    assert_eq!(
+        with(&v, Format::Json, one_line).text,
+        r#"{"a":[1,"é"],"b":{"$date":1}}"#
+    );
+    assert_eq!(
+        with(&v, Format::Json, Layout::default()).text,
+        render(&v, Format::Json)
+    );
+    assert!(render(&v, Format::Json).contains("\n  \"a\": [\n"));
+}
+
+#[test]
+fn pretty_means_json_and_goes_with_no_other_format() {
+    let spec = |o: Option<Format>, pretty: bool| Spec {
+        format: o,
+        pretty,
+        select: None,
+    };
+    // Nothing asked: the command's default and habit.
+    let out = spec(None, false).output(Format::Table, true).unwrap();
+    assert_eq!((out.format, out.json_indent), (Format::Table, true));
+    let out = spec(None, false).output(Format::Json, false).unwrap();
+    assert_eq!((out.format, out.json_indent), (Format::Json, false));
+    // --pretty alone is indented JSON, whatever the default.
+    let out = spec(None, true).output(Format::Table, false).unwrap();
+    assert_eq!((out.format, out.json_indent), (Format::Json, true));
+    let out = spec(Some(Format::Json), true)
+        .output(Format::Table, false)
+        .unwrap();
+    assert_eq!((out.format, out.json_indent), (Format::Json, true));
+    for other in [
+        Format::Table,
+        Format::Csv,
+        Format::Jsonl,
+        Format::Yaml,
+        Format::Raw,
+    ] {
+        let e = spec(Some(other), true)
+            .output(Format::Json, false)
+            .unwrap_err();
+        assert_eq!(e.exit_code() as i32, 2);
+        assert!(e.message.contains(&format!("-o {other}")), "{}", e.message);
+    }
+}
+
+#[test]
+fn options_after_a_subcommand_win_over_those_before_it() {
+    let before = Spec::parse(Some("yaml"), false, Some("id")).unwrap();
+    let after = Spec::parse(Some("csv"), false, None).unwrap();
+    let both = after.or(&before);
+    assert_eq!(both.format, Some(Format::Csv));
+    assert_eq!(both.select, Some(Selection::parse("id").unwrap()));
+    assert!(Spec::parse(Some("xml"), false, None).is_err());
+    assert!(Spec::parse(None, false, Some("a,,b")).is_err());
 }
 
 const KEYS: &str = r#"[
