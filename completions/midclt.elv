@@ -48,7 +48,7 @@ set edit:completion:arg-completer[midclt] = {|@words|
             cand -v 'Print the wire traffic to stderr (secrets are redacted)'
             cand --verbose 'Print the wire traffic to stderr (secrets are redacted)'
             cand --dry-run 'Print the call a TrueNAS CLI command would make ({"method": ..., "params": [...]}) instead of making it'
-            cand --pretty 'Indented JSON (implies -o json). JSON is indented anyway for TrueNAS CLI commands and `render`; `call` prints it on one line'
+            cand --pretty 'Indented JSON (implies -o json). JSON is indented anyway for TrueNAS CLI commands and `render`; midclt''s own commands (call, subscribe, doctor, ...) print it on one line'
             cand -h 'Print help (see more with ''--help'')'
             cand --help 'Print help (see more with ''--help'')'
             cand -V 'Print version'
@@ -78,11 +78,15 @@ set edit:completion:arg-completer[midclt] = {|@words|
             cand --quiet 'Print only the error''s one-line message (no traceback, no extra data)'
             cand -j 'The method is a job: wait for it to finish and print its result'
             cand --job 'The method is a job: wait for it to finish and print its result'
-            cand --pretty 'Indented JSON (implies -o json). JSON is indented anyway for TrueNAS CLI commands and `render`; `call` prints it on one line'
+            cand --pretty 'Indented JSON (implies -o json). JSON is indented anyway for TrueNAS CLI commands and `render`; midclt''s own commands (call, subscribe, doctor, ...) print it on one line'
             cand -h 'Print help (see more with ''--help'')'
             cand --help 'Print help (see more with ''--help'')'
         }
         &'midclt;ping'= {
+            cand -o 'Output format: table, csv, json, jsonl (one compact JSON value per line, a list''s elements on lines of their own), yaml, or raw (strings bare, other values as one line of JSON, a list one element per line) [default: for `call`, midclt''s own output; for TrueNAS CLI commands and `render`, table on a terminal and json when piped]'
+            cand --output 'Output format: table, csv, json, jsonl (one compact JSON value per line, a list''s elements on lines of their own), yaml, or raw (strings bare, other values as one line of JSON, a list one element per line) [default: for `call`, midclt''s own output; for TrueNAS CLI commands and `render`, table on a terminal and json when piped]'
+            cand --select 'Keep only these fields of the result (of each object in a list), in this order; `a.b` reaches into nested objects (and each element of a list). JSON and YAML keep the nesting; table and CSV columns are named `a.b`'
+            cand --pretty 'Indented JSON (implies -o json). JSON is indented anyway for TrueNAS CLI commands and `render`; midclt''s own commands (call, subscribe, doctor, ...) print it on one line'
             cand -h 'Print help'
             cand --help 'Print help'
         }
@@ -97,12 +101,20 @@ set edit:completion:arg-completer[midclt] = {|@words|
             cand --number 'Exit after N events'
             cand -t 'Exit with status 6 when no event arrives within SECONDS (total)'
             cand --timeout 'Exit with status 6 when no event arrives within SECONDS (total)'
+            cand -o 'Output format: table, csv, json, jsonl (one compact JSON value per line, a list''s elements on lines of their own), yaml, or raw (strings bare, other values as one line of JSON, a list one element per line) [default: for `call`, midclt''s own output; for TrueNAS CLI commands and `render`, table on a terminal and json when piped]'
+            cand --output 'Output format: table, csv, json, jsonl (one compact JSON value per line, a list''s elements on lines of their own), yaml, or raw (strings bare, other values as one line of JSON, a list one element per line) [default: for `call`, midclt''s own output; for TrueNAS CLI commands and `render`, table on a terminal and json when piped]'
+            cand --select 'Keep only these fields of the result (of each object in a list), in this order; `a.b` reaches into nested objects (and each element of a list). JSON and YAML keep the nesting; table and CSV columns are named `a.b`'
+            cand --pretty 'Indented JSON (implies -o json). JSON is indented anyway for TrueNAS CLI commands and `render`; midclt''s own commands (call, subscribe, doctor, ...) print it on one line'
             cand -h 'Print help'
             cand --help 'Print help'
         }
         &'midclt;token'= {
             cand --ttl 'Token lifetime in seconds (refreshed while the token''s session is used)'
+            cand -o 'Output format: table, csv, json, jsonl (one compact JSON value per line, a list''s elements on lines of their own), yaml, or raw (strings bare, other values as one line of JSON, a list one element per line) [default: for `call`, midclt''s own output; for TrueNAS CLI commands and `render`, table on a terminal and json when piped]'
+            cand --output 'Output format: table, csv, json, jsonl (one compact JSON value per line, a list''s elements on lines of their own), yaml, or raw (strings bare, other values as one line of JSON, a list one element per line) [default: for `call`, midclt''s own output; for TrueNAS CLI commands and `render`, table on a terminal and json when piped]'
+            cand --select 'Keep only these fields of the result (of each object in a list), in this order; `a.b` reaches into nested objects (and each element of a list). JSON and YAML keep the nesting; table and CSV columns are named `a.b`'
             cand --single-use 'The token may be used only once'
+            cand --pretty 'Indented JSON (implies -o json). JSON is indented anyway for TrueNAS CLI commands and `render`; midclt''s own commands (call, subscribe, doctor, ...) print it on one line'
             cand -h 'Print help'
             cand --help 'Print help'
         }
@@ -127,7 +139,11 @@ set edit:completion:arg-completer[midclt] = {|@words|
             cand --help 'Print help'
         }
         &'midclt;doctor'= {
-            cand --json 'A machine-readable report (one JSON object)'
+            cand -o 'Output format: table, csv, json, jsonl (one compact JSON value per line, a list''s elements on lines of their own), yaml, or raw (strings bare, other values as one line of JSON, a list one element per line) [default: for `call`, midclt''s own output; for TrueNAS CLI commands and `render`, table on a terminal and json when piped]'
+            cand --output 'Output format: table, csv, json, jsonl (one compact JSON value per line, a list''s elements on lines of their own), yaml, or raw (strings bare, other values as one line of JSON, a list one element per line) [default: for `call`, midclt''s own output; for TrueNAS CLI commands and `render`, table on a terminal and json when piped]'
+            cand --select 'Keep only these fields of the result (of each object in a list), in this order; `a.b` reaches into nested objects (and each element of a list). JSON and YAML keep the nesting; table and CSV columns are named `a.b`'
+            cand --json 'A machine-readable report (one JSON object); the same as -o json'
+            cand --pretty 'Indented JSON (implies -o json). JSON is indented anyway for TrueNAS CLI commands and `render`; midclt''s own commands (call, subscribe, doctor, ...) print it on one line'
             cand -h 'Print help'
             cand --help 'Print help'
         }
@@ -141,10 +157,18 @@ set edit:completion:arg-completer[midclt] = {|@words|
             cand path 'Print the config file''s path'
         }
         &'midclt;config;list'= {
+            cand -o 'Output format: table, csv, json, jsonl (one compact JSON value per line, a list''s elements on lines of their own), yaml, or raw (strings bare, other values as one line of JSON, a list one element per line) [default: for `call`, midclt''s own output; for TrueNAS CLI commands and `render`, table on a terminal and json when piped]'
+            cand --output 'Output format: table, csv, json, jsonl (one compact JSON value per line, a list''s elements on lines of their own), yaml, or raw (strings bare, other values as one line of JSON, a list one element per line) [default: for `call`, midclt''s own output; for TrueNAS CLI commands and `render`, table on a terminal and json when piped]'
+            cand --select 'Keep only these fields of the result (of each object in a list), in this order; `a.b` reaches into nested objects (and each element of a list). JSON and YAML keep the nesting; table and CSV columns are named `a.b`'
+            cand --pretty 'Indented JSON (implies -o json). JSON is indented anyway for TrueNAS CLI commands and `render`; midclt''s own commands (call, subscribe, doctor, ...) print it on one line'
             cand -h 'Print help'
             cand --help 'Print help'
         }
         &'midclt;config;show'= {
+            cand -o 'Output format: table, csv, json, jsonl (one compact JSON value per line, a list''s elements on lines of their own), yaml, or raw (strings bare, other values as one line of JSON, a list one element per line) [default: for `call`, midclt''s own output; for TrueNAS CLI commands and `render`, table on a terminal and json when piped]'
+            cand --output 'Output format: table, csv, json, jsonl (one compact JSON value per line, a list''s elements on lines of their own), yaml, or raw (strings bare, other values as one line of JSON, a list one element per line) [default: for `call`, midclt''s own output; for TrueNAS CLI commands and `render`, table on a terminal and json when piped]'
+            cand --select 'Keep only these fields of the result (of each object in a list), in this order; `a.b` reaches into nested objects (and each element of a list). JSON and YAML keep the nesting; table and CSV columns are named `a.b`'
+            cand --pretty 'Indented JSON (implies -o json). JSON is indented anyway for TrueNAS CLI commands and `render`; midclt''s own commands (call, subscribe, doctor, ...) print it on one line'
             cand -h 'Print help'
             cand --help 'Print help'
         }
@@ -162,9 +186,13 @@ set edit:completion:arg-completer[midclt] = {|@words|
         }
         &'midclt;trust'= {
             cand --remove 'Forget a trusted server'
+            cand -o 'Output format: table, csv, json, jsonl (one compact JSON value per line, a list''s elements on lines of their own), yaml, or raw (strings bare, other values as one line of JSON, a list one element per line) [default: for `call`, midclt''s own output; for TrueNAS CLI commands and `render`, table on a terminal and json when piped]'
+            cand --output 'Output format: table, csv, json, jsonl (one compact JSON value per line, a list''s elements on lines of their own), yaml, or raw (strings bare, other values as one line of JSON, a list one element per line) [default: for `call`, midclt''s own output; for TrueNAS CLI commands and `render`, table on a terminal and json when piped]'
+            cand --select 'Keep only these fields of the result (of each object in a list), in this order; `a.b` reaches into nested objects (and each element of a list). JSON and YAML keep the nesting; table and CSV columns are named `a.b`'
             cand -y 'Record the certificate without asking (check the fingerprint first)'
             cand --yes 'Record the certificate without asking (check the fingerprint first)'
             cand --list 'List the trusted servers and their fingerprints'
+            cand --pretty 'Indented JSON (implies -o json). JSON is indented anyway for TrueNAS CLI commands and `render`; midclt''s own commands (call, subscribe, doctor, ...) print it on one line'
             cand -h 'Print help'
             cand --help 'Print help'
         }
@@ -203,7 +231,7 @@ set edit:completion:arg-completer[midclt] = {|@words|
             cand -o 'Output format: table, csv, json, jsonl (one compact JSON value per line, a list''s elements on lines of their own), yaml, or raw (strings bare, other values as one line of JSON, a list one element per line) [default: for `call`, midclt''s own output; for TrueNAS CLI commands and `render`, table on a terminal and json when piped]'
             cand --output 'Output format: table, csv, json, jsonl (one compact JSON value per line, a list''s elements on lines of their own), yaml, or raw (strings bare, other values as one line of JSON, a list one element per line) [default: for `call`, midclt''s own output; for TrueNAS CLI commands and `render`, table on a terminal and json when piped]'
             cand --select 'Keep only these fields of the result (of each object in a list), in this order; `a.b` reaches into nested objects (and each element of a list). JSON and YAML keep the nesting; table and CSV columns are named `a.b`'
-            cand --pretty 'Indented JSON (implies -o json). JSON is indented anyway for TrueNAS CLI commands and `render`; `call` prints it on one line'
+            cand --pretty 'Indented JSON (implies -o json). JSON is indented anyway for TrueNAS CLI commands and `render`; midclt''s own commands (call, subscribe, doctor, ...) print it on one line'
             cand -h 'Print help'
             cand --help 'Print help'
         }

@@ -113,11 +113,11 @@ fn run(cli: &Cli) -> anyhow::Result<()> {
             .into()),
         (Some(command), None) => match command {
             Command::Call(args) => commands::call::run(g, args),
-            Command::Ping => commands::ping::run(g),
+            Command::Ping(args) => commands::ping::run(g, args),
             Command::Subscribe(args) => commands::subscribe::run(g, args),
             Command::Token(args) => commands::token::run(g, args),
             Command::Trust(args) => commands::trust::run(g, args),
-            Command::Config(cmd) => commands::config::run(cmd),
+            Command::Config(cmd) => commands::config::run(g, cmd),
             Command::Doctor(args) => commands::doctor::run(g, args),
             Command::Render(args) => {
                 let spec = commands::spec_of(&args.out)?.or(&flags.output);
@@ -131,6 +131,10 @@ fn run(cli: &Cli) -> anyhow::Result<()> {
                 flags.profile_format = commands::profile_format(g)?;
                 truenas_cli::run(&commands::config(g)?, Input::Argv(words), &flags)
             }
+            _ if !flags.output.is_empty() => Err(Error::usage(
+                "-o, --pretty and --select apply to commands that print a result; this one prints none",
+            )
+            .into()),
             Command::Waitready(args) => commands::waitready::run(g, args),
             Command::Key(cmd) => commands::key::run(g, cmd),
             Command::Completions { shell } => commands::completions::run(*shell),

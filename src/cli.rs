@@ -153,8 +153,8 @@ pub(crate) struct GlobalArgs {
     pub out: OutputArgs,
 }
 
-/// How `call`, `render` and TrueNAS CLI commands print their result; accepted before the
-/// subcommand and after it.
+/// How a command prints its result; accepted before the subcommand (for every command) and
+/// after it (for the commands that print a result).
 #[derive(Debug, Args, Clone, Default)]
 #[command(next_help_heading = "Output")]
 pub(crate) struct OutputArgs {
@@ -166,7 +166,7 @@ pub(crate) struct OutputArgs {
     pub output: Option<String>,
 
     /// Indented JSON (implies -o json). JSON is indented anyway for TrueNAS CLI commands
-    /// and `render`; `call` prints it on one line
+    /// and `render`; midclt's own commands (call, subscribe, doctor, ...) print it on one line
     #[arg(long = "pretty")]
     pub pretty: bool,
 
@@ -182,7 +182,7 @@ pub(crate) enum Command {
     /// Call a middleware method and print its result
     Call(CallArgs),
     /// Check that the middleware answers (core.ping)
-    Ping,
+    Ping(OutputOnly),
     /// Wait until the middleware answers (for boot scripts), at most -t SECONDS
     Waitready(WaitreadyArgs),
     /// Print events of a subscription, one JSON object per line
@@ -228,6 +228,13 @@ pub(crate) enum Command {
 
 #[derive(Debug, Args)]
 pub(crate) struct RenderArgs {
+    #[command(flatten)]
+    pub out: OutputArgs,
+}
+
+/// A command whose only options are the output options.
+#[derive(Debug, Args)]
+pub(crate) struct OutputOnly {
     #[command(flatten)]
     pub out: OutputArgs,
 }
@@ -295,17 +302,21 @@ pub(crate) struct SubscribeArgs {
     /// (reporting.realtime:{"interval": 2}), or `*`
     #[arg(value_name = "EVENT")]
     pub event: String,
+    #[command(flatten)]
+    pub out: OutputArgs,
 }
 
 #[derive(Debug, Subcommand)]
 #[command(disable_help_subcommand = true)]
 pub(crate) enum ConfigCommand {
     /// The profile names
-    List,
+    List(OutputOnly),
     /// One profile's settings (secrets hidden)
     Show {
         /// Profile name
         name: String,
+        #[command(flatten)]
+        out: OutputArgs,
     },
     /// Set a setting: uri, username, password_file, api_key_file, ca_cert, pin, timeout,
     /// output, channel_binding, plain, protocol (secrets themselves are never written)
@@ -330,9 +341,11 @@ pub(crate) enum ConfigCommand {
 
 #[derive(Debug, Args)]
 pub(crate) struct DoctorArgs {
-    /// A machine-readable report (one JSON object)
+    /// A machine-readable report (one JSON object); the same as -o json
     #[arg(long = "json")]
     pub json: bool,
+    #[command(flatten)]
+    pub out: OutputArgs,
 }
 
 #[derive(Debug, Args)]
@@ -353,6 +366,8 @@ pub(crate) struct TrustArgs {
     /// Forget a trusted server
     #[arg(long = "remove", value_name = "HOST[:PORT]")]
     pub remove: Option<String>,
+    #[command(flatten)]
+    pub out: OutputArgs,
 }
 
 #[derive(Debug, Args)]
@@ -375,6 +390,8 @@ pub(crate) struct TokenArgs {
     /// The token may be used only once
     #[arg(long = "single-use")]
     pub single_use: bool,
+    #[command(flatten)]
+    pub out: OutputArgs,
 }
 
 #[derive(Debug, Subcommand)]

@@ -1,10 +1,11 @@
 //! Output control end to end: every format, `--pretty` and `--select` on `call`, on TrueNAS
-//! CLI commands and on `render`; colour; wide tables on a terminal.
+//! CLI commands and on midclt's own commands; colour; wide tables on a terminal.
 // Test helpers: a failed unwrap is a failed test, with its location.
 #![allow(clippy::unwrap_used)]
 
 mod common;
 use common::*;
+use serde_json::{json, Value};
 
 /// Two API keys, ids 1 and 2.
 fn with_keys() -> Server {
@@ -272,6 +273,7 @@ fn output_options_that_make_no_sense_are_usage_errors() {
     refused(&["-o", "xml", "auth", "api_key", "query"], formats);
     refused(&["auth", "api_key", "query", "-o", "xml"], formats);
     refused(&["auth", "api_key", "query", "-o"], "-o needs a format");
+    refused(&["ping", "-o", "html"], formats);
     refused(
         &["call", "--pretty", "-o", "table", "core.ping"],
         "--pretty indents JSON",
@@ -280,6 +282,16 @@ fn output_options_that_make_no_sense_are_usage_errors() {
         &["call", "--select", "id,,name", "core.ping"],
         "an empty entry",
     );
+    refused(
+        &["subscribe", "-o", "table", "api_key.query"],
+        "stream of events",
+    );
+    refused(&["-o", "json", "waitready"], "prints none");
+    refused(&["doctor", "--json", "-o", "yaml"], "--json is -o json");
+    refused(&["doctor", "--select", "ok"], "needs -o FORMAT");
+    refused(&["trust", "--list", "--select", "host"], "needs -o FORMAT");
+    refused(&["trust", "-o", "json", "localhost"], "trust --list");
+    refused(&["-o", "json", "config", "path"], "config list");
     // Refused before anything is done.
     refused(
         &[
@@ -305,6 +317,98 @@ fn output_options_that_make_no_sense_are_usage_errors() {
         .run()
         .code(2)
         .stderr_has(formats);
+}
+
+#[test]
+fn midclts_own_commands_take_the_output_options() {
+    let s = Server::start();
+    let run = |args: &[&str]| s.cli().args(args).run().success().stdout.clone();
+    assert_eq!(run(&["ping", "-o", "json"]), "\"pong\"\n");
+    assert_eq!(run(&["-o", "raw", "ping"]), "pong\n");
+    let token: Value = serde_json::from_str(&run(&["token", "-o", "json"])).unwrap();
+    assert!(token.as_str().is_some_and(|t| t.len() > 20), "{token}");
+    // doctor: -o json is --json, one line; --pretty indents it; tables list the steps.
+    let json = run(&["doctor", "-o", "json"]);
+    assert_eq!(json, run(&["doctor", "--json"]));
+    assert_eq!(json.lines().count(), 1, "{json}");
+    let report: Value = serde_json::from_str(&json).unwrap();
+    assert_eq!(report["ok"], true);
+    let pretty = run(&["doctor", "--pretty"]);
+    assert_eq!(serde_json::from_str::<Value>(&pretty).unwrap(), report);
+    assert!(pretty.starts_with("{\n  \"ok\": true,\n"), "{pretty}");
+    assert_eq!(
+        run(&["doctor", "-o", "csv", "--select", "step,ok"]),
+        "step,ok\r\nconfig,true\r\nwebsocket,true\r\nmechanisms,true\r\nlogin,true\r\nserver,true\r\nroles,true\r\n"
+    );
+    assert!(run(&["doctor", "-o", "yaml"]).starts_with("ok: true\nsteps:\n- step: config\n"));
+    // subscribe: one compact line per event, or YAML documents.
+    let event = r#"reporting.realtime:{"interval": 0.05}"#;
+    let lines = run(&[
+        "subscribe",
+        "-n",
+        "2",
+        "-o",
+        "jsonl",
+        "--select",
+        "msg",
+        event,
+    ]);
+    assert_eq!(lines, "{\"msg\":\"added\"}\n{\"msg\":\"added\"}\n");
+    let lines = run(&["subscribe", "-n", "1", "--select", "msg,collection", event]);
+    assert_eq!(
+        lines,
+        "{\"msg\": \"added\", \"collection\": \"reporting.realtime:{\\\"interval\\\": 0.05}\"}\n"
+    );
+    let docs = run(&[
+        "subscribe",
+        "-n",
+        "2",
+        "-o",
+        "yaml",
+        "--select",
+        "msg",
+        event,
+    ]);
+    assert_eq!(docs, "---\nmsg: added\n---\nmsg: added\n");
+}
+
+#[test]
+fn trust_and_config_listings_take_the_output_options() {
+    let s = Server::start();
+    let known = s.file(
+        "known_hosts",
+        &format!("nas.example.com:443 sha256:{}\n", "ab".repeat(32)),
+    );
+    let config = s.file(
+        "config.toml",
+        "[nas]\nuri = \"wss://nas.example.com\"\ntimeout = 30\nplain = true\npassword = \"x\"\n",
+    );
+    let run = |args: &[&str]| {
+        midclt()
+            .env("MIDCLT_KNOWN_HOSTS", &known)
+            .env("MIDCLT_CONFIG", &config)
+            .args(args)
+            .run()
+            .success()
+            .stdout
+            .clone()
+    };
+    let listed: Value = serde_json::from_str(&run(&["trust", "--list", "-o", "json"])).unwrap();
+    assert_eq!(
+        listed,
+        json!([{"host": "nas.example.com:443", "fingerprint": format!("sha256:{}", "ab".repeat(32))}])
+    );
+    assert_eq!(
+        run(&["trust", "--list", "-o", "csv", "--select", "host"]),
+        "host\r\nnas.example.com:443\r\n"
+    );
+    assert_eq!(run(&["config", "list", "-o", "json"]), "[\"nas\"]\n");
+    assert_eq!(run(&["-o", "raw", "config", "list"]), "nas\n");
+    assert_eq!(
+        run(&["config", "show", "nas", "-o", "json"]),
+        r#"{"uri":"wss://nas.example.com","timeout":30,"plain":true,"password":"<hidden>"}
+"#
+    );
 }
 
 /// `midclt ARGS` on a terminal (stdout and stderr both), with `env` set.

@@ -19,7 +19,7 @@ pub(crate) mod waitready;
 
 use crate::auth::credentials::LoginSpec;
 use crate::cli::{BoolStyle, GlobalArgs, OutputArgs};
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::render::{midclt, output, print_line, Format, Output, Spec};
 use crate::session::ConnectConfig;
 use serde_json::Value;
@@ -109,4 +109,17 @@ pub(crate) fn print_call_result(
         (Value::Bool(b), BoolStyle::Python) => print_line(if *b { "True" } else { "False" }),
         (value, _) => print_line(&midclt::result_text(value)),
     }
+}
+
+/// How midclt's commands with a text view of their own (doctor, trust --list, config)
+/// print: that text (`None`) unless a format is asked for, JSON then on one line. Alone,
+/// `--select` (which picks fields of a formatted result) is a usage error there.
+pub(crate) fn formatted_output(spec: &Spec, command: &str) -> Result<Option<Output>> {
+    if !spec.asks_format() && spec.select.is_some() {
+        return Err(Error::usage(format!(
+            "--select picks fields of a formatted result; `midclt {command}` needs -o FORMAT with it"
+        ))
+        .hint(format!("e.g. midclt {command} -o json --select FIELD,...")));
+    }
+    call_output(spec)
 }

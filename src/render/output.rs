@@ -56,6 +56,11 @@ impl Spec {
         })
     }
 
+    /// Was any output option given?
+    pub(crate) fn is_empty(&self) -> bool {
+        self.format.is_none() && !self.pretty && self.select.is_none()
+    }
+
     /// Does it ask for a format (`-o`, or `--pretty`, which means JSON)?
     pub(crate) fn asks_format(&self) -> bool {
         self.format.is_some() || self.pretty

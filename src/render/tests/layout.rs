@@ -124,6 +124,8 @@ fn options_after_a_subcommand_win_over_those_before_it() {
     let both = after.or(&before);
     assert_eq!(both.format, Some(Format::Csv));
     assert_eq!(both.select, Some(Selection::parse("id").unwrap()));
+    assert!(Spec::default().is_empty());
+    assert!(!Spec::parse(None, true, None).unwrap().is_empty());
     assert!(Spec::parse(Some("xml"), false, None).is_err());
     assert!(Spec::parse(None, false, Some("a,,b")).is_err());
 }
