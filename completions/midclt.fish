@@ -1,6 +1,6 @@
 # Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
 function __fish_midclt_global_optspecs
-    string join \n u/uri= p/profile= U/username= P/password= password-file= K/api-key= token= otp= t/timeout= connect-timeout= insecure pin= ca-cert= plain no-channel-binding v/verbose c/command= o/output= bool-style= dry-run h/help V/version
+    string join \n u/uri= p/profile= U/username= P/password= password-file= K/api-key= token= otp= t/timeout= connect-timeout= insecure pin= ca-cert= plain no-channel-binding v/verbose c/command= bool-style= dry-run o/output= pretty select= h/help V/version
 end
 
 function __fish_midclt_needs_command
@@ -37,14 +37,16 @@ complete -c midclt -n "__fish_midclt_needs_command" -l connect-timeout -d 'Timeo
 complete -c midclt -n "__fish_midclt_needs_command" -l pin -d 'Accept exactly the server certificate with this fingerprint (sha256:HEX), self-signed included, and no other; no CA store is used. `midclt trust HOST` records one for good' -r
 complete -c midclt -n "__fish_midclt_needs_command" -l ca-cert -d 'Trust this PEM certificate (e.g. the NAS\'s self-signed one) in addition to the system store' -r -F
 complete -c midclt -n "__fish_midclt_needs_command" -s c -l command -d 'Run one TrueNAS CLI command line, parsed as the TrueNAS CLI\'s prompt would (like `cli -c`), e.g. -c \'auth api_key create name=ci username=root\'' -r
-complete -c midclt -n "__fish_midclt_needs_command" -s o -l output -d 'Output of TrueNAS CLI commands and `render`: table, csv, json or yaml [default: table on a terminal, json when piped]' -r
 complete -c midclt -n "__fish_midclt_needs_command" -l bool-style -d 'How `call` prints a boolean result: json (true/false) or python (True/False, as the official midclt prints it, for scripts that compare with \'True\')' -r -f -a "json\t'true / false'
 python\t'True / False'"
+complete -c midclt -n "__fish_midclt_needs_command" -s o -l output -d 'Output format: table, csv, json, jsonl (one compact JSON value per line, a list\'s elements on lines of their own), yaml, or raw (strings bare, other values as one line of JSON, a list one element per line) [default: for `call`, midclt\'s own output; for TrueNAS CLI commands and `render`, table on a terminal and json when piped]' -r
+complete -c midclt -n "__fish_midclt_needs_command" -l select -d 'Keep only these fields of the result (of each object in a list), in this order; `a.b` reaches into nested objects (and each element of a list). JSON and YAML keep the nesting; table and CSV columns are named `a.b`' -r
 complete -c midclt -n "__fish_midclt_needs_command" -l insecure -d 'Do not verify the server\'s TLS certificate'
 complete -c midclt -n "__fish_midclt_needs_command" -l plain -d 'Send the API key itself (API_KEY_PLAIN) instead of SCRAM; required before TrueNAS 26.0'
 complete -c midclt -n "__fish_midclt_needs_command" -l no-channel-binding -d 'SCRAM without TLS channel binding (needed over plain ws://)'
 complete -c midclt -n "__fish_midclt_needs_command" -s v -l verbose -d 'Print the wire traffic to stderr (secrets are redacted)'
 complete -c midclt -n "__fish_midclt_needs_command" -l dry-run -d 'Print the call a TrueNAS CLI command would make ({"method": ..., "params": [...]}) instead of making it'
+complete -c midclt -n "__fish_midclt_needs_command" -l pretty -d 'Indented JSON (implies -o json). JSON is indented anyway for TrueNAS CLI commands and `render`; midclt\'s own commands (call, subscribe, doctor, ...) print it on one line'
 complete -c midclt -n "__fish_midclt_needs_command" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c midclt -n "__fish_midclt_needs_command" -s V -l version -d 'Print version'
 complete -c midclt -n "__fish_midclt_needs_command" -f -a "call" -d 'Call a middleware method and print its result'
@@ -66,17 +68,29 @@ complete -c midclt -n "__fish_midclt_needs_command" -f -a "shell" -d 'The TrueNA
 complete -c midclt -n "__fish_midclt_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c midclt -n "__fish_midclt_using_subcommand call" -l job-print -d 'How to show job progress on stderr (also `-jp`)' -r -f -a "progressbar\t'A progress bar with percent and description (only when stderr is a terminal)'
 description\t'Each new progress description on its own line (suits logs)'"
+complete -c midclt -n "__fish_midclt_using_subcommand call" -s o -l output -d 'Output format: table, csv, json, jsonl (one compact JSON value per line, a list\'s elements on lines of their own), yaml, or raw (strings bare, other values as one line of JSON, a list one element per line) [default: for `call`, midclt\'s own output; for TrueNAS CLI commands and `render`, table on a terminal and json when piped]' -r
+complete -c midclt -n "__fish_midclt_using_subcommand call" -l select -d 'Keep only these fields of the result (of each object in a list), in this order; `a.b` reaches into nested objects (and each element of a list). JSON and YAML keep the nesting; table and CSV columns are named `a.b`' -r
 complete -c midclt -n "__fish_midclt_using_subcommand call" -s q -l quiet -d 'Print only the error\'s one-line message (no traceback, no extra data)'
 complete -c midclt -n "__fish_midclt_using_subcommand call" -s j -l job -d 'The method is a job: wait for it to finish and print its result'
+complete -c midclt -n "__fish_midclt_using_subcommand call" -l pretty -d 'Indented JSON (implies -o json). JSON is indented anyway for TrueNAS CLI commands and `render`; midclt\'s own commands (call, subscribe, doctor, ...) print it on one line'
 complete -c midclt -n "__fish_midclt_using_subcommand call" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c midclt -n "__fish_midclt_using_subcommand ping" -s o -l output -d 'Output format: table, csv, json, jsonl (one compact JSON value per line, a list\'s elements on lines of their own), yaml, or raw (strings bare, other values as one line of JSON, a list one element per line) [default: for `call`, midclt\'s own output; for TrueNAS CLI commands and `render`, table on a terminal and json when piped]' -r
+complete -c midclt -n "__fish_midclt_using_subcommand ping" -l select -d 'Keep only these fields of the result (of each object in a list), in this order; `a.b` reaches into nested objects (and each element of a list). JSON and YAML keep the nesting; table and CSV columns are named `a.b`' -r
+complete -c midclt -n "__fish_midclt_using_subcommand ping" -l pretty -d 'Indented JSON (implies -o json). JSON is indented anyway for TrueNAS CLI commands and `render`; midclt\'s own commands (call, subscribe, doctor, ...) print it on one line'
 complete -c midclt -n "__fish_midclt_using_subcommand ping" -s h -l help -d 'Print help'
 complete -c midclt -n "__fish_midclt_using_subcommand waitready" -s t -l timeout -d 'Give up (exit 6) after SECONDS' -r
 complete -c midclt -n "__fish_midclt_using_subcommand waitready" -s h -l help -d 'Print help'
 complete -c midclt -n "__fish_midclt_using_subcommand subscribe" -s n -l number -d 'Exit after N events' -r
 complete -c midclt -n "__fish_midclt_using_subcommand subscribe" -s t -l timeout -d 'Exit with status 6 when no event arrives within SECONDS (total)' -r
+complete -c midclt -n "__fish_midclt_using_subcommand subscribe" -s o -l output -d 'Output format: table, csv, json, jsonl (one compact JSON value per line, a list\'s elements on lines of their own), yaml, or raw (strings bare, other values as one line of JSON, a list one element per line) [default: for `call`, midclt\'s own output; for TrueNAS CLI commands and `render`, table on a terminal and json when piped]' -r
+complete -c midclt -n "__fish_midclt_using_subcommand subscribe" -l select -d 'Keep only these fields of the result (of each object in a list), in this order; `a.b` reaches into nested objects (and each element of a list). JSON and YAML keep the nesting; table and CSV columns are named `a.b`' -r
+complete -c midclt -n "__fish_midclt_using_subcommand subscribe" -l pretty -d 'Indented JSON (implies -o json). JSON is indented anyway for TrueNAS CLI commands and `render`; midclt\'s own commands (call, subscribe, doctor, ...) print it on one line'
 complete -c midclt -n "__fish_midclt_using_subcommand subscribe" -s h -l help -d 'Print help'
 complete -c midclt -n "__fish_midclt_using_subcommand token" -l ttl -d 'Token lifetime in seconds (refreshed while the token\'s session is used)' -r
+complete -c midclt -n "__fish_midclt_using_subcommand token" -s o -l output -d 'Output format: table, csv, json, jsonl (one compact JSON value per line, a list\'s elements on lines of their own), yaml, or raw (strings bare, other values as one line of JSON, a list one element per line) [default: for `call`, midclt\'s own output; for TrueNAS CLI commands and `render`, table on a terminal and json when piped]' -r
+complete -c midclt -n "__fish_midclt_using_subcommand token" -l select -d 'Keep only these fields of the result (of each object in a list), in this order; `a.b` reaches into nested objects (and each element of a list). JSON and YAML keep the nesting; table and CSV columns are named `a.b`' -r
 complete -c midclt -n "__fish_midclt_using_subcommand token" -l single-use -d 'The token may be used only once'
+complete -c midclt -n "__fish_midclt_using_subcommand token" -l pretty -d 'Indented JSON (implies -o json). JSON is indented anyway for TrueNAS CLI commands and `render`; midclt\'s own commands (call, subscribe, doctor, ...) print it on one line'
 complete -c midclt -n "__fish_midclt_using_subcommand token" -s h -l help -d 'Print help'
 complete -c midclt -n "__fish_midclt_using_subcommand job; and not __fish_seen_subcommand_from list show wait abort" -s h -l help -d 'Print help'
 complete -c midclt -n "__fish_midclt_using_subcommand job; and not __fish_seen_subcommand_from list show wait abort" -f -a "list" -d 'The server\'s jobs, newest last (a table on a terminal, JSON otherwise; -o to choose)'
@@ -89,10 +103,19 @@ SUCCESS\t''
 FAILED\t''
 ABORTED\t''"
 complete -c midclt -n "__fish_midclt_using_subcommand job; and __fish_seen_subcommand_from list" -l method -d 'Only jobs of this method (e.g. pool.scrub.run)' -r
+complete -c midclt -n "__fish_midclt_using_subcommand job; and __fish_seen_subcommand_from list" -s o -l output -d 'Output format: table, csv, json, jsonl (one compact JSON value per line, a list\'s elements on lines of their own), yaml, or raw (strings bare, other values as one line of JSON, a list one element per line) [default: for `call`, midclt\'s own output; for TrueNAS CLI commands and `render`, table on a terminal and json when piped]' -r
+complete -c midclt -n "__fish_midclt_using_subcommand job; and __fish_seen_subcommand_from list" -l select -d 'Keep only these fields of the result (of each object in a list), in this order; `a.b` reaches into nested objects (and each element of a list). JSON and YAML keep the nesting; table and CSV columns are named `a.b`' -r
+complete -c midclt -n "__fish_midclt_using_subcommand job; and __fish_seen_subcommand_from list" -l pretty -d 'Indented JSON (implies -o json). JSON is indented anyway for TrueNAS CLI commands and `render`; midclt\'s own commands (call, subscribe, doctor, ...) print it on one line'
 complete -c midclt -n "__fish_midclt_using_subcommand job; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help'
+complete -c midclt -n "__fish_midclt_using_subcommand job; and __fish_seen_subcommand_from show" -s o -l output -d 'Output format: table, csv, json, jsonl (one compact JSON value per line, a list\'s elements on lines of their own), yaml, or raw (strings bare, other values as one line of JSON, a list one element per line) [default: for `call`, midclt\'s own output; for TrueNAS CLI commands and `render`, table on a terminal and json when piped]' -r
+complete -c midclt -n "__fish_midclt_using_subcommand job; and __fish_seen_subcommand_from show" -l select -d 'Keep only these fields of the result (of each object in a list), in this order; `a.b` reaches into nested objects (and each element of a list). JSON and YAML keep the nesting; table and CSV columns are named `a.b`' -r
+complete -c midclt -n "__fish_midclt_using_subcommand job; and __fish_seen_subcommand_from show" -l pretty -d 'Indented JSON (implies -o json). JSON is indented anyway for TrueNAS CLI commands and `render`; midclt\'s own commands (call, subscribe, doctor, ...) print it on one line'
 complete -c midclt -n "__fish_midclt_using_subcommand job; and __fish_seen_subcommand_from show" -s h -l help -d 'Print help'
 complete -c midclt -n "__fish_midclt_using_subcommand job; and __fish_seen_subcommand_from wait" -l job-print -d 'How to show progress on stderr' -r -f -a "progressbar\t'A progress bar with percent and description (only when stderr is a terminal)'
 description\t'Each new progress description on its own line (suits logs)'"
+complete -c midclt -n "__fish_midclt_using_subcommand job; and __fish_seen_subcommand_from wait" -s o -l output -d 'Output format: table, csv, json, jsonl (one compact JSON value per line, a list\'s elements on lines of their own), yaml, or raw (strings bare, other values as one line of JSON, a list one element per line) [default: for `call`, midclt\'s own output; for TrueNAS CLI commands and `render`, table on a terminal and json when piped]' -r
+complete -c midclt -n "__fish_midclt_using_subcommand job; and __fish_seen_subcommand_from wait" -l select -d 'Keep only these fields of the result (of each object in a list), in this order; `a.b` reaches into nested objects (and each element of a list). JSON and YAML keep the nesting; table and CSV columns are named `a.b`' -r
+complete -c midclt -n "__fish_midclt_using_subcommand job; and __fish_seen_subcommand_from wait" -l pretty -d 'Indented JSON (implies -o json). JSON is indented anyway for TrueNAS CLI commands and `render`; midclt\'s own commands (call, subscribe, doctor, ...) print it on one line'
 complete -c midclt -n "__fish_midclt_using_subcommand job; and __fish_seen_subcommand_from wait" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c midclt -n "__fish_midclt_using_subcommand job; and __fish_seen_subcommand_from abort" -l wait -d 'Wait until the job has ended'
 complete -c midclt -n "__fish_midclt_using_subcommand job; and __fish_seen_subcommand_from abort" -s h -l help -d 'Print help'
@@ -103,7 +126,10 @@ complete -c midclt -n "__fish_midclt_using_subcommand key; and __fish_seen_subco
 complete -c midclt -n "__fish_midclt_using_subcommand key; and __fish_seen_subcommand_from precompute" -s h -l help -d 'Print help'
 complete -c midclt -n "__fish_midclt_using_subcommand complete" -s h -l help -d 'Print help'
 complete -c midclt -n "__fish_midclt_using_subcommand completions" -s h -l help -d 'Print help'
-complete -c midclt -n "__fish_midclt_using_subcommand doctor" -l json -d 'A machine-readable report (one JSON object)'
+complete -c midclt -n "__fish_midclt_using_subcommand doctor" -s o -l output -d 'Output format: table, csv, json, jsonl (one compact JSON value per line, a list\'s elements on lines of their own), yaml, or raw (strings bare, other values as one line of JSON, a list one element per line) [default: for `call`, midclt\'s own output; for TrueNAS CLI commands and `render`, table on a terminal and json when piped]' -r
+complete -c midclt -n "__fish_midclt_using_subcommand doctor" -l select -d 'Keep only these fields of the result (of each object in a list), in this order; `a.b` reaches into nested objects (and each element of a list). JSON and YAML keep the nesting; table and CSV columns are named `a.b`' -r
+complete -c midclt -n "__fish_midclt_using_subcommand doctor" -l json -d 'A machine-readable report (one JSON object); the same as -o json'
+complete -c midclt -n "__fish_midclt_using_subcommand doctor" -l pretty -d 'Indented JSON (implies -o json). JSON is indented anyway for TrueNAS CLI commands and `render`; midclt\'s own commands (call, subscribe, doctor, ...) print it on one line'
 complete -c midclt -n "__fish_midclt_using_subcommand doctor" -s h -l help -d 'Print help'
 complete -c midclt -n "__fish_midclt_using_subcommand config; and not __fish_seen_subcommand_from list show set unset path" -s h -l help -d 'Print help'
 complete -c midclt -n "__fish_midclt_using_subcommand config; and not __fish_seen_subcommand_from list show set unset path" -f -a "list" -d 'The profile names'
@@ -111,14 +137,23 @@ complete -c midclt -n "__fish_midclt_using_subcommand config; and not __fish_see
 complete -c midclt -n "__fish_midclt_using_subcommand config; and not __fish_seen_subcommand_from list show set unset path" -f -a "set" -d 'Set a setting: uri, username, password_file, api_key_file, ca_cert, pin, timeout, output, channel_binding, plain, protocol (secrets themselves are never written)'
 complete -c midclt -n "__fish_midclt_using_subcommand config; and not __fish_seen_subcommand_from list show set unset path" -f -a "unset" -d 'Remove a setting'
 complete -c midclt -n "__fish_midclt_using_subcommand config; and not __fish_seen_subcommand_from list show set unset path" -f -a "path" -d 'Print the config file\'s path'
+complete -c midclt -n "__fish_midclt_using_subcommand config; and __fish_seen_subcommand_from list" -s o -l output -d 'Output format: table, csv, json, jsonl (one compact JSON value per line, a list\'s elements on lines of their own), yaml, or raw (strings bare, other values as one line of JSON, a list one element per line) [default: for `call`, midclt\'s own output; for TrueNAS CLI commands and `render`, table on a terminal and json when piped]' -r
+complete -c midclt -n "__fish_midclt_using_subcommand config; and __fish_seen_subcommand_from list" -l select -d 'Keep only these fields of the result (of each object in a list), in this order; `a.b` reaches into nested objects (and each element of a list). JSON and YAML keep the nesting; table and CSV columns are named `a.b`' -r
+complete -c midclt -n "__fish_midclt_using_subcommand config; and __fish_seen_subcommand_from list" -l pretty -d 'Indented JSON (implies -o json). JSON is indented anyway for TrueNAS CLI commands and `render`; midclt\'s own commands (call, subscribe, doctor, ...) print it on one line'
 complete -c midclt -n "__fish_midclt_using_subcommand config; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help'
+complete -c midclt -n "__fish_midclt_using_subcommand config; and __fish_seen_subcommand_from show" -s o -l output -d 'Output format: table, csv, json, jsonl (one compact JSON value per line, a list\'s elements on lines of their own), yaml, or raw (strings bare, other values as one line of JSON, a list one element per line) [default: for `call`, midclt\'s own output; for TrueNAS CLI commands and `render`, table on a terminal and json when piped]' -r
+complete -c midclt -n "__fish_midclt_using_subcommand config; and __fish_seen_subcommand_from show" -l select -d 'Keep only these fields of the result (of each object in a list), in this order; `a.b` reaches into nested objects (and each element of a list). JSON and YAML keep the nesting; table and CSV columns are named `a.b`' -r
+complete -c midclt -n "__fish_midclt_using_subcommand config; and __fish_seen_subcommand_from show" -l pretty -d 'Indented JSON (implies -o json). JSON is indented anyway for TrueNAS CLI commands and `render`; midclt\'s own commands (call, subscribe, doctor, ...) print it on one line'
 complete -c midclt -n "__fish_midclt_using_subcommand config; and __fish_seen_subcommand_from show" -s h -l help -d 'Print help'
 complete -c midclt -n "__fish_midclt_using_subcommand config; and __fish_seen_subcommand_from set" -s h -l help -d 'Print help'
 complete -c midclt -n "__fish_midclt_using_subcommand config; and __fish_seen_subcommand_from unset" -s h -l help -d 'Print help'
 complete -c midclt -n "__fish_midclt_using_subcommand config; and __fish_seen_subcommand_from path" -s h -l help -d 'Print help'
 complete -c midclt -n "__fish_midclt_using_subcommand trust" -l remove -d 'Forget a trusted server' -r
+complete -c midclt -n "__fish_midclt_using_subcommand trust" -s o -l output -d 'Output format: table, csv, json, jsonl (one compact JSON value per line, a list\'s elements on lines of their own), yaml, or raw (strings bare, other values as one line of JSON, a list one element per line) [default: for `call`, midclt\'s own output; for TrueNAS CLI commands and `render`, table on a terminal and json when piped]' -r
+complete -c midclt -n "__fish_midclt_using_subcommand trust" -l select -d 'Keep only these fields of the result (of each object in a list), in this order; `a.b` reaches into nested objects (and each element of a list). JSON and YAML keep the nesting; table and CSV columns are named `a.b`' -r
 complete -c midclt -n "__fish_midclt_using_subcommand trust" -s y -l yes -d 'Record the certificate without asking (check the fingerprint first)'
 complete -c midclt -n "__fish_midclt_using_subcommand trust" -l list -d 'List the trusted servers and their fingerprints'
+complete -c midclt -n "__fish_midclt_using_subcommand trust" -l pretty -d 'Indented JSON (implies -o json). JSON is indented anyway for TrueNAS CLI commands and `render`; midclt\'s own commands (call, subscribe, doctor, ...) print it on one line'
 complete -c midclt -n "__fish_midclt_using_subcommand trust" -s h -l help -d 'Print help'
 complete -c midclt -n "__fish_midclt_using_subcommand mock-server" -l listen -d 'Where to listen: ws://ADDR:PORT, wss://ADDR:PORT, ws+unix:///PATH (repeatable; port 0 picks a free port). Each listener serves /api/current, /api/vX.Y.Z and /websocket' -r
 complete -c midclt -n "__fish_midclt_using_subcommand mock-server" -l tls-cert -d 'PEM certificate for wss:// (default: a fresh self-signed one for localhost)' -r -F
@@ -139,7 +174,9 @@ complete -c midclt -n "__fish_midclt_using_subcommand cache; and not __fish_seen
 complete -c midclt -n "__fish_midclt_using_subcommand cache; and not __fish_seen_subcommand_from clear path" -f -a "path" -d 'Print the cache directory'
 complete -c midclt -n "__fish_midclt_using_subcommand cache; and __fish_seen_subcommand_from clear" -s h -l help -d 'Print help'
 complete -c midclt -n "__fish_midclt_using_subcommand cache; and __fish_seen_subcommand_from path" -s h -l help -d 'Print help'
-complete -c midclt -n "__fish_midclt_using_subcommand render" -s o -l output -d 'table, csv, json or yaml [default: table on a terminal, json when piped]' -r
+complete -c midclt -n "__fish_midclt_using_subcommand render" -s o -l output -d 'Output format: table, csv, json, jsonl (one compact JSON value per line, a list\'s elements on lines of their own), yaml, or raw (strings bare, other values as one line of JSON, a list one element per line) [default: for `call`, midclt\'s own output; for TrueNAS CLI commands and `render`, table on a terminal and json when piped]' -r
+complete -c midclt -n "__fish_midclt_using_subcommand render" -l select -d 'Keep only these fields of the result (of each object in a list), in this order; `a.b` reaches into nested objects (and each element of a list). JSON and YAML keep the nesting; table and CSV columns are named `a.b`' -r
+complete -c midclt -n "__fish_midclt_using_subcommand render" -l pretty -d 'Indented JSON (implies -o json). JSON is indented anyway for TrueNAS CLI commands and `render`; midclt\'s own commands (call, subscribe, doctor, ...) print it on one line'
 complete -c midclt -n "__fish_midclt_using_subcommand render" -s h -l help -d 'Print help'
 complete -c midclt -n "__fish_midclt_using_subcommand shell" -l keep-going -d 'In a script, carry on after a failed line; the exit code is the first failure\'s'
 complete -c midclt -n "__fish_midclt_using_subcommand shell" -s h -l help -d 'Print help'

@@ -6,7 +6,7 @@ use crate::error::{Error, ExitCode};
 use crate::render::{self, report};
 use crate::truenas_cli::{self, Flags, Input};
 use clap::{CommandFactory as _, Parser};
-use std::io::IsTerminal as _;
+use std::io::{IsTerminal as _, Write as _};
 
 /// Run with the process's arguments; returns the exit code.
 pub(crate) fn main() -> i32 {
@@ -22,7 +22,7 @@ pub(crate) fn main() -> i32 {
     let cli = match parsed {
         Ok(cli) => cli,
         Err(e) => {
-            let _ = e.print();
+            print_clap(&e);
             return if e.use_stderr() {
                 ExitCode::Usage as i32
             } else {
@@ -60,10 +60,32 @@ pub(crate) fn main() -> i32 {
     }
 }
 
+/// clap's help or usage error, coloured only where [`render::terminal::colour`] allows.
+fn print_clap(e: &clap::Error) {
+    use render::terminal::{colour, Stream};
+    let styled = e.render();
+    let stream = if e.use_stderr() {
+        Stream::Stderr
+    } else {
+        Stream::Stdout
+    };
+    let text = if colour(stream) {
+        styled.ansi().to_string()
+    } else {
+        styled.to_string()
+    };
+    // Nothing is left to tell anyone if the stream is closed.
+    let _ = match stream {
+        Stream::Stderr => std::io::stderr().lock().write_all(text.as_bytes()),
+        Stream::Stdout => std::io::stdout().lock().write_all(text.as_bytes()),
+    };
+}
+
 fn run(cli: &Cli) -> anyhow::Result<()> {
     let g = &cli.global;
     let mut flags = Flags {
-        output: g.output.as_deref().map(render::parse_format).transpose()?,
+        output: commands::spec_of(&g.out)?,
+        profile_format: None,
         dry_run: g.dry_run,
         help: false,
     };
@@ -72,55 +94,44 @@ fn run(cli: &Cli) -> anyhow::Result<()> {
             Err(Error::usage("-c LINE runs a command line by itself; drop the subcommand").into())
         }
         (None, Some(line)) => {
-            flags.output = flags.output.or(commands::output_format(g)?);
+            flags.profile_format = commands::profile_format(g)?;
             truenas_cli::run(&commands::config(g)?, Input::Line(line.clone()), &flags)
         }
         (None, None) => Ok(()),
         (Some(command), None) => match command {
             Command::Call(args) => commands::call::run(g, args),
-            Command::Ping => commands::ping::run(g),
-            Command::Waitready(args) => commands::waitready::run(g, args),
+            Command::Ping(args) => commands::ping::run(g, args),
             Command::Subscribe(args) => commands::subscribe::run(g, args),
             Command::Token(args) => commands::token::run(g, args),
             Command::Job(cmd) => commands::job::run(g, cmd),
-            Command::Key(cmd) => commands::key::run(g, cmd),
             Command::Trust(args) => commands::trust::run(g, args),
-            Command::Config(cmd) => commands::config::run(cmd),
+            Command::Config(cmd) => commands::config::run(g, cmd),
             Command::Doctor(args) => commands::doctor::run(g, args),
-            Command::Completions { shell } => commands::completions::run(*shell),
-            Command::Complete { words } => commands::complete::run(g, words),
-            Command::MockServer(args) => commands::mock_server::run(args),
-            Command::Cache(cmd) => commands::cache::run(cmd),
-            Command::Shell(_) => Err(Error::usage("-c LINE and shell do not go together").into()),
             Command::Render(args) => {
-                let format = args
-                    .output
-                    .as_deref()
-                    .map(render::parse_format)
-                    .transpose()?;
-                Ok(commands::render::run(format.or(flags.output))?)
+                let spec = commands::spec_of(&args.out)?.or(&flags.output);
+                Ok(commands::render::run(&spec)?)
             }
             Command::External(words) => {
                 if let Some(e) = near_miss(words.first().map_or("", String::as_str)) {
                     return Err(e.into());
                 }
                 let words = truenas_cli::extract_flags(words.clone(), &mut flags)?;
-                flags.output = flags.output.or(commands::output_format(g)?);
+                flags.profile_format = commands::profile_format(g)?;
                 truenas_cli::run(&commands::config(g)?, Input::Argv(words), &flags)
             }
+            _ if !flags.output.is_empty() => Err(Error::usage(
+                "-o, --pretty and --select apply to commands that print a result; this one prints none",
+            )
+            .into()),
+            Command::Waitready(args) => commands::waitready::run(g, args),
+            Command::Key(cmd) => commands::key::run(g, cmd),
+            Command::Completions { shell } => commands::completions::run(*shell),
+            Command::Complete { words } => commands::complete::run(g, words),
+            Command::MockServer(args) => commands::mock_server::run(args),
+            Command::Cache(cmd) => commands::cache::run(cmd),
+            Command::Shell(_) => Err(Error::usage("-c LINE and shell do not go together").into()),
         },
     }
-}
-
-fn shell(cli: &Cli, keep_going: bool) -> anyhow::Result<ExitCode> {
-    let g = &cli.global;
-    let opts = crate::shell::Options {
-        keep_going,
-        output: commands::output_format(g)?,
-        dry_run: g.dry_run,
-        verbose: g.verbose,
-    };
-    crate::shell::run(&commands::config(g)?, &opts)
 }
 
 /// A first word one typo away from a midclt subcommand (`cal`, `pnig`) is that typo, not a
@@ -142,4 +153,16 @@ fn near_miss(word: &str) -> Option<Error> {
             .hint(format!("did you mean `midclt {first}`?"))
             .hint("`midclt --help` lists the commands; `midclt ls` the server's TrueNAS CLI namespaces"),
     )
+}
+
+fn shell(cli: &Cli, keep_going: bool) -> anyhow::Result<ExitCode> {
+    let g = &cli.global;
+    let opts = crate::shell::Options {
+        keep_going,
+        output: commands::spec_of(&g.out)?,
+        profile_format: commands::profile_format(g)?,
+        dry_run: g.dry_run,
+        verbose: g.verbose,
+    };
+    crate::shell::run(&commands::config(g)?, &opts)
 }

@@ -132,11 +132,6 @@ pub(crate) struct GlobalArgs {
     #[arg(short = 'c', long = "command", value_name = "LINE")]
     pub command_line: Option<String>,
 
-    /// Output of TrueNAS CLI commands and `render`: table, csv, json or yaml
-    /// [default: table on a terminal, json when piped]
-    #[arg(short = 'o', long = "output", value_name = "FORMAT")]
-    pub output: Option<String>,
-
     /// How `call` prints a boolean result: json (true/false) or python (True/False, as the
     /// official midclt prints it, for scripts that compare with 'True')
     #[arg(
@@ -152,6 +147,34 @@ pub(crate) struct GlobalArgs {
     /// instead of making it
     #[arg(long = "dry-run")]
     pub dry_run: bool,
+
+    // Last: its help heading applies to the options after it.
+    #[command(flatten)]
+    pub out: OutputArgs,
+}
+
+/// How a command prints its result; accepted before the subcommand (for every command) and
+/// after it (for the commands that print a result).
+#[derive(Debug, Args, Clone, Default)]
+#[command(next_help_heading = "Output")]
+pub(crate) struct OutputArgs {
+    /// Output format: table, csv, json, jsonl (one compact JSON value per line, a list's
+    /// elements on lines of their own), yaml, or raw (strings bare, other values as one line
+    /// of JSON, a list one element per line) [default: for `call`, midclt's own output;
+    /// for TrueNAS CLI commands and `render`, table on a terminal and json when piped]
+    #[arg(short = 'o', long = "output", value_name = "FORMAT")]
+    pub output: Option<String>,
+
+    /// Indented JSON (implies -o json). JSON is indented anyway for TrueNAS CLI commands
+    /// and `render`; midclt's own commands (call, subscribe, doctor, ...) print it on one line
+    #[arg(long = "pretty")]
+    pub pretty: bool,
+
+    /// Keep only these fields of the result (of each object in a list), in this order;
+    /// `a.b` reaches into nested objects (and each element of a list). JSON and YAML keep
+    /// the nesting; table and CSV columns are named `a.b`
+    #[arg(long = "select", value_name = "FIELD,...")]
+    pub select: Option<String>,
 }
 
 #[derive(Debug, Subcommand)]
@@ -159,7 +182,7 @@ pub(crate) enum Command {
     /// Call a middleware method and print its result
     Call(CallArgs),
     /// Check that the middleware answers (core.ping)
-    Ping,
+    Ping(OutputOnly),
     /// Wait until the middleware answers (for boot scripts), at most -t SECONDS
     Waitready(WaitreadyArgs),
     /// Print events of one or more subscriptions, one JSON object per line; a dropped
@@ -228,9 +251,15 @@ pub(crate) struct ShellArgs {
 
 #[derive(Debug, Args)]
 pub(crate) struct RenderArgs {
-    /// table, csv, json or yaml [default: table on a terminal, json when piped]
-    #[arg(short = 'o', long = "output", value_name = "FORMAT")]
-    pub output: Option<String>,
+    #[command(flatten)]
+    pub out: OutputArgs,
+}
+
+/// A command whose only options are the output options.
+#[derive(Debug, Args)]
+pub(crate) struct OutputOnly {
+    #[command(flatten)]
+    pub out: OutputArgs,
 }
 
 #[derive(Debug, Subcommand)]
@@ -263,6 +292,8 @@ pub(crate) struct CallArgs {
     /// Positional parameters (JSON, else string; `-` reads stdin)
     #[arg(value_name = "ARGS", allow_negative_numbers = true)]
     pub args: Vec<String>,
+    #[command(flatten)]
+    pub out: OutputArgs,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, ValueEnum)]
@@ -295,17 +326,21 @@ pub(crate) struct SubscribeArgs {
     /// printed as they come
     #[arg(value_name = "EVENT", required = true)]
     pub events: Vec<String>,
+    #[command(flatten)]
+    pub out: OutputArgs,
 }
 
 #[derive(Debug, Subcommand)]
 #[command(disable_help_subcommand = true)]
 pub(crate) enum ConfigCommand {
     /// The profile names
-    List,
+    List(OutputOnly),
     /// One profile's settings (secrets hidden)
     Show {
         /// Profile name
         name: String,
+        #[command(flatten)]
+        out: OutputArgs,
     },
     /// Set a setting: uri, username, password_file, api_key_file, ca_cert, pin, timeout,
     /// output, channel_binding, plain, protocol (secrets themselves are never written)
@@ -330,9 +365,11 @@ pub(crate) enum ConfigCommand {
 
 #[derive(Debug, Args)]
 pub(crate) struct DoctorArgs {
-    /// A machine-readable report (one JSON object)
+    /// A machine-readable report (one JSON object); the same as -o json
     #[arg(long = "json")]
     pub json: bool,
+    #[command(flatten)]
+    pub out: OutputArgs,
 }
 
 #[derive(Debug, Args)]
@@ -353,6 +390,8 @@ pub(crate) struct TrustArgs {
     /// Forget a trusted server
     #[arg(long = "remove", value_name = "HOST[:PORT]")]
     pub remove: Option<String>,
+    #[command(flatten)]
+    pub out: OutputArgs,
 }
 
 #[derive(Debug, Args)]
@@ -375,6 +414,8 @@ pub(crate) struct TokenArgs {
     /// The token may be used only once
     #[arg(long = "single-use")]
     pub single_use: bool,
+    #[command(flatten)]
+    pub out: OutputArgs,
 }
 
 #[derive(Debug, Subcommand)]
@@ -386,6 +427,8 @@ pub(crate) enum JobCommand {
     Show {
         /// The job's id
         id: i64,
+        #[command(flatten)]
+        out: OutputArgs,
     },
     /// Follow a running job to its end, with progress, and print its result as `call -j`
     /// does (reconnecting if the connection drops)
@@ -408,6 +451,8 @@ pub(crate) struct JobListArgs {
     /// Only jobs of this method (e.g. pool.scrub.run)
     #[arg(long = "method", value_name = "METHOD")]
     pub method: Option<String>,
+    #[command(flatten)]
+    pub out: OutputArgs,
 }
 
 #[derive(Debug, Args)]
@@ -417,6 +462,8 @@ pub(crate) struct JobWaitArgs {
     /// How to show progress on stderr
     #[arg(long = "job-print", value_name = "MODE", value_enum, default_value_t = JobPrint::Progressbar)]
     pub job_print: JobPrint,
+    #[command(flatten)]
+    pub out: OutputArgs,
 }
 
 #[derive(Debug, Subcommand)]
@@ -624,6 +671,12 @@ the password of the emulator's accounts (mock\-server)
 .TP
 .B CALL_TIMEOUT
 the default per\-call timeout in seconds (60), as for the official client
+.TP
+.B NO_COLOR
+set to anything but the empty string: no colour (progress bar, help, errors)
+.TP
+.B COLUMNS
+the terminal width that wide tables are fitted to (default: the terminal's own)
 .TP
 .B XDG_CONFIG_HOME\fR, \fBXDG_DATA_HOME\fR, \fBXDG_CACHE_HOME\fR, \fBXDG_STATE_HOME\fR, \fBHOME
 where the files below live

@@ -32,7 +32,7 @@ pub(crate) const KEYS: &[(&str, &str)] = &[
     ("ca_cert", "a PEM certificate to trust"),
     ("pin", "the server certificate's sha256:HEX fingerprint"),
     ("timeout", "seconds per call (an integer)"),
-    ("output", "table, csv, json or yaml"),
+    ("output", "table, csv, json, jsonl, yaml or raw"),
     ("channel_binding", "true or false: SCRAM channel binding"),
     ("plain", "true or false: send the API key itself"),
     ("protocol", "jsonrpc or legacy"),
@@ -256,6 +256,22 @@ pub(crate) fn list() -> Result<Vec<String>> {
 
 /// `KEY = VALUE` lines of a profile, secrets hidden.
 pub(crate) fn show(name: &str) -> Result<Vec<String>> {
+    with_profile(name, |table| {
+        table
+            .iter()
+            .map(|(k, v)| {
+                if SECRETS.contains(&k) {
+                    format!("{k} = <hidden>")
+                } else {
+                    format!("{k} = {}", v.to_string().trim())
+                }
+            })
+            .collect()
+    })
+}
+
+/// `f` of the settings of profile `name`.
+fn with_profile<T>(name: &str, f: impl FnOnce(&dyn toml_edit::TableLike) -> T) -> Result<T> {
     let Some((path, _, doc)) = read()? else {
         return Err(Error::usage("there is no config file"));
     };
@@ -263,16 +279,28 @@ pub(crate) fn show(name: &str) -> Result<Vec<String>> {
         .get(name)
         .and_then(Item::as_table_like)
         .ok_or_else(|| Error::usage(format!("no profile {name:?} in {}", path.display())))?;
-    Ok(table
-        .iter()
-        .map(|(k, v)| {
-            if SECRETS.contains(&k) {
-                format!("{k} = <hidden>")
-            } else {
-                format!("{k} = {}", v.to_string().trim())
-            }
-        })
-        .collect())
+    Ok(f(table))
+}
+
+/// A profile's settings as JSON values (TOML strings, numbers and booleans as such,
+/// anything else as its TOML text), secrets hidden.
+pub(crate) fn show_values(name: &str) -> Result<serde_json::Map<String, serde_json::Value>> {
+    use serde_json::Value as Json;
+    with_profile(name, |table| {
+        table
+            .iter()
+            .map(|(k, item)| {
+                let value = match item.as_value() {
+                    _ if SECRETS.contains(&k) => Json::from("<hidden>"),
+                    Some(Value::String(s)) => Json::from(s.value().as_str()),
+                    Some(Value::Integer(n)) => Json::from(*n.value()),
+                    Some(Value::Boolean(b)) => Json::from(*b.value()),
+                    _ => Json::from(item.to_string().trim()),
+                };
+                (k.to_string(), value)
+            })
+            .collect()
+    })
 }
 
 /// Set (`Some`) or remove (`None`) one setting, keeping the rest of the file as it was.

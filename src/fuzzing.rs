@@ -67,6 +67,26 @@ pub fn render_json(data: &[u8]) {
         serde_json::from_str::<Value>(&json).is_ok(),
         "{json:?} is not JSON"
     );
+    let _ = render::render(&value, Format::Raw);
+    for line in render::render(&value, Format::Jsonl).lines() {
+        assert!(
+            serde_json::from_str::<Value>(line).is_ok(),
+            "{line:?} is not JSON"
+        );
+    }
+    // Tables fitted to terminals of a few widths.
+    for width in [1, 30, 80] {
+        let layout = render::Layout {
+            json_indent: true,
+            width: Some(width),
+        };
+        let _ = render::render_with(&value, Format::Table, layout);
+    }
+    // Selecting fields, flat (table and csv) and nested: whatever the names.
+    if let Ok(select) = render::Selection::parse("a,a.b,$date,0") {
+        let _ = select.apply(&value, true);
+        let _ = select.apply(&value, false);
+    }
     let _ = crate::py::pprint::pformat(&value);
     let _ = crate::py::json::dumps(&value);
 }

@@ -1,15 +1,15 @@
 //! `midclt call METHOD [ARGS...]`, as the official midclt does it.
 
-use crate::cli::{BoolStyle, CallArgs, GlobalArgs};
+use crate::cli::{CallArgs, GlobalArgs};
 use crate::client::rpc;
 use crate::error::{Error, Result};
 use crate::jobs;
-use crate::render::{self, midclt};
 use crate::session;
 use serde_json::Value;
 
 pub(crate) fn run(g: &GlobalArgs, args: &CallArgs) -> anyhow::Result<()> {
-    let format = g.output.as_deref().map(render::parse_format).transpose()?;
+    let spec = super::output_spec(g, &args.out)?;
+    let output = super::call_output(&spec)?;
     let params = params(&args.args)?;
     let stdin_taken = args.args.iter().any(|a| a == "-");
     let cfg = super::config(g)?;
@@ -43,29 +43,7 @@ pub(crate) fn run(g: &GlobalArgs, args: &CallArgs) -> anyhow::Result<()> {
     let key = crate::truenas_cli::server_key(&client.info().endpoint, &cfg);
     client.close();
     let result = result.map_err(|e| suggest_methods(e, &key, &args.method))?;
-    print_result_as(format, g.bool_style, &result)
-}
-
-/// Print a call's (or a job's) result: midclt's way, or in the `-o` format.
-pub(crate) fn print_result(g: &GlobalArgs, result: &Value) -> anyhow::Result<()> {
-    let format = g.output.as_deref().map(render::parse_format).transpose()?;
-    print_result_as(format, g.bool_style, result)
-}
-
-fn print_result_as(
-    format: Option<render::Format>,
-    bool_style: BoolStyle,
-    result: &Value,
-) -> anyhow::Result<()> {
-    match format {
-        Some(format) => render::print_rendered(result, format)?,
-        None => match (result, bool_style) {
-            (Value::Bool(b), BoolStyle::Python) => {
-                render::print_line(if *b { "True" } else { "False" })?;
-            }
-            _ => render::print_line(&midclt::result_text(result))?,
-        },
-    }
+    super::print_call_result(output.as_ref(), &spec, &result, g.bool_style)?;
     Ok(())
 }
 

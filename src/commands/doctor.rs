@@ -8,7 +8,7 @@ use crate::client::transport::{self, Pin, TlsOptions};
 use crate::client::uri::{Endpoint, Protocol};
 use crate::client::Client;
 use crate::error::{Error, Kind, Result};
-use crate::render::print_line;
+use crate::render::{print_line, Format, Output};
 use crate::session;
 use serde_json::{json, Value};
 use std::net::{TcpStream, ToSocketAddrs as _};
@@ -24,7 +24,8 @@ struct Step {
 
 struct Report {
     steps: Vec<Step>,
-    json: bool,
+    /// A formatted report at the end instead of the steps as they pass.
+    output: Option<Output>,
 }
 
 impl Report {
@@ -38,7 +39,7 @@ impl Report {
     }
 
     fn push(&mut self, step: Step) -> Result<()> {
-        if !self.json {
+        if self.output.is_none() {
             let mark = if step.ok { "✓" } else { "✗" };
             print_line(&format!("{mark} {:<12} {}", step.name, step.detail))?;
             for fix in &step.fix {
@@ -68,23 +69,39 @@ impl Report {
     }
 
     fn finish(&self) -> Result<()> {
-        if self.json {
-            let steps: Vec<Value> = self
-                .steps
-                .iter()
-                .map(|s| json!({"step": s.name, "ok": s.ok, "detail": s.detail, "fix": s.fix}))
-                .collect();
-            let ok = self.steps.iter().all(|s| s.ok);
-            print_line(&json!({"ok": ok, "steps": steps}).to_string())?;
+        let Some(output) = &self.output else {
+            return Ok(());
+        };
+        let steps: Vec<Value> = self
+            .steps
+            .iter()
+            .map(|s| json!({"step": s.name, "ok": s.ok, "detail": s.detail, "fix": s.fix}))
+            .collect();
+        if output.format.has_columns() {
+            // A table of the steps (the report's own `ok` is all of theirs).
+            return output.print(&Value::Array(steps));
         }
-        Ok(())
+        let ok = self.steps.iter().all(|s| s.ok);
+        output.print(&json!({"ok": ok, "steps": steps}))
     }
 }
 
 pub(crate) fn run(g: &GlobalArgs, args: &DoctorArgs) -> anyhow::Result<()> {
+    let mut spec = super::output_spec(g, &args.out)?;
+    if args.json {
+        match spec.format {
+            None | Some(Format::Json) => spec.format = Some(Format::Json),
+            Some(other) => {
+                return Err(Error::usage(format!(
+                    "--json is -o json; it does not go with -o {other}"
+                ))
+                .into())
+            }
+        }
+    }
     let mut r = Report {
         steps: Vec::new(),
-        json: args.json,
+        output: super::formatted_output(&spec, "doctor")?,
     };
     let cfg = match super::config(g) {
         Ok(c) => c,

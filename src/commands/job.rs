@@ -1,6 +1,6 @@
 //! `midclt job list|show|wait|abort`: the server's jobs, by id, from any connection.
 
-use crate::cli::{GlobalArgs, JobCommand, JobListArgs, JobWaitArgs};
+use crate::cli::{GlobalArgs, JobCommand, JobListArgs, JobWaitArgs, OutputArgs};
 use crate::client::rpc::Client;
 use crate::error::{Error, Kind, Result};
 use crate::jobs;
@@ -15,9 +15,9 @@ pub(crate) fn run(g: &GlobalArgs, cmd: &JobCommand) -> anyhow::Result<()> {
     let mut reconnect = || session::open_as(&cfg, &login);
     let outcome = match cmd {
         JobCommand::List(args) => list(g, &mut client, args),
-        JobCommand::Show { id } => {
+        JobCommand::Show { id, out } => {
             let job = get(&mut client, *id)?;
-            print(g, &Value::Object(job))
+            Ok(output(g, out)?.print(&Value::Object(job))?)
         }
         JobCommand::Wait(args) => wait(g, &mut client, &mut reconnect, args),
         JobCommand::Abort { id, wait } => abort(&mut client, &mut reconnect, *id, *wait),
@@ -38,9 +38,9 @@ fn list(g: &GlobalArgs, client: &mut Client, args: &JobListArgs) -> anyhow::Resu
         "core.get_jobs",
         vec![Value::Array(filters), json!({"order_by": ["id"]})],
     )?;
-    let format = format(g)?;
-    if format != Format::Table {
-        return Ok(render::print_rendered(&jobs, format)?);
+    let output = output(g, &args.out)?;
+    if output.format != Format::Table {
+        return Ok(output.print(&jobs)?);
     }
     // The whole job objects make a table hundreds of columns wide; a person wants these.
     let rows: Vec<Value> = jobs
@@ -50,7 +50,7 @@ fn list(g: &GlobalArgs, client: &mut Client, args: &JobListArgs) -> anyhow::Resu
         .iter()
         .map(summary)
         .collect();
-    Ok(render::print_rendered(&Value::Array(rows), Format::Table)?)
+    Ok(output.print(&Value::Array(rows))?)
 }
 
 /// A job's one-line summary for the table view.
@@ -105,7 +105,14 @@ fn wait(
     let mut progress = super::job_progress(args.job_print);
     client.subscribe("core.get_jobs")?;
     let result = jobs::follow_reconnecting(client, reconnect, &method, args.id, progress.as_mut())?;
-    super::call::print_result(g, &result)
+    let spec = super::output_spec(g, &args.out)?;
+    let output = super::call_output(&spec)?;
+    Ok(super::print_call_result(
+        output.as_ref(),
+        &spec,
+        &result,
+        g.bool_style,
+    )?)
 }
 
 fn abort(
@@ -142,16 +149,14 @@ fn method_of(job: &Map<String, Value>) -> String {
         .to_string()
 }
 
-fn format(g: &GlobalArgs) -> Result<Format> {
-    Ok(super::output_format(g)?.unwrap_or_else(|| {
+/// A table on a terminal, JSON otherwise, unless the options or the profile say more.
+fn output(g: &GlobalArgs, local: &OutputArgs) -> Result<render::Output> {
+    let default = super::profile_format(g)?.unwrap_or_else(|| {
         if render::terminal::stdout_is_terminal() {
             Format::Table
         } else {
             Format::Json
         }
-    }))
-}
-
-fn print(g: &GlobalArgs, value: &Value) -> anyhow::Result<()> {
-    Ok(render::print_rendered(value, format(g)?)?)
+    });
+    super::output_spec(g, local)?.output(default, true)
 }

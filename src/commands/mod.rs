@@ -19,9 +19,11 @@ pub(crate) mod trust;
 pub(crate) mod waitready;
 
 use crate::auth::credentials::LoginSpec;
-use crate::cli::GlobalArgs;
-use crate::error::Result;
+use crate::cli::{BoolStyle, GlobalArgs, OutputArgs};
+use crate::error::{Error, Result};
+use crate::render::{midclt, output, print_line, Format, Output, Spec};
 use crate::session::ConnectConfig;
+use serde_json::Value;
 
 /// The session configuration: the global options, then the environment, then the
 /// selected profile (`-p`, `MIDCLT_PROFILE`, else `default`), then the defaults.
@@ -65,13 +67,62 @@ pub(crate) fn config(g: &GlobalArgs) -> Result<ConnectConfig> {
     })
 }
 
-/// The output format: `-o`, else the profile's `output`.
-pub(crate) fn output_format(g: &GlobalArgs) -> Result<Option<crate::render::Format>> {
-    let text = match &g.output {
-        Some(o) => Some(o.clone()),
-        None => crate::config::profile(g.profile.as_deref())?.and_then(|p| p.output),
-    };
-    text.as_deref().map(crate::render::parse_format).transpose()
+/// The output options given after the subcommand, completed by those given before it.
+pub(crate) fn output_spec(g: &GlobalArgs, local: &OutputArgs) -> Result<Spec> {
+    Ok(spec_of(local)?.or(&spec_of(&g.out)?))
+}
+
+/// The output options of one place on the command line.
+pub(crate) fn spec_of(o: &OutputArgs) -> Result<Spec> {
+    Spec::parse(o.output.as_deref(), o.pretty, o.select.as_deref())
+}
+
+/// The selected profile's `output` setting (the default of TrueNAS CLI commands).
+pub(crate) fn profile_format(g: &GlobalArgs) -> Result<Option<Format>> {
+    crate::config::profile(g.profile.as_deref())?
+        .and_then(|p| p.output)
+        .as_deref()
+        .map(crate::render::parse_format)
+        .transpose()
+}
+
+/// How `call`, `ping` and `token` print a result: as the official midclt does (`None`)
+/// unless a format is asked for; JSON then on one line, as midclt prints it, unless
+/// `--pretty`.
+pub(crate) fn call_output(spec: &Spec) -> Result<Option<Output>> {
+    spec.asks_format()
+        .then(|| spec.output(Format::Json, false))
+        .transpose()
+}
+
+/// Print a result of `call`, `ping` or `token` as [`call_output`] decided.
+pub(crate) fn print_call_result(
+    output: Option<&Output>,
+    spec: &Spec,
+    value: &Value,
+    bool_style: BoolStyle,
+) -> Result<()> {
+    if let Some(output) = output {
+        return output.print(value);
+    }
+    let value = output::selected(value, spec.select.as_ref(), false);
+    match (value.as_ref(), bool_style) {
+        (Value::Bool(b), BoolStyle::Python) => print_line(if *b { "True" } else { "False" }),
+        (value, _) => print_line(&midclt::result_text(value)),
+    }
+}
+
+/// How midclt's commands with a text view of their own (doctor, trust --list, config)
+/// print: that text (`None`) unless a format is asked for, JSON then on one line. Alone,
+/// `--select` (which picks fields of a formatted result) is a usage error there.
+pub(crate) fn formatted_output(spec: &Spec, command: &str) -> Result<Option<Output>> {
+    if !spec.asks_format() && spec.select.is_some() {
+        return Err(Error::usage(format!(
+            "--select picks fields of a formatted result; `midclt {command}` needs -o FORMAT with it"
+        ))
+        .hint(format!("e.g. midclt {command} -o json --select FIELD,...")));
+    }
+    call_output(spec)
 }
 
 /// Where job progress goes: a bar on a terminal (nothing otherwise), or description lines.

@@ -1,15 +1,16 @@
 //! `midclt ping`.
 
-use crate::cli::GlobalArgs;
-use crate::render::{self, midclt};
+use crate::cli::{BoolStyle, GlobalArgs, OutputOnly};
 use crate::session;
 
-pub(crate) fn run(g: &GlobalArgs) -> anyhow::Result<()> {
+pub(crate) fn run(g: &GlobalArgs, args: &OutputOnly) -> anyhow::Result<()> {
+    let spec = super::output_spec(g, &args.out)?;
+    let output = super::call_output(&spec)?;
     // Like the official tool, ping does not log in: core.ping needs no session.
     let opts = super::config(g)?.options()?;
     let mut client = session::connect(&opts)?;
     let pong = client.ping()?;
     client.close();
-    render::print_line(&midclt::result_text(&pong))?;
+    super::print_call_result(output.as_ref(), &spec, &pong, BoolStyle::Json)?;
     Ok(())
 }

@@ -4,12 +4,25 @@
 use crate::cli::{GlobalArgs, SubscribeArgs};
 use crate::client::rpc::{self, Client, Notification};
 use crate::error::{Error, Kind, Result};
-use crate::render;
+use crate::render::{self, Format, Output, Spec};
 use crate::session;
 use serde_json::Value;
 use std::time::{Duration, Instant};
 
 pub(crate) fn run(g: &GlobalArgs, args: &SubscribeArgs) -> anyhow::Result<()> {
+    let spec = super::output_spec(g, &args.out)?;
+    let output = super::call_output(&spec)?;
+    if let Some(format) = output
+        .as_ref()
+        .map(|o| o.format)
+        .filter(|f| f.has_columns())
+    {
+        return Err(Error::usage(format!(
+            "subscribe prints a stream of events, which -o {format} cannot show"
+        ))
+        .hint("use -o json, jsonl, yaml or raw")
+        .into());
+    }
     let cfg = super::config(g)?;
     let login = crate::auth::credentials::resolve(&cfg.login, false)?;
     let timeout = args.timeout.filter(|t| *t > 0).map(Duration::from_secs);
@@ -50,7 +63,7 @@ pub(crate) fn run(g: &GlobalArgs, args: &SubscribeArgs) -> anyhow::Result<()> {
         };
         match next {
             Some(Notification::Event(ev)) if wanted(&active, &ev.collection) => {
-                render::print_line(&crate::py::json::dumps(&ev.params))?;
+                print_event(output.as_ref(), &spec, &ev.params)?;
                 seen += 1;
             }
             Some(Notification::Unsubscribed { collection, error }) => {
@@ -102,4 +115,17 @@ fn wanted(active: &[String], collection: &str) -> bool {
     active.iter().any(|name| {
         name == "*" || name == collection || collection.split(':').next() == Some(name.as_str())
     })
+}
+
+/// One event: one line of JSON in midclt's spelling, or in the format asked for (YAML as a
+/// stream of documents).
+fn print_event(output: Option<&Output>, spec: &Spec, event: &Value) -> Result<()> {
+    if let Some(output) = output {
+        if output.format == Format::Yaml {
+            render::print_line("---")?;
+        }
+        return output.print(event);
+    }
+    let event = render::output::selected(event, spec.select.as_ref(), false);
+    render::print_line(&crate::py::json::dumps(&event))
 }

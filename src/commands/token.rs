@@ -1,11 +1,12 @@
 //! `midclt token`: a session token for scripts.
 
-use crate::cli::{GlobalArgs, TokenArgs};
-use crate::render;
+use crate::cli::{BoolStyle, GlobalArgs, TokenArgs};
 use crate::session;
 use serde_json::json;
 
 pub(crate) fn run(g: &GlobalArgs, args: &TokenArgs) -> anyhow::Result<()> {
+    let spec = super::output_spec(g, &args.out)?;
+    let output = super::call_output(&spec)?;
     let mut client = session::open(&super::config(g)?, false)?;
     let token = client.call(
         "auth.generate_token",
@@ -24,6 +25,6 @@ pub(crate) fn run(g: &GlobalArgs, args: &TokenArgs) -> anyhow::Result<()> {
         other => other?,
     };
     client.close();
-    render::print_line(token.as_str().unwrap_or_default())?;
+    super::print_call_result(output.as_ref(), &spec, &token, BoolStyle::Json)?;
     Ok(())
 }

@@ -8,16 +8,32 @@ use crate::client::uri::{self, Endpoint};
 use crate::error::{Error, Kind};
 use crate::known_hosts;
 use crate::render::print_line;
+use serde_json::{json, Value};
 use std::fmt::Write as _;
 use std::io::{BufRead as _, IsTerminal as _, Write as _};
 use std::time::Duration;
 
 pub(crate) fn run(g: &GlobalArgs, args: &TrustArgs) -> anyhow::Result<()> {
+    let spec = super::output_spec(g, &args.out)?;
     if args.list {
-        for (host, pin) in known_hosts::entries()? {
+        let entries = known_hosts::entries()?;
+        if let Some(output) = super::formatted_output(&spec, "trust --list")? {
+            let rows: Vec<Value> = entries
+                .iter()
+                .map(|(host, pin)| json!({"host": host, "fingerprint": Pin::show(pin)}))
+                .collect();
+            return Ok(output.print(&Value::Array(rows))?);
+        }
+        for (host, pin) in entries {
             print_line(&format!("{host} {}", Pin::show(&pin)))?;
         }
         return Ok(());
+    }
+    if !spec.is_empty() {
+        return Err(Error::usage(
+            "-o, --pretty and --select go with `trust --list`; trusting or forgetting a server prints no result",
+        )
+        .into());
     }
     if let Some(target) = &args.remove {
         let key = server_key(target)?;

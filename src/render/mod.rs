@@ -34,13 +34,15 @@ pub(crate) mod midclt;
 pub(crate) mod output;
 pub(crate) mod progress;
 pub(crate) mod report;
+mod select;
 mod table;
 pub(crate) mod terminal;
 #[cfg(test)]
 mod tests;
 mod yaml;
 
-pub(crate) use output::{parse_format, print_line, print_rendered};
+pub(crate) use output::{parse_format, print_line, Output, Spec};
+pub(crate) use select::Selection;
 
 use std::fmt;
 use std::str::FromStr;
@@ -59,8 +61,16 @@ pub(crate) enum Format {
     Table,
     Csv,
     Json,
+    /// One compact JSON value per line: each element of a list, else the value itself.
+    Jsonl,
     Yaml,
+    /// Strings bare, numbers as sent, anything else one line of JSON; a list one
+    /// element per line.
+    Raw,
 }
+
+/// The formats, as listed in messages and help.
+pub(crate) const FORMAT_NAMES: &str = "table, csv, json, jsonl, yaml or raw";
 
 impl Format {
     /// The name as typed on the command line.
@@ -69,8 +79,16 @@ impl Format {
             Format::Table => "table",
             Format::Csv => "csv",
             Format::Json => "json",
+            Format::Jsonl => "jsonl",
             Format::Yaml => "yaml",
+            Format::Raw => "raw",
         }
+    }
+
+    /// Table and CSV name their columns by a selected field's dotted path; the others keep
+    /// the result's nesting.
+    pub(crate) fn has_columns(self) -> bool {
+        matches!(self, Format::Table | Format::Csv)
     }
 }
 
@@ -88,16 +106,49 @@ impl FromStr for Format {
             "table" => Ok(Format::Table),
             "csv" => Ok(Format::Csv),
             "json" => Ok(Format::Json),
+            "jsonl" => Ok(Format::Jsonl),
             "yaml" => Ok(Format::Yaml),
+            "raw" => Ok(Format::Raw),
             // Same wording (and sorted list) as midcli's own mode error.
-            _ => Err("Mode should be one of: csv, json, table, yaml".to_string()),
+            _ => Err("Mode should be one of: csv, json, jsonl, raw, table, yaml".to_string()),
         }
     }
 }
 
+/// How a rendering is laid out beyond its format.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Layout {
+    /// `json`: indented (2 spaces) or one line.
+    pub json_indent: bool,
+    /// `table`: fit a table wider than this many columns (a terminal's width).
+    pub width: Option<usize>,
+}
+
+impl Default for Layout {
+    fn default() -> Self {
+        Layout {
+            json_indent: true,
+            width: None,
+        }
+    }
+}
+
+/// [`render_with`] in the default layout (indented JSON, no width).
+#[cfg(any(test, feature = "fuzzing"))]
+pub(crate) fn render(value: &Value, format: Format) -> String {
+    render_with(value, format, Layout::default()).text
+}
+
+/// A rendering, and the table columns left out to fit the width.
+pub(crate) struct Rendered {
+    pub text: String,
+    pub dropped: Vec<String>,
+}
+
 /// Render `value` as midcli would show a command's result (table/csv), or as JSON
-/// (pretty, 2-space indent, full and untruncated, ejson objects kept as they are) or YAML
-/// (block style, keys in order, strings quoted only when needed, ejson kept as mappings).
+/// (2-space indent or one line as `layout` says, full and untruncated, ejson objects kept
+/// as they are) or YAML (block style, keys in order, strings quoted only when needed, ejson
+/// kept as mappings). With a width in `layout`, a wider table is fitted to it.
 ///
 /// The returned text has no trailing newline for table (midcli prints it then a newline);
 /// CSV ends each row with CRLF as midcli does (the caller prints one more newline, as
@@ -114,14 +165,52 @@ impl FromStr for Format {
 /// that is exact, other strings are double-quoted whenever a YAML 1.1 or 1.2 reader
 /// could take them for anything but that string (`"yes"`, `"0x1F"`, `"10.0.0.1"`,
 /// `"a: b"`); floats always carry a `.` (`1.0e+20`) so YAML 1.1 readers see floats.
-pub(crate) fn render(value: &Value, format: Format) -> String {
-    match format {
-        Format::Table => render_table(value),
+///
+/// `jsonl` and `raw` give one line per element of a list (nothing for an empty list) and
+/// one line for anything else, JSON being compact (`{"a":1}`) and its text as the server
+/// sent it (UTF-8, numbers untouched); `raw` differs in printing a string bare.
+pub(crate) fn render_with(value: &Value, format: Format, layout: Layout) -> Rendered {
+    let text = match format {
+        Format::Table => {
+            let drawn = render_table(value, layout.width);
+            return Rendered {
+                text: drawn.text,
+                dropped: drawn.dropped,
+            };
+        }
         Format::Csv => render_csv(value),
         // Serialising a `Value` cannot fail (its keys are strings); an empty string is a
         // harmless answer should that ever change.
-        Format::Json => serde_json::to_string_pretty(value).unwrap_or_default(),
+        Format::Json if layout.json_indent => {
+            serde_json::to_string_pretty(value).unwrap_or_default()
+        }
+        Format::Json => compact_json(value),
+        Format::Jsonl => one_per_line(value, compact_json),
         Format::Yaml => render_yaml(value),
+        Format::Raw => one_per_line(value, raw_text),
+    };
+    Rendered {
+        text,
+        dropped: Vec::new(),
+    }
+}
+
+fn compact_json(value: &Value) -> String {
+    serde_json::to_string(value).unwrap_or_default()
+}
+
+fn raw_text(value: &Value) -> String {
+    match value {
+        Value::String(s) => s.clone(),
+        other => compact_json(other),
+    }
+}
+
+/// Each element of a list on its own line; anything else alone.
+fn one_per_line(value: &Value, text: fn(&Value) -> String) -> String {
+    match value {
+        Value::Array(items) => items.iter().map(text).collect::<Vec<_>>().join("\n"),
+        other => text(other),
     }
 }
 

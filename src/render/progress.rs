@@ -13,11 +13,16 @@ pub(crate) struct Bar {
 impl Bar {
     pub(crate) fn new() -> Bar {
         let bar = indicatif::ProgressBar::new(100);
-        let style = indicatif::ProgressStyle::with_template(
-            "{spinner} [{bar:40.cyan/blue}] {percent:>3}% {wide_msg}",
-        )
-        .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar())
-        .progress_chars("#>-");
+        // indicatif colours by console's own test (CLICOLOR_FORCE colours even a pipe);
+        // a template without colours leaves it nothing to decide.
+        let template = if terminal::colour(terminal::Stream::Stderr) {
+            "{spinner} [{bar:40.cyan/blue}] {percent:>3}% {wide_msg}"
+        } else {
+            "{spinner} [{bar:40}] {percent:>3}% {wide_msg}"
+        };
+        let style = indicatif::ProgressStyle::with_template(template)
+            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar())
+            .progress_chars("#>-");
         bar.set_style(style);
         bar.set_draw_target(indicatif::ProgressDrawTarget::stderr());
         bar.enable_steady_tick(Duration::from_millis(120));

@@ -10,7 +10,7 @@ mod line_editor;
 use crate::auth::{credentials, Login};
 use crate::client::rpc::Client;
 use crate::error::{Error, ExitCode, Result};
-use crate::render::{self, print_line, report, Format};
+use crate::render::{self, print_line, report, Format, Spec};
 use crate::session::{self, ConnectConfig};
 use crate::truenas_cli::catalog::{Catalog, Child, Resolved};
 use crate::truenas_cli::{self, Flags, Input, Outcome};
@@ -23,8 +23,10 @@ use std::rc::Rc;
 pub(crate) struct Options {
     /// In a script, carry on after a failed line (the exit code still reports it).
     pub keep_going: bool,
-    /// `-o`: the output format of every command (`.mode` changes it).
-    pub output: Option<Format>,
+    /// `-o`, `--pretty`, `--select` for every command (`.mode` changes the format).
+    pub output: Spec,
+    /// The profile's `output`: the format when none is asked for.
+    pub profile_format: Option<Format>,
     /// `--dry-run`: print the calls instead of making them.
     pub dry_run: bool,
     /// Show server tracebacks (`-v`, `.stacks on`).
@@ -38,7 +40,8 @@ pub(crate) fn run(cfg: &ConnectConfig, opts: &Options) -> anyhow::Result<ExitCod
     let mut conn = Connection::open(cfg, interactive)?;
     let mut shell = Shell {
         flags: Flags {
-            output: opts.output,
+            output: opts.output.clone(),
+            profile_format: opts.profile_format,
             dry_run: opts.dry_run,
             help: false,
         },
@@ -283,13 +286,15 @@ impl Shell {
                 let current = self
                     .flags
                     .output
+                    .format
+                    .or(self.flags.profile_format)
                     .map_or("table on a terminal, json otherwise", Format::as_str);
                 let _ = print_line(&format!("Output: {current}"));
                 Step::Continue
             }
             Some(v) => match render::parse_format(v) {
                 Ok(f) => {
-                    self.flags.output = Some(f);
+                    self.flags.output.format = Some(f);
                     Step::Continue
                 }
                 Err(e) => Step::Failed(e.into()),

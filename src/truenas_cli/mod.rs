@@ -11,7 +11,7 @@ pub(crate) mod query;
 use crate::client::rpc::Client;
 use crate::error::{Error, Result};
 use crate::jobs;
-use crate::render::{self, print_line, print_rendered, Format};
+use crate::render::{self, print_line, Format, Output, Spec};
 use crate::session::{self, ConnectConfig};
 use args::{Mapped, Mode, ParsedArgs};
 use catalog::{Catalog, Child, CommandInfo, MethodDetail, Namespace, Resolved, ServiceType};
@@ -22,7 +22,10 @@ use std::io::IsTerminal;
 /// Options of this mode that may also appear after the command path in argv form.
 #[derive(Debug, Default, Clone)]
 pub(crate) struct Flags {
-    pub output: Option<Format>,
+    /// `-o`, `--pretty`, `--select`.
+    pub output: Spec,
+    /// The profile's `output`: the format when none is asked for.
+    pub profile_format: Option<Format>,
     pub dry_run: bool,
     pub help: bool,
 }
@@ -33,27 +36,36 @@ pub(crate) enum Input {
     Line(String),
 }
 
-/// Pull `-o FMT`, `--output FMT`, `--dry-run`, `-h`/`--help` out of argv words (before
-/// any `--`), so they work after the command path as well as before it.
+/// Pull `-o FMT`, `--output FMT`, `--pretty`, `--select FIELDS`, `--dry-run`,
+/// `-h`/`--help` out of argv words (before any `--`), so they work after the command path
+/// as well as before it.
 pub(crate) fn extract_flags(words: Vec<String>, flags: &mut Flags) -> Result<Vec<String>> {
     let mut out = Vec::with_capacity(words.len());
     let mut it = words.into_iter();
     while let Some(w) = it.next() {
-        match w.as_str() {
+        let (name, inline) = match w.split_once('=') {
+            Some((name @ ("--output" | "--select"), value)) => (name, Some(value.to_string())),
+            _ => (w.as_str(), None),
+        };
+        match name {
             "--" => {
                 out.push(w);
                 out.extend(it.by_ref());
             }
             "--dry-run" => flags.dry_run = true,
+            "--pretty" => flags.output.pretty = true,
             "-h" | "--help" => flags.help = true,
             "-o" | "--output" => {
-                let v = it.next().ok_or_else(|| {
-                    Error::usage(format!("{w} needs a format: table, csv, json or yaml"))
+                let v = inline.or_else(|| it.next()).ok_or_else(|| {
+                    Error::usage(format!("{name} needs a format: {}", render::FORMAT_NAMES))
                 })?;
-                flags.output = Some(render::parse_format(&v)?);
+                flags.output.format = Some(render::parse_format(&v)?);
             }
-            _ if w.starts_with("--output=") => {
-                flags.output = Some(render::parse_format(&w["--output=".len()..])?);
+            "--select" => {
+                let v = inline
+                    .or_else(|| it.next())
+                    .ok_or_else(|| Error::usage("--select needs FIELD,FIELD,..."))?;
+                flags.output.select = Some(render::Selection::parse(&v)?);
             }
             _ => out.push(w),
         }
@@ -84,6 +96,8 @@ pub(crate) enum Outcome {
 
 /// Run a TrueNAS CLI command.
 pub(crate) fn run(cfg: &ConnectConfig, input: Input, flags: &Flags) -> anyhow::Result<()> {
+    // A contradiction among the output options stops before anything is called.
+    flags.output.output(Format::Json, true)?;
     let login = crate::auth::credentials::resolve(&cfg.login, false)?;
     let mut client = session::open_as(cfg, &login)?;
     let key = server_key(&client.info().endpoint, cfg);
@@ -495,20 +509,21 @@ fn execute(
         client.call(&call.method, call.params)?
     };
     let to_terminal = call.output_file.is_none() && std::io::stdout().is_terminal();
-    let format = flags.output.unwrap_or(if to_terminal {
+    let default = flags.profile_format.unwrap_or(if to_terminal {
         Format::Table
     } else {
         Format::Json
     });
+    let output = flags.output.output(default, true)?;
     // The selected columns are the answer in every format.
     let result = match &call.columns {
         Some(cols) => query::select_columns(&result, cols),
         None => result,
     };
-    let out = Output(call.output_file.as_deref());
-    if matches!(format, Format::Json | Format::Yaml) {
+    let out = Destination(call.output_file.as_deref());
+    if !output.format.has_columns() {
         // Scripts get the whole result, even where the table view prints nothing.
-        return out.rendered(&result, format);
+        return out.rendered(&result, &output);
     }
     // midcli prints only the new key for `auth api_key create`; it forgets it on
     // `update ... reset=true`, which we show too.
@@ -520,13 +535,13 @@ fn execute(
     if output_off(cmd) {
         return Ok(());
     }
-    out.rendered(&result, format)
+    out.rendered(&result, &output)
 }
 
 /// Where a command's output goes: stdout, or the file named by `> FILE`.
-struct Output<'a>(Option<&'a str>);
+struct Destination<'a>(Option<&'a str>);
 
-impl Output<'_> {
+impl Destination<'_> {
     fn line(&self, text: &str) -> Result<()> {
         match self.0 {
             None => print_line(text),
@@ -534,16 +549,10 @@ impl Output<'_> {
         }
     }
 
-    fn rendered(&self, value: &Value, format: Format) -> Result<()> {
+    fn rendered(&self, value: &Value, output: &Output) -> Result<()> {
         match self.0 {
-            None => print_rendered(value, format),
-            Some(path) => {
-                let mut text = render::render(value, format);
-                if !text.ends_with('\n') {
-                    text.push('\n');
-                }
-                write_file(path, &text)
-            }
+            None => output.print(value),
+            Some(path) => write_file(path, &output.file_text(value)),
         }
     }
 }

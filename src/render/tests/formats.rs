@@ -527,7 +527,7 @@ fn every_format_survives_awkward_input() {
 fn format_error_names_the_choices() {
     assert_eq!(
         "xml".parse::<Format>(),
-        Err("Mode should be one of: csv, json, table, yaml".to_string())
+        Err("Mode should be one of: csv, json, jsonl, raw, table, yaml".to_string())
     );
 }
 

@@ -344,7 +344,9 @@ fn format_names() {
         ("table", Format::Table),
         ("csv", Format::Csv),
         ("json", Format::Json),
+        ("jsonl", Format::Jsonl),
         ("yaml", Format::Yaml),
+        ("raw", Format::Raw),
     ] {
         assert_eq!(name.parse::<Format>(), Ok(want));
         assert_eq!(want.to_string(), name);
@@ -843,3 +845,4 @@ fn no_panic_on_huge_keys() {
 }
 
 mod formats;
+mod layout;
