@@ -109,6 +109,8 @@ pub struct Client {
     /// Method of each request still in flight, for error messages and trace redaction.
     in_flight: HashMap<String, String>,
     closed: Option<String>,
+    /// The stream is non-blocking for a moment: a read with nothing to read ends the wait.
+    polling: bool,
 }
 
 /// Connect, upgrade and (for the legacy protocol) complete its handshake. When the
@@ -199,6 +201,7 @@ fn start(ws: WebSocket<Stream>, protocol: Protocol, opts: &ConnectOptions) -> Re
         notifications: VecDeque::new(),
         in_flight: HashMap::new(),
         closed: None,
+        polling: false,
     };
     if opts.verbose {
         eprintln!(
@@ -396,16 +399,29 @@ impl Client {
     /// meanwhile is read (events are queued), and a closed or broken connection shows.
     /// For long-lived sessions that reconnect between commands.
     pub fn is_alive(&mut self) -> bool {
+        // Without waiting at all: even a 1 ms read timeout costs a clock tick (4 ms or
+        // more), which a shell would pay on every command.
+        if self.ws.get_ref().set_nonblocking(true).is_err() {
+            return self.closed.is_none();
+        }
+        self.polling = true;
+        let mut alive = true;
         // Bounded: a server streaming events must not keep us here.
         for _ in 0..1000 {
             if self.closed.is_some() {
-                return false;
+                alive = false;
+                break;
             }
-            if let Err(e) = self.pump(Some(Instant::now() + Duration::from_millis(1))) {
-                return matches!(e.kind, Kind::Timeout | Kind::Interrupted);
+            if let Err(e) = self.pump(None) {
+                alive = matches!(e.kind, Kind::Timeout | Kind::Interrupted);
+                break;
             }
         }
-        true
+        self.polling = false;
+        if self.ws.get_ref().set_nonblocking(false).is_err() {
+            return false;
+        }
+        alive
     }
 
     /// Close politely (status 1000); errors are irrelevant at this point.
@@ -656,6 +672,9 @@ impl Client {
                 }
                 // A caught Ctrl-C interrupts a read with a timeout even under SA_RESTART;
                 // the loop then sees the flag.
+                Err(tungstenite::Error::Io(e)) if self.polling && transport::is_timeout(&e) => {
+                    return Err(Error::timeout("nothing to read"));
+                }
                 Err(tungstenite::Error::Io(e))
                     if transport::is_timeout(&e) || e.kind() == std::io::ErrorKind::Interrupted => {}
                 Err(e) => return Err(self.transport_error("receiving", e)),

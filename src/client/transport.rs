@@ -34,6 +34,16 @@ impl Stream {
         }
     }
 
+    /// Reads return `WouldBlock` at once instead of waiting (for a look at what has
+    /// arrived without a timeout, which the kernel rounds up to its clock tick).
+    pub(crate) fn set_nonblocking(&self, on: bool) -> io::Result<()> {
+        match self {
+            Stream::Tcp(s) => s.set_nonblocking(on),
+            Stream::Tls(s) => s.get_ref().set_nonblocking(on),
+            Stream::Unix(s) => s.set_nonblocking(on),
+        }
+    }
+
     pub(crate) fn set_write_timeout(&self, d: Option<Duration>) -> io::Result<()> {
         match self {
             Stream::Tcp(s) => s.set_write_timeout(d),
