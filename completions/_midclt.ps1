@@ -59,7 +59,7 @@ Register-ArgumentCompleter -Native -CommandName 'midclt' -ScriptBlock {
             [CompletionResult]::new('waitready', 'waitready', [CompletionResultType]::ParameterValue, 'Wait until the middleware answers (for boot scripts), at most -t SECONDS')
             [CompletionResult]::new('subscribe', 'subscribe', [CompletionResultType]::ParameterValue, 'Print events of a subscription, one JSON object per line')
             [CompletionResult]::new('token', 'token', [CompletionResultType]::ParameterValue, 'Print a new session token (auth.generate_token) for scripts')
-            [CompletionResult]::new('job', 'job', [CompletionResultType]::ParameterValue, 'Jobs on the server: list, show, wait for, abort')
+            [CompletionResult]::new('job', 'job', [CompletionResultType]::ParameterValue, 'Jobs on the server: list, show, wait for, logs, abort')
             [CompletionResult]::new('key', 'key', [CompletionResultType]::ParameterValue, 'Work with API key files')
             [CompletionResult]::new('complete', 'complete', [CompletionResultType]::ParameterValue, 'Completion candidates for WORDS (the last one being typed) from the cached catalogue of the selected server, one per line; no network')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print the shell completion script for SHELL (see README for where to put it)')
@@ -75,6 +75,8 @@ Register-ArgumentCompleter -Native -CommandName 'midclt' -ScriptBlock {
         }
         'midclt;call' {
             [CompletionResult]::new('--job-print', '--job-print', [CompletionResultType]::ParameterName, 'How to show job progress on stderr (also `-jp`)')
+            [CompletionResult]::new('--download', '--download', [CompletionResultType]::ParameterName, 'Run METHOD, a job that produces a file, through core.download and save the file as FILE (`-`: write it to stdout, which must not be a terminal)')
+            [CompletionResult]::new('--upload', '--upload', [CompletionResultType]::ParameterName, 'Send FILE to METHOD, a job that takes a file (config.upload, filesystem.put, ...), through POST /_upload (`-`: stdin, redirected from a file)')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only the error''s one-line message (no traceback, no extra data)')
             [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only the error''s one-line message (no traceback, no extra data)')
             [CompletionResult]::new('-j', '-j', [CompletionResultType]::ParameterName, 'The method is a job: wait for it to finish and print its result')
@@ -117,6 +119,7 @@ Register-ArgumentCompleter -Native -CommandName 'midclt' -ScriptBlock {
             [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'The server''s jobs, newest last (a table on a terminal, JSON otherwise; -o to choose)')
             [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'One job, whole (result unredacted)')
             [CompletionResult]::new('wait', 'wait', [CompletionResultType]::ParameterValue, 'Follow a running job to its end, with progress, and print its result as `call -j` does (reconnecting if the connection drops)')
+            [CompletionResult]::new('logs', 'logs', [CompletionResultType]::ParameterValue, 'Print a job''s log (core.job_download_logs); --follow prints it as it grows until the job ends, and exits as `job wait` does')
             [CompletionResult]::new('abort', 'abort', [CompletionResultType]::ParameterValue, 'Ask the server to abort a job (core.job_abort); --wait also waits for it to end')
             break
         }
@@ -136,6 +139,13 @@ Register-ArgumentCompleter -Native -CommandName 'midclt' -ScriptBlock {
             [CompletionResult]::new('--job-print', '--job-print', [CompletionResultType]::ParameterName, 'How to show progress on stderr')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            break
+        }
+        'midclt;job;logs' {
+            [CompletionResult]::new('-f', '-f', [CompletionResultType]::ParameterName, 'Keep printing what the job adds to its log until it ends')
+            [CompletionResult]::new('--follow', '--follow', [CompletionResultType]::ParameterName, 'Keep printing what the job adds to its log until it ends')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             break
         }
         'midclt;job;abort' {
@@ -272,7 +282,7 @@ Register-ArgumentCompleter -Native -CommandName 'midclt' -ScriptBlock {
             [CompletionResult]::new('waitready', 'waitready', [CompletionResultType]::ParameterValue, 'Wait until the middleware answers (for boot scripts), at most -t SECONDS')
             [CompletionResult]::new('subscribe', 'subscribe', [CompletionResultType]::ParameterValue, 'Print events of a subscription, one JSON object per line')
             [CompletionResult]::new('token', 'token', [CompletionResultType]::ParameterValue, 'Print a new session token (auth.generate_token) for scripts')
-            [CompletionResult]::new('job', 'job', [CompletionResultType]::ParameterValue, 'Jobs on the server: list, show, wait for, abort')
+            [CompletionResult]::new('job', 'job', [CompletionResultType]::ParameterValue, 'Jobs on the server: list, show, wait for, logs, abort')
             [CompletionResult]::new('key', 'key', [CompletionResultType]::ParameterValue, 'Work with API key files')
             [CompletionResult]::new('complete', 'complete', [CompletionResultType]::ParameterValue, 'Completion candidates for WORDS (the last one being typed) from the cached catalogue of the selected server, one per line; no network')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print the shell completion script for SHELL (see README for where to put it)')
@@ -305,6 +315,7 @@ Register-ArgumentCompleter -Native -CommandName 'midclt' -ScriptBlock {
             [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'The server''s jobs, newest last (a table on a terminal, JSON otherwise; -o to choose)')
             [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'One job, whole (result unredacted)')
             [CompletionResult]::new('wait', 'wait', [CompletionResultType]::ParameterValue, 'Follow a running job to its end, with progress, and print its result as `call -j` does (reconnecting if the connection drops)')
+            [CompletionResult]::new('logs', 'logs', [CompletionResultType]::ParameterValue, 'Print a job''s log (core.job_download_logs); --follow prints it as it grows until the job ends, and exits as `job wait` does')
             [CompletionResult]::new('abort', 'abort', [CompletionResultType]::ParameterValue, 'Ask the server to abort a job (core.job_abort); --wait also waits for it to end')
             break
         }
@@ -315,6 +326,9 @@ Register-ArgumentCompleter -Native -CommandName 'midclt' -ScriptBlock {
             break
         }
         'midclt;help;job;wait' {
+            break
+        }
+        'midclt;help;job;logs' {
             break
         }
         'midclt;help;job;abort' {

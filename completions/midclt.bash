@@ -166,6 +166,9 @@ _midclt() {
             midclt__subcmd__help__subcmd__job,list)
                 cmd="midclt__subcmd__help__subcmd__job__subcmd__list"
                 ;;
+            midclt__subcmd__help__subcmd__job,logs)
+                cmd="midclt__subcmd__help__subcmd__job__subcmd__logs"
+                ;;
             midclt__subcmd__help__subcmd__job,show)
                 cmd="midclt__subcmd__help__subcmd__job__subcmd__show"
                 ;;
@@ -180,6 +183,9 @@ _midclt() {
                 ;;
             midclt__subcmd__job,list)
                 cmd="midclt__subcmd__job__subcmd__list"
+                ;;
+            midclt__subcmd__job,logs)
+                cmd="midclt__subcmd__job__subcmd__logs"
                 ;;
             midclt__subcmd__job,show)
                 cmd="midclt__subcmd__job__subcmd__show"
@@ -345,7 +351,7 @@ _midclt() {
             return 0
             ;;
         midclt__subcmd__call)
-            opts="-q -j -h --quiet --job --job-print --help"
+            opts="-q -j -h --quiet --job --job-print --download --upload --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -353,6 +359,14 @@ _midclt() {
             case "${prev}" in
                 --job-print)
                     COMPREPLY=($(compgen -W "progressbar description" -- "${cur}"))
+                    return 0
+                    ;;
+                --download)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --upload)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 *)
@@ -699,7 +713,7 @@ _midclt() {
             return 0
             ;;
         midclt__subcmd__help__subcmd__job)
-            opts="list show wait abort"
+            opts="list show wait logs abort"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -727,6 +741,20 @@ _midclt() {
             return 0
             ;;
         midclt__subcmd__help__subcmd__job__subcmd__list)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        midclt__subcmd__help__subcmd__job__subcmd__logs)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -909,7 +937,7 @@ _midclt() {
             return 0
             ;;
         midclt__subcmd__job)
-            opts="-h --help list show wait abort"
+            opts="-h --help list show wait logs abort"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -951,6 +979,20 @@ _midclt() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        midclt__subcmd__job__subcmd__logs)
+            opts="-f -h --follow --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
                 *)
                     COMPREPLY=()
                     ;;

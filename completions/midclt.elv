@@ -56,7 +56,7 @@ set edit:completion:arg-completer[midclt] = {|@words|
             cand waitready 'Wait until the middleware answers (for boot scripts), at most -t SECONDS'
             cand subscribe 'Print events of a subscription, one JSON object per line'
             cand token 'Print a new session token (auth.generate_token) for scripts'
-            cand job 'Jobs on the server: list, show, wait for, abort'
+            cand job 'Jobs on the server: list, show, wait for, logs, abort'
             cand key 'Work with API key files'
             cand complete 'Completion candidates for WORDS (the last one being typed) from the cached catalogue of the selected server, one per line; no network'
             cand completions 'Print the shell completion script for SHELL (see README for where to put it)'
@@ -71,6 +71,8 @@ set edit:completion:arg-completer[midclt] = {|@words|
         }
         &'midclt;call'= {
             cand --job-print 'How to show job progress on stderr (also `-jp`)'
+            cand --download 'Run METHOD, a job that produces a file, through core.download and save the file as FILE (`-`: write it to stdout, which must not be a terminal)'
+            cand --upload 'Send FILE to METHOD, a job that takes a file (config.upload, filesystem.put, ...), through POST /_upload (`-`: stdin, redirected from a file)'
             cand -q 'Print only the error''s one-line message (no traceback, no extra data)'
             cand --quiet 'Print only the error''s one-line message (no traceback, no extra data)'
             cand -j 'The method is a job: wait for it to finish and print its result'
@@ -108,6 +110,7 @@ set edit:completion:arg-completer[midclt] = {|@words|
             cand list 'The server''s jobs, newest last (a table on a terminal, JSON otherwise; -o to choose)'
             cand show 'One job, whole (result unredacted)'
             cand wait 'Follow a running job to its end, with progress, and print its result as `call -j` does (reconnecting if the connection drops)'
+            cand logs 'Print a job''s log (core.job_download_logs); --follow prints it as it grows until the job ends, and exits as `job wait` does'
             cand abort 'Ask the server to abort a job (core.job_abort); --wait also waits for it to end'
         }
         &'midclt;job;list'= {
@@ -124,6 +127,12 @@ set edit:completion:arg-completer[midclt] = {|@words|
             cand --job-print 'How to show progress on stderr'
             cand -h 'Print help (see more with ''--help'')'
             cand --help 'Print help (see more with ''--help'')'
+        }
+        &'midclt;job;logs'= {
+            cand -f 'Keep printing what the job adds to its log until it ends'
+            cand --follow 'Keep printing what the job adds to its log until it ends'
+            cand -h 'Print help'
+            cand --help 'Print help'
         }
         &'midclt;job;abort'= {
             cand --wait 'Wait until the job has ended'
@@ -240,7 +249,7 @@ set edit:completion:arg-completer[midclt] = {|@words|
             cand waitready 'Wait until the middleware answers (for boot scripts), at most -t SECONDS'
             cand subscribe 'Print events of a subscription, one JSON object per line'
             cand token 'Print a new session token (auth.generate_token) for scripts'
-            cand job 'Jobs on the server: list, show, wait for, abort'
+            cand job 'Jobs on the server: list, show, wait for, logs, abort'
             cand key 'Work with API key files'
             cand complete 'Completion candidates for WORDS (the last one being typed) from the cached catalogue of the selected server, one per line; no network'
             cand completions 'Print the shell completion script for SHELL (see README for where to put it)'
@@ -267,6 +276,7 @@ set edit:completion:arg-completer[midclt] = {|@words|
             cand list 'The server''s jobs, newest last (a table on a terminal, JSON otherwise; -o to choose)'
             cand show 'One job, whole (result unredacted)'
             cand wait 'Follow a running job to its end, with progress, and print its result as `call -j` does (reconnecting if the connection drops)'
+            cand logs 'Print a job''s log (core.job_download_logs); --follow prints it as it grows until the job ends, and exits as `job wait` does'
             cand abort 'Ask the server to abort a job (core.job_abort); --wait also waits for it to end'
         }
         &'midclt;help;job;list'= {
@@ -274,6 +284,8 @@ set edit:completion:arg-completer[midclt] = {|@words|
         &'midclt;help;job;show'= {
         }
         &'midclt;help;job;wait'= {
+        }
+        &'midclt;help;job;logs'= {
         }
         &'midclt;help;job;abort'= {
         }

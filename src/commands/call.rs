@@ -9,6 +9,9 @@ use crate::session;
 use serde_json::Value;
 
 pub(crate) fn run(g: &GlobalArgs, args: &CallArgs) -> anyhow::Result<()> {
+    if args.download.is_some() || args.upload.is_some() {
+        return super::transfer::call(g, args);
+    }
     let format = g.output.as_deref().map(render::parse_format).transpose()?;
     let params = params(&args.args)?;
     let stdin_taken = args.args.iter().any(|a| a == "-");
@@ -42,8 +45,25 @@ pub(crate) fn run(g: &GlobalArgs, args: &CallArgs) -> anyhow::Result<()> {
     };
     let key = crate::truenas_cli::server_key(&client.info().endpoint, &cfg);
     client.close();
-    let result = result.map_err(|e| suggest_methods(e, &key, &args.method))?;
+    let result =
+        result.map_err(|e| pipe_hint(suggest_methods(e, &key, &args.method), &args.method))?;
     print_result_as(format, g.bool_style, &result)
+}
+
+/// A job that moves a file, called without one: the server names the missing pipe, the
+/// hint names the option.
+fn pipe_hint(e: Error, method: &str) -> Error {
+    if e.message.contains("Pipe 'output' is not open") {
+        e.hint(format!(
+            "{method} writes a file: midclt call --download FILE {method} ..."
+        ))
+    } else if e.message.contains("Pipe 'input' is not open") {
+        e.hint(format!(
+            "{method} reads a file: midclt call --upload FILE {method} ..."
+        ))
+    } else {
+        e
+    }
 }
 
 /// Print a call's (or a job's) result: midclt's way, or in the `-o` format.
