@@ -13,6 +13,8 @@ use std::time::{Duration, Instant};
 const MAX_HEAD: usize = 16 * 1024;
 /// How long a write to a slow client may block.
 const WRITE_TIMEOUT: Duration = Duration::from_secs(30);
+/// How long an upload's body may pause (the head's limit is the handshake's).
+const READ_TIMEOUT: Duration = Duration::from_secs(120);
 
 /// A request line and its headers.
 pub(crate) struct Request {
@@ -125,6 +127,7 @@ pub(crate) fn accept(emu: &Emulator, mut stream: Stream, origin: &Origin) -> Arr
         });
     }
     let _ = stream.set_write_timeout(Some(WRITE_TIMEOUT));
+    let _ = stream.set_read_timeout(Some(READ_TIMEOUT));
     let mut stream = Replay {
         read,
         pos: head_end,
