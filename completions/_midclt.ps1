@@ -61,7 +61,7 @@ Register-ArgumentCompleter -Native -CommandName 'midclt' -ScriptBlock {
             [CompletionResult]::new('waitready', 'waitready', [CompletionResultType]::ParameterValue, 'Wait until the middleware answers (for boot scripts), at most -t SECONDS')
             [CompletionResult]::new('subscribe', 'subscribe', [CompletionResultType]::ParameterValue, 'Print events of one or more subscriptions, one JSON object per line; a dropped connection is opened again and the subscriptions renewed')
             [CompletionResult]::new('token', 'token', [CompletionResultType]::ParameterValue, 'Print a new session token (auth.generate_token) for scripts')
-            [CompletionResult]::new('job', 'job', [CompletionResultType]::ParameterValue, 'Jobs on the server: list, show, wait for, abort')
+            [CompletionResult]::new('job', 'job', [CompletionResultType]::ParameterValue, 'Jobs on the server: list, show, wait for, logs, abort')
             [CompletionResult]::new('key', 'key', [CompletionResultType]::ParameterValue, 'Work with API key files')
             [CompletionResult]::new('complete', 'complete', [CompletionResultType]::ParameterValue, 'Completion candidates for WORDS (the last one being typed) from the cached catalogue of the selected server, one per line; no network')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print the shell completion script for SHELL (see README for where to put it)')
@@ -77,6 +77,8 @@ Register-ArgumentCompleter -Native -CommandName 'midclt' -ScriptBlock {
         }
         'midclt;call' {
             [CompletionResult]::new('--job-print', '--job-print', [CompletionResultType]::ParameterName, 'How to show job progress on stderr (also `-jp`)')
+            [CompletionResult]::new('--download', '--download', [CompletionResultType]::ParameterName, 'Run METHOD, a job that produces a file, through core.download and save the file as FILE (`-`: write it to stdout, which must not be a terminal)')
+            [CompletionResult]::new('--upload', '--upload', [CompletionResultType]::ParameterName, 'Send FILE to METHOD, a job that takes a file (config.upload, filesystem.put, ...), through POST /_upload (`-`: stdin, redirected from a file)')
             [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format: table, csv, json, jsonl (one compact JSON value per line, a list''s elements on lines of their own), yaml, or raw (strings bare, other values as one line of JSON, a list one element per line) [default: for `call`, midclt''s own output; for TrueNAS CLI commands and `render`, table on a terminal and json when piped]')
             [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format: table, csv, json, jsonl (one compact JSON value per line, a list''s elements on lines of their own), yaml, or raw (strings bare, other values as one line of JSON, a list one element per line) [default: for `call`, midclt''s own output; for TrueNAS CLI commands and `render`, table on a terminal and json when piped]')
             [CompletionResult]::new('--select', '--select', [CompletionResultType]::ParameterName, 'Keep only these fields of the result (of each object in a list), in this order; `a.b` reaches into nested objects (and each element of a list). JSON and YAML keep the nesting; table and CSV columns are named `a.b`')
@@ -135,6 +137,7 @@ Register-ArgumentCompleter -Native -CommandName 'midclt' -ScriptBlock {
             [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'The server''s jobs, newest last (a table on a terminal, JSON otherwise; -o to choose)')
             [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'One job, whole (result unredacted)')
             [CompletionResult]::new('wait', 'wait', [CompletionResultType]::ParameterValue, 'Follow a running job to its end, with progress, and print its result as `call -j` does (reconnecting if the connection drops)')
+            [CompletionResult]::new('logs', 'logs', [CompletionResultType]::ParameterValue, 'Print a job''s log (core.job_download_logs); --follow prints it as it grows until the job ends, and exits as `job wait` does')
             [CompletionResult]::new('abort', 'abort', [CompletionResultType]::ParameterValue, 'Ask the server to abort a job (core.job_abort); --wait also waits for it to end')
             break
         }
@@ -166,6 +169,13 @@ Register-ArgumentCompleter -Native -CommandName 'midclt' -ScriptBlock {
             [CompletionResult]::new('--pretty', '--pretty', [CompletionResultType]::ParameterName, 'Indented JSON (implies -o json). JSON is indented anyway for TrueNAS CLI commands and `render`; midclt''s own commands (call, subscribe, doctor, ...) print it on one line')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            break
+        }
+        'midclt;job;logs' {
+            [CompletionResult]::new('-f', '-f', [CompletionResultType]::ParameterName, 'Keep printing what the job adds to its log until it ends')
+            [CompletionResult]::new('--follow', '--follow', [CompletionResultType]::ParameterName, 'Keep printing what the job adds to its log until it ends')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             break
         }
         'midclt;job;abort' {
@@ -320,7 +330,7 @@ Register-ArgumentCompleter -Native -CommandName 'midclt' -ScriptBlock {
             [CompletionResult]::new('waitready', 'waitready', [CompletionResultType]::ParameterValue, 'Wait until the middleware answers (for boot scripts), at most -t SECONDS')
             [CompletionResult]::new('subscribe', 'subscribe', [CompletionResultType]::ParameterValue, 'Print events of one or more subscriptions, one JSON object per line; a dropped connection is opened again and the subscriptions renewed')
             [CompletionResult]::new('token', 'token', [CompletionResultType]::ParameterValue, 'Print a new session token (auth.generate_token) for scripts')
-            [CompletionResult]::new('job', 'job', [CompletionResultType]::ParameterValue, 'Jobs on the server: list, show, wait for, abort')
+            [CompletionResult]::new('job', 'job', [CompletionResultType]::ParameterValue, 'Jobs on the server: list, show, wait for, logs, abort')
             [CompletionResult]::new('key', 'key', [CompletionResultType]::ParameterValue, 'Work with API key files')
             [CompletionResult]::new('complete', 'complete', [CompletionResultType]::ParameterValue, 'Completion candidates for WORDS (the last one being typed) from the cached catalogue of the selected server, one per line; no network')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print the shell completion script for SHELL (see README for where to put it)')
@@ -353,6 +363,7 @@ Register-ArgumentCompleter -Native -CommandName 'midclt' -ScriptBlock {
             [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'The server''s jobs, newest last (a table on a terminal, JSON otherwise; -o to choose)')
             [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'One job, whole (result unredacted)')
             [CompletionResult]::new('wait', 'wait', [CompletionResultType]::ParameterValue, 'Follow a running job to its end, with progress, and print its result as `call -j` does (reconnecting if the connection drops)')
+            [CompletionResult]::new('logs', 'logs', [CompletionResultType]::ParameterValue, 'Print a job''s log (core.job_download_logs); --follow prints it as it grows until the job ends, and exits as `job wait` does')
             [CompletionResult]::new('abort', 'abort', [CompletionResultType]::ParameterValue, 'Ask the server to abort a job (core.job_abort); --wait also waits for it to end')
             break
         }
@@ -363,6 +374,9 @@ Register-ArgumentCompleter -Native -CommandName 'midclt' -ScriptBlock {
             break
         }
         'midclt;help;job;wait' {
+            break
+        }
+        'midclt;help;job;logs' {
             break
         }
         'midclt;help;job;abort' {

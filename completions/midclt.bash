@@ -166,6 +166,9 @@ _midclt() {
             midclt__subcmd__help__subcmd__job,list)
                 cmd="midclt__subcmd__help__subcmd__job__subcmd__list"
                 ;;
+            midclt__subcmd__help__subcmd__job,logs)
+                cmd="midclt__subcmd__help__subcmd__job__subcmd__logs"
+                ;;
             midclt__subcmd__help__subcmd__job,show)
                 cmd="midclt__subcmd__help__subcmd__job__subcmd__show"
                 ;;
@@ -180,6 +183,9 @@ _midclt() {
                 ;;
             midclt__subcmd__job,list)
                 cmd="midclt__subcmd__job__subcmd__list"
+                ;;
+            midclt__subcmd__job,logs)
+                cmd="midclt__subcmd__job__subcmd__logs"
                 ;;
             midclt__subcmd__job,show)
                 cmd="midclt__subcmd__job__subcmd__show"
@@ -349,7 +355,7 @@ _midclt() {
             return 0
             ;;
         midclt__subcmd__call)
-            opts="-q -j -o -h --quiet --job --job-print --output --pretty --select --help"
+            opts="-q -j -o -h --quiet --job --job-print --download --upload --output --pretty --select --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -357,6 +363,14 @@ _midclt() {
             case "${prev}" in
                 --job-print)
                     COMPREPLY=($(compgen -W "progressbar description" -- "${cur}"))
+                    return 0
+                    ;;
+                --download)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --upload)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --output)
@@ -751,7 +765,7 @@ _midclt() {
             return 0
             ;;
         midclt__subcmd__help__subcmd__job)
-            opts="list show wait abort"
+            opts="list show wait logs abort"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -779,6 +793,20 @@ _midclt() {
             return 0
             ;;
         midclt__subcmd__help__subcmd__job__subcmd__list)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        midclt__subcmd__help__subcmd__job__subcmd__logs)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -961,7 +989,7 @@ _midclt() {
             return 0
             ;;
         midclt__subcmd__job)
-            opts="-h --help list show wait abort"
+            opts="-h --help list show wait logs abort"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1015,6 +1043,20 @@ _midclt() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        midclt__subcmd__job__subcmd__logs)
+            opts="-f -h --follow --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
                 *)
                     COMPREPLY=()
                     ;;

@@ -58,7 +58,7 @@ set edit:completion:arg-completer[midclt] = {|@words|
             cand waitready 'Wait until the middleware answers (for boot scripts), at most -t SECONDS'
             cand subscribe 'Print events of one or more subscriptions, one JSON object per line; a dropped connection is opened again and the subscriptions renewed'
             cand token 'Print a new session token (auth.generate_token) for scripts'
-            cand job 'Jobs on the server: list, show, wait for, abort'
+            cand job 'Jobs on the server: list, show, wait for, logs, abort'
             cand key 'Work with API key files'
             cand complete 'Completion candidates for WORDS (the last one being typed) from the cached catalogue of the selected server, one per line; no network'
             cand completions 'Print the shell completion script for SHELL (see README for where to put it)'
@@ -73,6 +73,8 @@ set edit:completion:arg-completer[midclt] = {|@words|
         }
         &'midclt;call'= {
             cand --job-print 'How to show job progress on stderr (also `-jp`)'
+            cand --download 'Run METHOD, a job that produces a file, through core.download and save the file as FILE (`-`: write it to stdout, which must not be a terminal)'
+            cand --upload 'Send FILE to METHOD, a job that takes a file (config.upload, filesystem.put, ...), through POST /_upload (`-`: stdin, redirected from a file)'
             cand -o 'Output format: table, csv, json, jsonl (one compact JSON value per line, a list''s elements on lines of their own), yaml, or raw (strings bare, other values as one line of JSON, a list one element per line) [default: for `call`, midclt''s own output; for TrueNAS CLI commands and `render`, table on a terminal and json when piped]'
             cand --output 'Output format: table, csv, json, jsonl (one compact JSON value per line, a list''s elements on lines of their own), yaml, or raw (strings bare, other values as one line of JSON, a list one element per line) [default: for `call`, midclt''s own output; for TrueNAS CLI commands and `render`, table on a terminal and json when piped]'
             cand --select 'Keep only these fields of the result (of each object in a list), in this order; `a.b` reaches into nested objects (and each element of a list). JSON and YAML keep the nesting; table and CSV columns are named `a.b`'
@@ -126,6 +128,7 @@ set edit:completion:arg-completer[midclt] = {|@words|
             cand list 'The server''s jobs, newest last (a table on a terminal, JSON otherwise; -o to choose)'
             cand show 'One job, whole (result unredacted)'
             cand wait 'Follow a running job to its end, with progress, and print its result as `call -j` does (reconnecting if the connection drops)'
+            cand logs 'Print a job''s log (core.job_download_logs); --follow prints it as it grows until the job ends, and exits as `job wait` does'
             cand abort 'Ask the server to abort a job (core.job_abort); --wait also waits for it to end'
         }
         &'midclt;job;list'= {
@@ -154,6 +157,12 @@ set edit:completion:arg-completer[midclt] = {|@words|
             cand --pretty 'Indented JSON (implies -o json). JSON is indented anyway for TrueNAS CLI commands and `render`; midclt''s own commands (call, subscribe, doctor, ...) print it on one line'
             cand -h 'Print help (see more with ''--help'')'
             cand --help 'Print help (see more with ''--help'')'
+        }
+        &'midclt;job;logs'= {
+            cand -f 'Keep printing what the job adds to its log until it ends'
+            cand --follow 'Keep printing what the job adds to its log until it ends'
+            cand -h 'Print help'
+            cand --help 'Print help'
         }
         &'midclt;job;abort'= {
             cand --wait 'Wait until the job has ended'
@@ -288,7 +297,7 @@ set edit:completion:arg-completer[midclt] = {|@words|
             cand waitready 'Wait until the middleware answers (for boot scripts), at most -t SECONDS'
             cand subscribe 'Print events of one or more subscriptions, one JSON object per line; a dropped connection is opened again and the subscriptions renewed'
             cand token 'Print a new session token (auth.generate_token) for scripts'
-            cand job 'Jobs on the server: list, show, wait for, abort'
+            cand job 'Jobs on the server: list, show, wait for, logs, abort'
             cand key 'Work with API key files'
             cand complete 'Completion candidates for WORDS (the last one being typed) from the cached catalogue of the selected server, one per line; no network'
             cand completions 'Print the shell completion script for SHELL (see README for where to put it)'
@@ -315,6 +324,7 @@ set edit:completion:arg-completer[midclt] = {|@words|
             cand list 'The server''s jobs, newest last (a table on a terminal, JSON otherwise; -o to choose)'
             cand show 'One job, whole (result unredacted)'
             cand wait 'Follow a running job to its end, with progress, and print its result as `call -j` does (reconnecting if the connection drops)'
+            cand logs 'Print a job''s log (core.job_download_logs); --follow prints it as it grows until the job ends, and exits as `job wait` does'
             cand abort 'Ask the server to abort a job (core.job_abort); --wait also waits for it to end'
         }
         &'midclt;help;job;list'= {
@@ -322,6 +332,8 @@ set edit:completion:arg-completer[midclt] = {|@words|
         &'midclt;help;job;show'= {
         }
         &'midclt;help;job;wait'= {
+        }
+        &'midclt;help;job;logs'= {
         }
         &'midclt;help;job;abort'= {
         }

@@ -54,7 +54,7 @@ complete -c midclt -n "__fish_midclt_needs_command" -f -a "ping" -d 'Check that 
 complete -c midclt -n "__fish_midclt_needs_command" -f -a "waitready" -d 'Wait until the middleware answers (for boot scripts), at most -t SECONDS'
 complete -c midclt -n "__fish_midclt_needs_command" -f -a "subscribe" -d 'Print events of one or more subscriptions, one JSON object per line; a dropped connection is opened again and the subscriptions renewed'
 complete -c midclt -n "__fish_midclt_needs_command" -f -a "token" -d 'Print a new session token (auth.generate_token) for scripts'
-complete -c midclt -n "__fish_midclt_needs_command" -f -a "job" -d 'Jobs on the server: list, show, wait for, abort'
+complete -c midclt -n "__fish_midclt_needs_command" -f -a "job" -d 'Jobs on the server: list, show, wait for, logs, abort'
 complete -c midclt -n "__fish_midclt_needs_command" -f -a "key" -d 'Work with API key files'
 complete -c midclt -n "__fish_midclt_needs_command" -f -a "complete" -d 'Completion candidates for WORDS (the last one being typed) from the cached catalogue of the selected server, one per line; no network'
 complete -c midclt -n "__fish_midclt_needs_command" -f -a "completions" -d 'Print the shell completion script for SHELL (see README for where to put it)'
@@ -68,6 +68,8 @@ complete -c midclt -n "__fish_midclt_needs_command" -f -a "shell" -d 'The TrueNA
 complete -c midclt -n "__fish_midclt_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c midclt -n "__fish_midclt_using_subcommand call" -l job-print -d 'How to show job progress on stderr (also `-jp`)' -r -f -a "progressbar\t'A progress bar with percent and description (only when stderr is a terminal)'
 description\t'Each new progress description on its own line (suits logs)'"
+complete -c midclt -n "__fish_midclt_using_subcommand call" -l download -d 'Run METHOD, a job that produces a file, through core.download and save the file as FILE (`-`: write it to stdout, which must not be a terminal)' -r -F
+complete -c midclt -n "__fish_midclt_using_subcommand call" -l upload -d 'Send FILE to METHOD, a job that takes a file (config.upload, filesystem.put, ...), through POST /_upload (`-`: stdin, redirected from a file)' -r -F
 complete -c midclt -n "__fish_midclt_using_subcommand call" -s o -l output -d 'Output format: table, csv, json, jsonl (one compact JSON value per line, a list\'s elements on lines of their own), yaml, or raw (strings bare, other values as one line of JSON, a list one element per line) [default: for `call`, midclt\'s own output; for TrueNAS CLI commands and `render`, table on a terminal and json when piped]' -r
 complete -c midclt -n "__fish_midclt_using_subcommand call" -l select -d 'Keep only these fields of the result (of each object in a list), in this order; `a.b` reaches into nested objects (and each element of a list). JSON and YAML keep the nesting; table and CSV columns are named `a.b`' -r
 complete -c midclt -n "__fish_midclt_using_subcommand call" -s q -l quiet -d 'Print only the error\'s one-line message (no traceback, no extra data)'
@@ -92,11 +94,12 @@ complete -c midclt -n "__fish_midclt_using_subcommand token" -l select -d 'Keep 
 complete -c midclt -n "__fish_midclt_using_subcommand token" -l single-use -d 'The token may be used only once'
 complete -c midclt -n "__fish_midclt_using_subcommand token" -l pretty -d 'Indented JSON (implies -o json). JSON is indented anyway for TrueNAS CLI commands and `render`; midclt\'s own commands (call, subscribe, doctor, ...) print it on one line'
 complete -c midclt -n "__fish_midclt_using_subcommand token" -s h -l help -d 'Print help'
-complete -c midclt -n "__fish_midclt_using_subcommand job; and not __fish_seen_subcommand_from list show wait abort" -s h -l help -d 'Print help'
-complete -c midclt -n "__fish_midclt_using_subcommand job; and not __fish_seen_subcommand_from list show wait abort" -f -a "list" -d 'The server\'s jobs, newest last (a table on a terminal, JSON otherwise; -o to choose)'
-complete -c midclt -n "__fish_midclt_using_subcommand job; and not __fish_seen_subcommand_from list show wait abort" -f -a "show" -d 'One job, whole (result unredacted)'
-complete -c midclt -n "__fish_midclt_using_subcommand job; and not __fish_seen_subcommand_from list show wait abort" -f -a "wait" -d 'Follow a running job to its end, with progress, and print its result as `call -j` does (reconnecting if the connection drops)'
-complete -c midclt -n "__fish_midclt_using_subcommand job; and not __fish_seen_subcommand_from list show wait abort" -f -a "abort" -d 'Ask the server to abort a job (core.job_abort); --wait also waits for it to end'
+complete -c midclt -n "__fish_midclt_using_subcommand job; and not __fish_seen_subcommand_from list show wait logs abort" -s h -l help -d 'Print help'
+complete -c midclt -n "__fish_midclt_using_subcommand job; and not __fish_seen_subcommand_from list show wait logs abort" -f -a "list" -d 'The server\'s jobs, newest last (a table on a terminal, JSON otherwise; -o to choose)'
+complete -c midclt -n "__fish_midclt_using_subcommand job; and not __fish_seen_subcommand_from list show wait logs abort" -f -a "show" -d 'One job, whole (result unredacted)'
+complete -c midclt -n "__fish_midclt_using_subcommand job; and not __fish_seen_subcommand_from list show wait logs abort" -f -a "wait" -d 'Follow a running job to its end, with progress, and print its result as `call -j` does (reconnecting if the connection drops)'
+complete -c midclt -n "__fish_midclt_using_subcommand job; and not __fish_seen_subcommand_from list show wait logs abort" -f -a "logs" -d 'Print a job\'s log (core.job_download_logs); --follow prints it as it grows until the job ends, and exits as `job wait` does'
+complete -c midclt -n "__fish_midclt_using_subcommand job; and not __fish_seen_subcommand_from list show wait logs abort" -f -a "abort" -d 'Ask the server to abort a job (core.job_abort); --wait also waits for it to end'
 complete -c midclt -n "__fish_midclt_using_subcommand job; and __fish_seen_subcommand_from list" -l state -d 'Only jobs in this state: WAITING, RUNNING, SUCCESS, FAILED or ABORTED' -r -f -a "WAITING\t''
 RUNNING\t''
 SUCCESS\t''
@@ -117,6 +120,8 @@ complete -c midclt -n "__fish_midclt_using_subcommand job; and __fish_seen_subco
 complete -c midclt -n "__fish_midclt_using_subcommand job; and __fish_seen_subcommand_from wait" -l select -d 'Keep only these fields of the result (of each object in a list), in this order; `a.b` reaches into nested objects (and each element of a list). JSON and YAML keep the nesting; table and CSV columns are named `a.b`' -r
 complete -c midclt -n "__fish_midclt_using_subcommand job; and __fish_seen_subcommand_from wait" -l pretty -d 'Indented JSON (implies -o json). JSON is indented anyway for TrueNAS CLI commands and `render`; midclt\'s own commands (call, subscribe, doctor, ...) print it on one line'
 complete -c midclt -n "__fish_midclt_using_subcommand job; and __fish_seen_subcommand_from wait" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c midclt -n "__fish_midclt_using_subcommand job; and __fish_seen_subcommand_from logs" -s f -l follow -d 'Keep printing what the job adds to its log until it ends'
+complete -c midclt -n "__fish_midclt_using_subcommand job; and __fish_seen_subcommand_from logs" -s h -l help -d 'Print help'
 complete -c midclt -n "__fish_midclt_using_subcommand job; and __fish_seen_subcommand_from abort" -l wait -d 'Wait until the job has ended'
 complete -c midclt -n "__fish_midclt_using_subcommand job; and __fish_seen_subcommand_from abort" -s h -l help -d 'Print help'
 complete -c midclt -n "__fish_midclt_using_subcommand key; and not __fish_seen_subcommand_from precompute" -s h -l help -d 'Print help'
@@ -185,7 +190,7 @@ complete -c midclt -n "__fish_midclt_using_subcommand help; and not __fish_seen_
 complete -c midclt -n "__fish_midclt_using_subcommand help; and not __fish_seen_subcommand_from call ping waitready subscribe token job key complete completions doctor config trust mock-server cache render shell help" -f -a "waitready" -d 'Wait until the middleware answers (for boot scripts), at most -t SECONDS'
 complete -c midclt -n "__fish_midclt_using_subcommand help; and not __fish_seen_subcommand_from call ping waitready subscribe token job key complete completions doctor config trust mock-server cache render shell help" -f -a "subscribe" -d 'Print events of one or more subscriptions, one JSON object per line; a dropped connection is opened again and the subscriptions renewed'
 complete -c midclt -n "__fish_midclt_using_subcommand help; and not __fish_seen_subcommand_from call ping waitready subscribe token job key complete completions doctor config trust mock-server cache render shell help" -f -a "token" -d 'Print a new session token (auth.generate_token) for scripts'
-complete -c midclt -n "__fish_midclt_using_subcommand help; and not __fish_seen_subcommand_from call ping waitready subscribe token job key complete completions doctor config trust mock-server cache render shell help" -f -a "job" -d 'Jobs on the server: list, show, wait for, abort'
+complete -c midclt -n "__fish_midclt_using_subcommand help; and not __fish_seen_subcommand_from call ping waitready subscribe token job key complete completions doctor config trust mock-server cache render shell help" -f -a "job" -d 'Jobs on the server: list, show, wait for, logs, abort'
 complete -c midclt -n "__fish_midclt_using_subcommand help; and not __fish_seen_subcommand_from call ping waitready subscribe token job key complete completions doctor config trust mock-server cache render shell help" -f -a "key" -d 'Work with API key files'
 complete -c midclt -n "__fish_midclt_using_subcommand help; and not __fish_seen_subcommand_from call ping waitready subscribe token job key complete completions doctor config trust mock-server cache render shell help" -f -a "complete" -d 'Completion candidates for WORDS (the last one being typed) from the cached catalogue of the selected server, one per line; no network'
 complete -c midclt -n "__fish_midclt_using_subcommand help; and not __fish_seen_subcommand_from call ping waitready subscribe token job key complete completions doctor config trust mock-server cache render shell help" -f -a "completions" -d 'Print the shell completion script for SHELL (see README for where to put it)'
@@ -200,6 +205,7 @@ complete -c midclt -n "__fish_midclt_using_subcommand help; and not __fish_seen_
 complete -c midclt -n "__fish_midclt_using_subcommand help; and __fish_seen_subcommand_from job" -f -a "list" -d 'The server\'s jobs, newest last (a table on a terminal, JSON otherwise; -o to choose)'
 complete -c midclt -n "__fish_midclt_using_subcommand help; and __fish_seen_subcommand_from job" -f -a "show" -d 'One job, whole (result unredacted)'
 complete -c midclt -n "__fish_midclt_using_subcommand help; and __fish_seen_subcommand_from job" -f -a "wait" -d 'Follow a running job to its end, with progress, and print its result as `call -j` does (reconnecting if the connection drops)'
+complete -c midclt -n "__fish_midclt_using_subcommand help; and __fish_seen_subcommand_from job" -f -a "logs" -d 'Print a job\'s log (core.job_download_logs); --follow prints it as it grows until the job ends, and exits as `job wait` does'
 complete -c midclt -n "__fish_midclt_using_subcommand help; and __fish_seen_subcommand_from job" -f -a "abort" -d 'Ask the server to abort a job (core.job_abort); --wait also waits for it to end'
 complete -c midclt -n "__fish_midclt_using_subcommand help; and __fish_seen_subcommand_from key" -f -a "precompute" -d 'Write a key file with precomputed SCRAM keys so logins skip PBKDF2 (mode 0600)'
 complete -c midclt -n "__fish_midclt_using_subcommand help; and __fish_seen_subcommand_from config" -f -a "list" -d 'The profile names'

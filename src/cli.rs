@@ -24,7 +24,9 @@ Examples:
   midclt call system.info
   midclt -u mock:// call api_key.query '[[\"name\", \"^\", \"ci\"]]' '{\"select\": [\"id\", \"name\"]}'
   midclt -u wss://nas.example.com -U admin --password-file ~/.nas-pass call -j core.bulk core.ping '[[], []]'
-  midclt subscribe -n 1 core.get_jobs";
+  midclt subscribe -n 1 core.get_jobs
+  midclt call --download debug.tgz system.debug
+  midclt call --upload backup.tar config.upload";
 
 /// A fast, safe client for the TrueNAS middleware API (compatible with midclt).
 #[derive(Debug, Parser)]
@@ -190,7 +192,7 @@ pub(crate) enum Command {
     Subscribe(SubscribeArgs),
     /// Print a new session token (auth.generate_token) for scripts
     Token(TokenArgs),
-    /// Jobs on the server: list, show, wait for, abort
+    /// Jobs on the server: list, show, wait for, logs, abort
     #[command(subcommand)]
     Job(JobCommand),
     /// Work with API key files
@@ -274,7 +276,12 @@ pub(crate) enum CacheCommand {
 #[derive(Debug, Args)]
 #[command(
     after_help = "Each ARG is sent as JSON when it parses as JSON, else as a string.\n\
-An ARG of `-` reads one JSON value (or text) from stdin."
+An ARG of `-` reads one JSON value (or text) from stdin.\n\n\
+Files: --download FILE runs a job that produces a file (core.download, then GET\n\
+/_download/ID) and saves it: written to a temporary file beside FILE (mode 0600) and\n\
+renamed to FILE only when the job succeeded. --upload FILE sends FILE to a job that\n\
+takes one (POST /_upload, e.g. config.upload) with a single-use token of this login.\n\
+Both use the connection's server, TLS trust and login, and imply -j."
 )]
 pub(crate) struct CallArgs {
     /// Print only the error's one-line message (no traceback, no extra data)
@@ -286,6 +293,14 @@ pub(crate) struct CallArgs {
     /// How to show job progress on stderr (also `-jp`)
     #[arg(long = "job-print", value_name = "MODE", value_enum, default_value_t = JobPrint::Progressbar)]
     pub job_print: JobPrint,
+    /// Run METHOD, a job that produces a file, through core.download and save the file
+    /// as FILE (`-`: write it to stdout, which must not be a terminal)
+    #[arg(long = "download", value_name = "FILE", conflicts_with = "upload")]
+    pub download: Option<PathBuf>,
+    /// Send FILE to METHOD, a job that takes a file (config.upload, filesystem.put, ...),
+    /// through POST /_upload (`-`: stdin, redirected from a file)
+    #[arg(long = "upload", value_name = "FILE")]
+    pub upload: Option<PathBuf>,
     /// Method name, e.g. system.info
     #[arg(value_name = "METHOD")]
     pub method: String,
@@ -433,6 +448,15 @@ pub(crate) enum JobCommand {
     /// Follow a running job to its end, with progress, and print its result as `call -j`
     /// does (reconnecting if the connection drops)
     Wait(JobWaitArgs),
+    /// Print a job's log (core.job_download_logs); --follow prints it as it grows until
+    /// the job ends, and exits as `job wait` does
+    Logs {
+        /// The job's id
+        id: i64,
+        /// Keep printing what the job adds to its log until it ends
+        #[arg(short = 'f', long = "follow")]
+        follow: bool,
+    },
     /// Ask the server to abort a job (core.job_abort); --wait also waits for it to end
     Abort {
         /// The job's id
@@ -595,7 +619,8 @@ and the methods .match(), .startswith(), .endswith(). Quote it for the shell
 success
 .TP
 1
-the server reported an error (method or validation error, unknown method, failed job)
+the server reported an error (method or validation error, unknown method, failed job, a
+refused file transfer: HTTP 404, 410, upload errors)
 .TP
 2
 usage error: bad options or arguments, unreadable key or password file, a refused unsafe request
@@ -607,16 +632,18 @@ connection failed, or the connection broke
 TLS failure: certificate not trusted, changed, or not the pinned one
 .TP
 5
-login failed
+login failed, or a file transfer's token was refused (HTTP 401, 403)
 .TP
 6
 timeout
 .TP
 7
-local input/output failure (writing output, a key file, the editor)
+local input/output failure (writing output, a downloaded file, reading a file to upload, a
+key file, the editor)
 .TP
 130
-interrupted by Ctrl\-C while waiting for a call or a job (a job goes on running; its id is printed)
+interrupted by Ctrl\-C while waiting for a call or a job (a job goes on running; its id is
+printed), or during a file transfer (the partial file is removed, the job aborted)
 .SH "INTERACTIVE SHELL"
 .B midclt shell
 (or

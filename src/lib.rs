@@ -12,6 +12,8 @@
 //!   and on the terminal;
 //! - [`session`]: connect and log in from one plain [`session::ConnectConfig`];
 //! - [`jobs`]: run a job method and follow it to its end;
+//! - [`transfer`]: files in and out of jobs (`core.download`, `/_upload`, job logs),
+//!   streamed;
 //! - [`error`]: one error type whose [`error::Kind`] maps to midclt's exit codes;
 //! - `emulator` (cargo feature `emulator`, on by default): a faithful in-memory TrueNAS
 //!   middleware on real sockets, for tests and demos.
@@ -83,6 +85,7 @@ mod py;
 mod render;
 pub mod session;
 mod shell;
+pub mod transfer;
 mod truenas_cli;
 
 /// The `midclt` program (what `src/main.rs` runs): parse the process's arguments, run the

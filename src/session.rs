@@ -145,8 +145,15 @@ pub fn connect(opts: &ConnectOptions) -> Result<Client> {
 
 #[cfg(feature = "emulator")]
 fn connect_mock(opts: &ConnectOptions) -> Result<Client> {
-    let stream = crate::emulator::serve_in_process()?;
-    rpc::connect_over(crate::client::transport::Stream::Unix(stream), opts)
+    let (stream, emulator) = crate::emulator::serve_in_process()?;
+    let mut client = rpc::connect_over(crate::client::transport::Stream::Unix(stream), opts)?;
+    // File transfers need a second connection to the same emulator.
+    client.set_side_opener(std::sync::Arc::new(move || {
+        emulator
+            .connect_in_process()
+            .map(crate::client::transport::Stream::Unix)
+    }));
+    Ok(client)
 }
 
 #[cfg(not(feature = "emulator"))]

@@ -333,11 +333,7 @@ fn ctrl_c_during_call_j_in_a_script_detaches_and_names_the_job() {
         .args(["call", "-j", "mock.progress_job", "100", "0.1"])
         .spawn();
     std::thread::sleep(std::time::Duration::from_millis(700));
-    let killed = std::process::Command::new("kill")
-        .args(["-INT", &child.id().to_string()])
-        .status()
-        .unwrap();
-    assert!(killed.success());
+    common::interrupt(&child);
     let out = child.wait_with_output().unwrap();
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(130), "{stderr}");

@@ -2,7 +2,9 @@
 //! protocols (JSON-RPC 2.0 and the legacy one). Knows nothing of the command line or of
 //! how results are shown.
 
+pub(crate) mod http;
 pub(crate) mod id;
+pub(crate) mod multipart;
 pub(crate) mod redact;
 pub(crate) mod rpc;
 pub(crate) mod transport;

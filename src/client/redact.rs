@@ -67,9 +67,13 @@ pub(crate) fn response(method: &str, frame: &Value) -> String {
     v.to_string()
 }
 
-/// Replace every credential field, at any depth.
+/// Replace every credential field, at any depth, and the token of any URL carrying one
+/// (`core.download` answers with `/_download/ID?auth_token=...`).
 pub(crate) fn scrub(v: &mut Value) {
     match v {
+        Value::String(s) if s.contains("auth_token=") => {
+            *s = super::http::redact_target(s);
+        }
         Value::Object(map) => {
             for (k, val) in map.iter_mut() {
                 if SECRET_FIELDS.contains(&k.as_str()) && !val.is_null() {
@@ -100,6 +104,16 @@ mod tests {
         assert!(!s.contains("hunter2") && !s.contains("123456"), "{s}");
         let f = json!({"params":["5-abcdef"]});
         assert!(!request("auth.login_with_api_key", &f).contains("abcdef"));
+    }
+
+    #[test]
+    fn download_urls_lose_their_token() {
+        let f = json!({"id":"1","result":[3, "/_download/3?auth_token=t0k3n"]});
+        let s = response("core.download", &f);
+        assert!(
+            !s.contains("t0k3n") && s.contains("/_download/3?auth_token=<redacted>"),
+            "{s}"
+        );
     }
 
     #[test]

@@ -5,6 +5,7 @@
 //! [`Client::wait`] collects that id's answer, stashing answers to other ids and queueing
 //! notifications (events) for [`Client::next_notification`]. Nothing here spawns a thread.
 
+use crate::client::http::HttpTarget;
 use crate::client::id::new_request_id;
 use crate::client::redact;
 use crate::client::transport::{self, ConnInfo, Stream, TlsOptions};
@@ -111,6 +112,8 @@ pub struct Client {
     closed: Option<String>,
     /// The stream is non-blocking for a moment: a read with nothing to read ends the wait.
     polling: bool,
+    /// How this connection was reached, for the HTTP requests of file transfers.
+    http: HttpTarget,
 }
 
 /// Connect, upgrade and (for the legacy protocol) complete its handshake. When the
@@ -202,6 +205,13 @@ fn start(ws: WebSocket<Stream>, protocol: Protocol, opts: &ConnectOptions) -> Re
         in_flight: HashMap::new(),
         closed: None,
         polling: false,
+        http: HttpTarget {
+            endpoint: endpoint.clone(),
+            tls: opts.tls.clone(),
+            connect_timeout: opts.connect_timeout,
+            verbose: opts.verbose,
+            side: None,
+        },
     };
     if opts.verbose {
         eprintln!(
@@ -234,6 +244,18 @@ impl Client {
     /// What is known about the connection.
     pub fn info(&self) -> &ConnInfo {
         &self.info
+    }
+
+    /// Where this connection's file transfers go: the same server, reached the same way
+    /// and trusted on the same terms.
+    pub(crate) fn http_target(&self) -> HttpTarget {
+        self.http.clone()
+    }
+
+    /// Let HTTP requests reach a server that has no address (the in-process emulator).
+    #[cfg(feature = "emulator")]
+    pub(crate) fn set_side_opener(&mut self, open: crate::client::http::SideOpener) {
+        self.http.side = Some(open);
     }
 
     /// The protocol spoken on this connection.

@@ -8,6 +8,9 @@ use crate::session;
 use serde_json::Value;
 
 pub(crate) fn run(g: &GlobalArgs, args: &CallArgs) -> anyhow::Result<()> {
+    if args.download.is_some() || args.upload.is_some() {
+        return super::transfer::call(g, args);
+    }
     let spec = super::output_spec(g, &args.out)?;
     let output = super::call_output(&spec)?;
     let params = params(&args.args)?;
@@ -42,9 +45,26 @@ pub(crate) fn run(g: &GlobalArgs, args: &CallArgs) -> anyhow::Result<()> {
     };
     let key = crate::truenas_cli::server_key(&client.info().endpoint, &cfg);
     client.close();
-    let result = result.map_err(|e| suggest_methods(e, &key, &args.method))?;
+    let result =
+        result.map_err(|e| pipe_hint(suggest_methods(e, &key, &args.method), &args.method))?;
     super::print_call_result(output.as_ref(), &spec, &result, g.bool_style)?;
     Ok(())
+}
+
+/// A job that moves a file, called without one: the server names the missing pipe, the
+/// hint names the option.
+fn pipe_hint(e: Error, method: &str) -> Error {
+    if e.message.contains("Pipe 'output' is not open") {
+        e.hint(format!(
+            "{method} writes a file: midclt call --download FILE {method} ..."
+        ))
+    } else if e.message.contains("Pipe 'input' is not open") {
+        e.hint(format!(
+            "{method} reads a file: midclt call --upload FILE {method} ..."
+        ))
+    } else {
+        e
+    }
 }
 
 /// An unknown method: names close to it from the cached catalogue, when there is one (the

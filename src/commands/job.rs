@@ -1,4 +1,4 @@
-//! `midclt job list|show|wait|abort`: the server's jobs, by id, from any connection.
+//! `midclt job list|show|wait|logs|abort`: the server's jobs, by id, from any connection.
 
 use crate::cli::{GlobalArgs, JobCommand, JobListArgs, JobWaitArgs, OutputArgs};
 use crate::client::rpc::Client;
@@ -20,6 +20,9 @@ pub(crate) fn run(g: &GlobalArgs, cmd: &JobCommand) -> anyhow::Result<()> {
             Ok(output(g, out)?.print(&Value::Object(job))?)
         }
         JobCommand::Wait(args) => wait(g, &mut client, &mut reconnect, args),
+        JobCommand::Logs { id, follow } => get(&mut client, *id)
+            .map_err(anyhow::Error::from)
+            .and_then(|job| super::transfer::logs(&mut client, &mut reconnect, &job, *follow)),
         JobCommand::Abort { id, wait } => abort(&mut client, &mut reconnect, *id, *wait),
     };
     client.close();
@@ -79,7 +82,7 @@ fn summary(job: &Value) -> Value {
 }
 
 /// The job `id` as the server has it (result unredacted).
-fn get(client: &mut Client, id: i64) -> Result<Map<String, Value>> {
+pub(crate) fn get(client: &mut Client, id: i64) -> Result<Map<String, Value>> {
     let found = client.call(
         "core.get_jobs",
         vec![

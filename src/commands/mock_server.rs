@@ -40,6 +40,7 @@ pub(crate) fn run(args: &MockServerArgs) -> anyhow::Result<()> {
         unix_auth: !args.no_unix_auth,
         rate_limit: !args.no_rate_limit,
         legacy_only: args.legacy_only,
+        ..Config::default()
     });
     if let (Some(cert), Some(key)) = (&args.tls_cert, &args.tls_key) {
         let read = |p: &std::path::Path| {

@@ -15,6 +15,7 @@ pub(crate) mod ping;
 pub(crate) mod render;
 pub(crate) mod subscribe;
 pub(crate) mod token;
+pub(crate) mod transfer;
 pub(crate) mod trust;
 pub(crate) mod waitready;
 
@@ -134,5 +135,15 @@ pub(crate) fn job_progress(mode: crate::cli::JobPrint) -> Box<dyn crate::jobs::P
         }
         crate::cli::JobPrint::Progressbar => Box::new(crate::jobs::Silent),
         crate::cli::JobPrint::Description => Box::<progress::Descriptions>::default(),
+    }
+}
+
+/// Where transfer progress goes: a bar with bytes and rate when stderr is a terminal,
+/// nothing otherwise.
+pub(crate) fn byte_progress() -> Box<dyn crate::transfer::ByteProgress> {
+    if crate::render::terminal::stderr_is_terminal() {
+        Box::new(crate::render::progress::Bytes::new())
+    } else {
+        Box::new(crate::transfer::Quiet)
     }
 }

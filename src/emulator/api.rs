@@ -30,6 +30,7 @@ pub(super) const ENOENT: i64 = 2;
 pub(super) const EFAULT: i64 = 14;
 pub(super) const EBUSY: i64 = 16;
 pub(super) const ENOTAUTHENTICATED: i64 = 207;
+pub(super) const EPIPE: i64 = 32;
 
 impl ApiError {
     pub(crate) fn call(errno: i64, message: impl Into<String>) -> ApiError {
@@ -200,6 +201,7 @@ pub(super) fn errname(errno: i64) -> &'static str {
         16 => "EBUSY",
         17 => "EEXIST",
         22 => "EINVAL",
+        32 => "EPIPE",
         74 => "EBADMSG",
         95 => "EOPNOTSUPP",
         109 => "ETOOMANYREFS",

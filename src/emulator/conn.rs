@@ -3,6 +3,7 @@
 //! interleaving of answers with events pushed by other threads.
 
 use super::api::ApiError;
+use super::http::{self, Arrival, Replay};
 use super::methods::{self, Reply, Session};
 use super::{lock, ConnHandle, Emulator, Origin, Out};
 use crate::client::transport::{self, Stream};
@@ -62,6 +63,11 @@ fn is_api_path(p: &str) -> bool {
 // The error type is tungstenite's, sized as it is.
 #[allow(clippy::result_large_err)]
 fn serve(emu: Emulator, stream: Stream, origin: Origin) {
+    // The same listener answers plain HTTP (file transfers) and WebSocket upgrades.
+    let stream = match http::accept(&emu, stream, &origin) {
+        Arrival::WebSocket(replay) => replay,
+        Arrival::Done => return,
+    };
     let mut path = String::new();
     let legacy_only = emu.shared.config.legacy_only;
     let route = |req: &Request, resp: Response| -> Result<Response, ErrorResponse> {
@@ -104,9 +110,10 @@ fn serve(emu: Emulator, stream: Stream, origin: Origin) {
         // The real socket authenticates uid 0 from its peer credentials.
         session.authenticate(&emu, "root", "UNIX_SOCKET");
     }
-    let _ = ws.get_ref().set_read_timeout(Some(POLL));
+    let _ = ws.get_ref().stream().set_read_timeout(Some(POLL));
     let _ = ws
         .get_ref()
+        .stream()
         .set_write_timeout(Some(Duration::from_secs(30)));
     let mut conn = Conn {
         emu,
@@ -121,7 +128,7 @@ fn serve(emu: Emulator, stream: Stream, origin: Origin) {
 
 struct Conn {
     emu: Emulator,
-    ws: WebSocket<Stream>,
+    ws: WebSocket<Replay>,
     rx: Receiver<Out>,
     session: Session,
 }
@@ -219,7 +226,7 @@ impl Conn {
             *left -= 1;
             if *left == 0 {
                 // Cut like a network failure would: no close frame, no goodbye.
-                self.ws.get_ref().shutdown();
+                self.ws.get_ref().stream().shutdown();
                 return Err(());
             }
         }

@@ -57,7 +57,33 @@ impl JobRun {
     pub(crate) fn emulator(&self) -> &Emulator {
         &self.emu
     }
+
+    /// Append a line to the job's log; the first one gives the job its `logs_path`.
+    pub(crate) fn log(&self, line: &str) {
+        let first = {
+            let mut st = lock(&self.emu.shared.state);
+            let log = st.job_logs.entry(self.id).or_default();
+            let first = log.is_empty();
+            log.extend_from_slice(line.as_bytes());
+            log.push(b'\n');
+            first
+        };
+        if first {
+            let path = log_path(self.id);
+            self.emu.update_job(self.id, |job| {
+                job.insert("logs_path".into(), json!(path));
+            });
+        }
+    }
 }
+
+/// Where the server keeps a job's log.
+pub(crate) fn log_path(id: i64) -> String {
+    format!("/var/log/jobs/{id}.log")
+}
+
+/// The end of a log the job object shows as `logs_excerpt`.
+const EXCERPT: usize = 10 * 1024;
 
 type Body = Box<dyn FnOnce(&JobRun) -> Result<Value, ApiError> + Send>;
 
@@ -122,8 +148,15 @@ impl Emulator {
     fn finish_job(&self, id: i64, method: &str, outcome: Result<Value, ApiError>) {
         let finished = json!({"$date": now_ms() / 1000 * 1000});
         let answer = outcome.clone();
+        let excerpt = lock(&self.shared.state).job_logs.get(&id).map(|log| {
+            let tail = &log[log.len().saturating_sub(EXCERPT)..];
+            String::from_utf8_lossy(tail).into_owned()
+        });
         self.update_job(id, |job| {
             job.insert("time_finished".into(), finished);
+            if let Some(excerpt) = excerpt {
+                job.insert("logs_excerpt".into(), json!(excerpt));
+            }
             match outcome {
                 Ok(result) => {
                     job.insert("state".into(), json!("SUCCESS"));

@@ -8,11 +8,14 @@
 
 mod api;
 mod conn;
+mod http;
 mod jobs;
 mod methods;
+mod pipes;
 mod query;
 mod schema;
 mod state;
+mod upload;
 
 use crate::client::uri::{self, Endpoint};
 use crate::error::{Error, Result};
@@ -46,6 +49,9 @@ pub struct Config {
     pub catalog: Option<Arc<ServedCatalog>>,
     /// What `system.version` answers (default: the emulator's own version string).
     pub version: Option<String>,
+    /// How long after `core.download` its `GET /_download/ID` may start (the server: 60 s);
+    /// later, the download is gone (HTTP 410) and the job fails.
+    pub download_window: std::time::Duration,
 }
 
 /// A recorded `core.get_methods` answer and, optionally, `core.get_services`.
@@ -88,6 +94,7 @@ impl Default for Config {
             legacy_only: false,
             catalog: None,
             version: None,
+            download_window: std::time::Duration::from_secs(60),
         }
     }
 }
@@ -97,6 +104,16 @@ impl Default for Config {
 pub(crate) enum Origin {
     Unix,
     Tcp { peer: SocketAddr, tls: bool },
+}
+
+impl Origin {
+    /// What a token bound to this origin remembers: the peer's address, or the socket.
+    pub(crate) fn address(&self) -> String {
+        match self {
+            Origin::Unix => "unix".into(),
+            Origin::Tcp { peer, .. } => peer.ip().to_string(),
+        }
+    }
 }
 
 /// What a connection thread is sent by others (events, late job answers).
@@ -132,6 +149,8 @@ pub(crate) struct Shared {
     pub drop_next: AtomicU64,
     pub tls: Mutex<Option<TlsMaterial>>,
     pub stopping: AtomicBool,
+    /// Answer the next `/_download` or `/_upload` request with this HTTP status (0: no).
+    pub fail_next_transfer: std::sync::atomic::AtomicU16,
 }
 
 /// A certificate and key (PEM) for wss:// listeners.
@@ -184,6 +203,7 @@ impl Emulator {
                 drop_next: AtomicU64::new(0),
                 tls: Mutex::new(None),
                 stopping: AtomicBool::new(false),
+                fail_next_transfer: std::sync::atomic::AtomicU16::new(0),
             }),
         }
     }
@@ -193,6 +213,15 @@ impl Emulator {
     /// clients recover from a dropped connection.
     pub fn drop_next_connection_after(&self, frames: u64) {
         self.shared.drop_next.store(frames, Ordering::SeqCst);
+    }
+
+    /// Answer the next file transfer request (`GET /_download/ID` or `POST /_upload`) with
+    /// HTTP `status` and an empty body, as a server refusing it would; later ones are left
+    /// alone. For testing how clients report refusals.
+    pub fn fail_next_transfer(&self, status: u16) {
+        self.shared
+            .fail_next_transfer
+            .store(status, Ordering::SeqCst);
     }
 
     /// Use this certificate for wss:// instead of a generated one.
@@ -278,6 +307,15 @@ impl Emulator {
         }
     }
 
+    /// A new connection to this emulator over a socket pair (the client's end), as if it
+    /// came through its UNIX socket.
+    pub(crate) fn connect_in_process(&self) -> Result<UnixStream> {
+        let (client, server) = UnixStream::pair()
+            .map_err(|e| Error::connection(format!("cannot create a socket pair: {e}")))?;
+        self.serve_unix_stream(server);
+        Ok(client)
+    }
+
     /// Serve one already-connected UNIX stream (used for mock://).
     pub fn serve_unix_stream(&self, stream: UnixStream) {
         let emu = self.clone();
@@ -315,18 +353,18 @@ fn generate_certificate() -> Result<TlsMaterial> {
     })
 }
 
-/// Start a fresh emulator serving one connection over a socket pair; the returned end
-/// is the client's. This is `--uri mock://`.
-pub(crate) fn serve_in_process() -> Result<UnixStream> {
-    let (client, server) = UnixStream::pair()
-        .map_err(|e| Error::connection(format!("cannot create a socket pair: {e}")))?;
+/// Start a fresh emulator serving one connection over a socket pair; the returned stream
+/// is the client's end, and the emulator serves further connections of the same client
+/// ([`Emulator::connect_in_process`]). This is `--uri mock://`.
+pub(crate) fn serve_in_process() -> Result<(UnixStream, Emulator)> {
     let config = Config {
         // Nothing expensive for a one-shot demo: keys made here live only for this run.
         scram_iterations: crate::auth::scram::MIN_ITERATIONS,
         ..Config::default()
     };
-    Emulator::new(config).serve_unix_stream(server);
-    Ok(client)
+    let emulator = Emulator::new(config);
+    let client = emulator.connect_in_process()?;
+    Ok((client, emulator))
 }
 
 /// The DER bytes of the first certificate in a PEM text.

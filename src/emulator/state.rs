@@ -37,12 +37,17 @@ pub(crate) struct ApiKeyRow {
     pub revoked_reason: Option<String>,
 }
 
+#[derive(Clone)]
 pub(crate) struct Token {
     pub value: String,
     pub username: String,
     pub ttl: Duration,
     pub last_used: Instant,
     pub single_use: bool,
+    /// `{"job": ID, "filename": ...}` for a download; empty for a login or upload token.
+    pub attrs: Value,
+    /// The address it may be used from (`match_origin`); `None`: any.
+    pub origin: Option<String>,
 }
 
 /// Control of a running job.
@@ -61,6 +66,10 @@ pub(crate) struct State {
     pub job_ctl: HashMap<i64, JobCtl>,
     pub next_job_id: i64,
     pub tokens: Vec<Token>,
+    /// Downloads waiting for their `GET /_download/ID`, by job id.
+    pub downloads: HashMap<i64, super::pipes::Download>,
+    /// What jobs wrote to their logs, by job id.
+    pub job_logs: HashMap<i64, Vec<u8>>,
     /// (method, client address) → (window start, calls in window).
     pub rate: HashMap<(String, String), (Instant, u32)>,
     pub hostname: String,
@@ -98,6 +107,8 @@ impl State {
             job_ctl: HashMap::new(),
             next_job_id: 1,
             tokens: Vec::new(),
+            downloads: HashMap::new(),
+            job_logs: HashMap::new(),
             rate: HashMap::new(),
             hostname: "truenas".into(),
             boot_time: SystemTime::now(),
@@ -114,6 +125,28 @@ impl State {
 
     pub(crate) fn key_mut(&mut self, id: u64) -> Option<&mut ApiKeyRow> {
         self.api_keys.iter_mut().find(|k| k.id == id)
+    }
+
+    /// The token `value`, if it is valid and may be used from `origin`; a single-use token
+    /// is used up by this.
+    pub(crate) fn use_token(&mut self, value: &str, origin: &str) -> Option<Token> {
+        self.tokens.retain(|t| t.last_used.elapsed() < t.ttl);
+        let pos = self
+            .tokens
+            .iter()
+            .position(|t| scram::ct_eq(t.value.as_bytes(), value.as_bytes()))?;
+        if self.tokens[pos]
+            .origin
+            .as_deref()
+            .is_some_and(|o| o != origin)
+        {
+            return None;
+        }
+        if self.tokens[pos].single_use {
+            return Some(self.tokens.remove(pos));
+        }
+        self.tokens[pos].last_used = Instant::now();
+        Some(self.tokens[pos].clone())
     }
 
     /// Count an unauthenticated call; false when it exceeds the limit.

@@ -71,6 +71,8 @@ impl Progress for Bar {
                 format!("failed: {last}")
             });
         }
+        // The bar stays; what is printed next starts on a line of its own.
+        eprintln!();
     }
 }
 
@@ -129,5 +131,66 @@ pub(crate) fn ask_about_job(job_id: i64, method: &str) -> OnInterrupt {
         }
         "w" | "wait" => OnInterrupt::Wait,
         _ => OnInterrupt::Detach,
+    }
+}
+
+/// Bytes moving, on a terminal: how many, how fast, and (when the size is known) how
+/// far along, with the job's own description beside them.
+pub(crate) struct Bytes {
+    bar: indicatif::ProgressBar,
+    /// Drawn since `start`; a transfer refused before its first byte shows no bar.
+    started: bool,
+}
+
+impl Bytes {
+    pub(crate) fn new() -> Bytes {
+        let bar = indicatif::ProgressBar::hidden();
+        Bytes {
+            bar,
+            started: false,
+        }
+    }
+}
+
+impl Default for Bytes {
+    fn default() -> Self {
+        Bytes::new()
+    }
+}
+
+impl crate::transfer::ByteProgress for Bytes {
+    fn start(&mut self, total: Option<u64>) {
+        let template = match total {
+            Some(total) => {
+                self.bar.set_length(total);
+                "{spinner} [{bar:30.cyan/blue}] {bytes}/{total_bytes} {binary_bytes_per_sec} ETA {eta} {wide_msg}"
+            }
+            None => "{spinner} {bytes} {binary_bytes_per_sec} {elapsed} {wide_msg}",
+        };
+        let style = indicatif::ProgressStyle::with_template(template)
+            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar())
+            .progress_chars("#>-");
+        self.bar.set_style(style);
+        self.bar
+            .set_draw_target(indicatif::ProgressDrawTarget::stderr());
+        self.bar.enable_steady_tick(Duration::from_millis(120));
+        self.started = true;
+    }
+    fn advance(&mut self, bytes: u64) {
+        self.bar.inc(bytes);
+    }
+    fn message(&mut self, text: &str) {
+        self.bar.set_message(terminal::text(text).into_owned());
+    }
+    fn finish(&mut self, success: bool) {
+        if !std::mem::take(&mut self.started) {
+            return;
+        }
+        if success {
+            self.bar.finish();
+        } else {
+            self.bar.abandon();
+        }
+        eprintln!();
     }
 }

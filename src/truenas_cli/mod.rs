@@ -5,6 +5,7 @@
 pub(crate) mod args;
 pub(crate) mod catalog;
 pub(crate) mod complete;
+mod download;
 pub(crate) mod editor;
 pub(crate) mod query;
 
@@ -408,13 +409,6 @@ fn build_call(
         Args::Words(w) => args::parse_argv(w),
     }
     .map_err(|e| Error::usage(e.to_string()))?;
-    if let (Some(file), true) = (&parsed.output_file, detail.downloadable) {
-        return Err(Error::usage(format!(
-            "saving a download job's file (> {file}) is not supported yet"
-        ))
-        .hint("use `midclt call` with core.download for downloads")
-        .into());
-    }
     let mode = mode(cmd);
     let nothing_given = parsed.positional.is_empty() && parsed.keywords.is_empty();
     let needs_input = nothing_given
@@ -487,6 +481,13 @@ fn execute(
     call: Call,
     flags: &Flags,
 ) -> Result<()> {
+    if let (Some(file), true) = (&call.output_file, detail.downloadable) {
+        if flags.dry_run {
+            return print_line(&download::dry_run(&call.method, &call.params, file).to_string());
+        }
+        let saved = download::save(client, reconnect, &call.method, call.params, file)?;
+        return print_line(&saved);
+    }
     if flags.dry_run {
         return print_line(&json!({"method": call.method, "params": call.params}).to_string());
     }
@@ -504,7 +505,8 @@ fn execute(
             &call.method,
             call.params,
             progress.as_mut(),
-        )?
+        )
+        .map_err(|e| needs_file(e, detail))?
     } else {
         client.call(&call.method, call.params)?
     };
@@ -538,6 +540,15 @@ fn execute(
     out.rendered(&result, &output)
 }
 
+/// A job that writes a file, run without `> FILE`: the server's refusal says which pipe
+/// is missing; the TrueNAS CLI says what to type.
+fn needs_file(e: Error, detail: &MethodDetail) -> Error {
+    if detail.downloadable && e.message.contains("Pipe 'output' is not open") {
+        return e.hint("this command writes a file: end the line with `> FILE`");
+    }
+    e
+}
+
 /// Where a command's output goes: stdout, or the file named by `> FILE`.
 struct Destination<'a>(Option<&'a str>);
 
@@ -558,7 +569,7 @@ impl Destination<'_> {
 }
 
 fn write_file(path: &str, text: &str) -> Result<()> {
-    std::fs::write(path, text).map_err(|e| Error::io(format!("cannot write {path}: {e}")))
+    crate::transfer::write_file(std::path::Path::new(path), text)
 }
 
 /// `COMMAND --help`: the method's description and arguments from its schema.

@@ -119,6 +119,7 @@ pub(crate) fn midclt() -> Run {
     Run {
         cmd,
         stdin: None,
+        stdin_file: None,
         stdout: None,
         allow_stderr: false,
     }
@@ -127,6 +128,7 @@ pub(crate) fn midclt() -> Run {
 pub(crate) struct Run {
     cmd: Command,
     stdin: Option<String>,
+    stdin_file: Option<std::fs::File>,
     stdout: Option<std::fs::File>,
     allow_stderr: bool,
 }
@@ -164,6 +166,11 @@ impl Run {
         self.stdin = Some(s.to_string());
         self
     }
+    /// Read stdin from this file (a redirection, as `< FILE` in a shell).
+    pub(crate) fn stdin_file(mut self, path: &Path) -> Self {
+        self.stdin_file = Some(std::fs::File::open(path).expect("open the stdin file"));
+        self
+    }
     /// Send stdout to this file instead of capturing it.
     pub(crate) fn stdout_to(mut self, file: std::fs::File) -> Self {
         self.stdout = Some(file);
@@ -189,10 +196,10 @@ impl Run {
         self.cmd.spawn().expect("spawn")
     }
     pub(crate) fn run(mut self) -> Outcome {
-        self.cmd.stdin(if self.stdin.is_some() {
-            Stdio::piped()
-        } else {
-            Stdio::null()
+        self.cmd.stdin(match self.stdin_file.take() {
+            Some(file) => Stdio::from(file),
+            None if self.stdin.is_some() => Stdio::piped(),
+            None => Stdio::null(),
         });
         let stdout = self.stdout.take().map_or_else(Stdio::piped, Stdio::from);
         self.cmd.stdout(stdout).stderr(Stdio::piped());
@@ -334,6 +341,15 @@ impl Outcome {
         serde_json::from_str(self.stdout.trim())
             .unwrap_or_else(|e| panic!("stdout is not JSON ({e}): {}", self.stdout))
     }
+}
+
+/// Press Ctrl-C for a running process (SIGINT, as a terminal sends it).
+pub(crate) fn interrupt(child: &std::process::Child) {
+    let sent = Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .expect("kill(1) runs");
+    assert!(sent.success(), "kill -INT {}", child.id());
 }
 
 /// Current TOTP code of the emulator's two-factor account.

@@ -492,7 +492,32 @@ fn login_with_token(ctx: &mut Ctx<'_>, params: Vec<Value>) -> Result<Value, ApiE
 #[allow(clippy::needless_pass_by_value, clippy::unnecessary_wraps)]
 fn generate_token(ctx: &mut Ctx<'_>, params: Vec<Value>) -> Result<Value, ApiError> {
     let ttl = params.first().and_then(Value::as_u64).unwrap_or(600);
+    let attrs = params.get(1).cloned().unwrap_or(json!({}));
+    let match_origin = params.get(2).and_then(Value::as_bool).unwrap_or(true);
     let single_use = params.get(3).and_then(Value::as_bool).unwrap_or(false);
+    if let Some(job) = attrs.get("job") {
+        let id = job.as_i64().unwrap_or(-1);
+        if ctx.emu.job(id).is_none() {
+            return Err(ApiError::call(EINVAL, format!("{id}: job does not exist")));
+        }
+    }
+    Ok(json!(issue_token(
+        ctx,
+        ttl,
+        attrs,
+        match_origin,
+        single_use
+    )))
+}
+
+/// A new token of the session's user (also for `core.download`).
+pub(crate) fn issue_token(
+    ctx: &Ctx<'_>,
+    ttl: u64,
+    attrs: Value,
+    match_origin: bool,
+    single_use: bool,
+) -> String {
     let username = ctx.session.user.clone().unwrap_or_default();
     let value = random_string(64, ALNUM);
     lock(&ctx.emu.shared.state).tokens.push(Token {
@@ -501,8 +526,10 @@ fn generate_token(ctx: &mut Ctx<'_>, params: Vec<Value>) -> Result<Value, ApiErr
         ttl: Duration::from_secs(ttl),
         last_used: Instant::now(),
         single_use,
+        attrs,
+        origin: match_origin.then(|| ctx.session.origin.address()),
     });
-    Ok(json!(value))
+    value
 }
 
 // Handler: the dispatch table fixes the signature; this one cannot fail.

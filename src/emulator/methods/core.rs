@@ -2,7 +2,6 @@
 
 use super::{call_as, def, registry, Ctx, MethodDef};
 use crate::emulator::api::{ApiError, ENOENT};
-use crate::emulator::jobs::Starter;
 use crate::emulator::query;
 use crate::emulator::schema::{any, array, boolean, dict, integer, object, one_of_strings, string};
 use serde_json::{json, Map, Value};
@@ -178,13 +177,6 @@ fn unsubscribe(ctx: &mut Ctx<'_>, params: Vec<Value>) -> Result<Value, ApiError>
     Ok(Value::Null)
 }
 
-fn starter(ctx: &Ctx<'_>) -> Starter {
-    Starter {
-        credentials: ctx.session.credentials(),
-        request_id: ctx.request_id.clone(),
-    }
-}
-
 // Handler: the dispatch table fixes the signature; this one only reads its parameters.
 #[allow(clippy::needless_pass_by_value)]
 fn job_wait(ctx: &mut Ctx<'_>, params: Vec<Value>) -> Result<Value, ApiError> {
@@ -195,7 +187,7 @@ fn job_wait(ctx: &mut Ctx<'_>, params: Vec<Value>) -> Result<Value, ApiError> {
             format!("Job {target} does not exist"),
         ));
     }
-    let who = starter(ctx);
+    let who = super::starter(ctx);
     let id = ctx.emu.start_job(
         ctx.method,
         &json!([target]),
@@ -294,7 +286,7 @@ fn bulk(ctx: &mut Ctx<'_>, params: Vec<Value>) -> Result<Value, ApiError> {
         .cloned()
         .unwrap_or_default();
     let user = ctx.session.user.clone();
-    let who = starter(ctx);
+    let who = super::starter(ctx);
     let args = Value::Array(params);
     let id = ctx.emu.start_job(
         ctx.method,
@@ -366,8 +358,8 @@ fn get_methods(ctx: &mut Ctx<'_>, params: Vec<Value>) -> Result<Value, ApiError>
                 "description": m.description, "cli_description": cli_description,
                 "examples": {}, "no_auth_required": m.no_auth, "no_authz_required": m.no_auth,
                 "cli_private": m.cli_private, "filterable": m.filterable, "filterable_schema": null,
-                "pass_application": false, "job": m.job, "downloadable": false,
-                "uploadable": false, "check_pipes": false, "roles": m.roles,
+                "pass_application": false, "job": m.job, "downloadable": m.output,
+                "uploadable": m.input, "check_pipes": m.output || m.input, "roles": m.roles,
                 "accepts": m.accepts, "returns": [m.returns],
             }),
         );
@@ -382,6 +374,7 @@ const SERVICES: &[(&str, &str, &str, &str)] = &[
     ("api_key", "crud", "auth.api_key", "API keys"),
     ("system", "service", "system", "System information"),
     ("mock", "service", "mock", "Emulator test jobs"),
+    ("filesystem", "service", "filesystem", "Files on the server"),
 ];
 
 // Handler: the dispatch table fixes the signature; this one cannot fail.

@@ -5,9 +5,11 @@
 mod api_key;
 mod auth;
 mod core;
+mod files;
 mod system;
 
 use super::api::ApiError;
+use super::pipes::Pipes;
 use super::schema::{self, S};
 use super::{lock, Emulator, Origin, Out};
 use crate::client::uri::Protocol;
@@ -31,6 +33,8 @@ pub(crate) struct Ctx<'a> {
     pub session: &'a mut Session,
     pub request_id: Option<Value>,
     pub method: &'a str,
+    /// The job's pipes, when the call came through `core.download` or `/_upload`.
+    pub pipes: Pipes,
 }
 
 type Handler = fn(&mut Ctx<'_>, Vec<Value>) -> Result<Value, ApiError>;
@@ -47,6 +51,10 @@ pub(crate) struct MethodDef {
     pub roles: &'static [&'static str],
     /// Hidden from the CLI catalogue (`core.get_methods(null, "CLI")`).
     pub cli_private: bool,
+    /// A job that writes a file (`core.download`): `downloadable` in the catalogue.
+    pub output: bool,
+    /// A job that reads a file (`/_upload`): `uploadable` in the catalogue.
+    pub input: bool,
 }
 
 /// A registry entry; `accepts` are `(name, schema, required)` positional parameters.
@@ -71,6 +79,8 @@ pub(crate) fn def(
         returns: schema::param("result", returns, true),
         roles: &["FULL_ADMIN"],
         cli_private: false,
+        output: false,
+        input: false,
     }
 }
 
@@ -87,6 +97,14 @@ impl MethodDef {
     pub(super) fn query(mut self) -> Self {
         self.filterable = true;
         self.accepts = schema::query_params();
+        self
+    }
+    pub(super) fn downloadable(mut self) -> Self {
+        self.output = true;
+        self
+    }
+    pub(super) fn uploadable(mut self) -> Self {
+        self.input = true;
         self
     }
     pub(super) fn cli_private(mut self) -> Self {
@@ -107,6 +125,7 @@ pub(crate) fn registry() -> &'static [MethodDef] {
         all.extend(self::auth::methods());
         all.extend(self::api_key::methods());
         all.extend(self::system::methods());
+        all.extend(self::files::methods());
         all
     })
 }
@@ -148,20 +167,13 @@ pub(crate) fn call(
             }
         }
     }
-    let failures = schema::validate_params(&def.accepts, &params);
-    if !failures.is_empty() {
-        return Err(ApiError::Validation(
-            failures
-                .into_iter()
-                .map(|(a, m)| (a, m, super::api::EINVAL))
-                .collect(),
-        ));
-    }
+    check_params(def, &params)?;
     let mut ctx = Ctx {
         emu,
         session,
         request_id: request_id.clone(),
         method,
+        pipes: Pipes::default(),
     };
     let value = (def.run)(&mut ctx, params)?;
     if def.job && !ctx.session.legacy_jobs && ctx.session.protocol == Protocol::JsonRpc {
@@ -174,6 +186,89 @@ pub(crate) fn call(
         }
     }
     Ok(Reply::Value(value))
+}
+
+/// Start `method` with `pipes` (for `core.download` and `/_upload`): the checks of
+/// [`call`], then the handler; the answer is the job id whatever the session's job mode.
+pub(crate) fn call_piped(
+    emu: &Emulator,
+    session: &mut Session,
+    method: &str,
+    params: Vec<Value>,
+    pipes: Pipes,
+) -> Result<Value, ApiError> {
+    let def = find(method).ok_or_else(|| {
+        let (svc, name) = method.rsplit_once('.').unwrap_or(("", method));
+        ApiError::call(
+            super::api::EINVAL,
+            format!("[ENOMETHOD] Method {name:?} not found in {svc:?}"),
+        )
+    })?;
+    if session.user.is_none() && !def.no_auth {
+        return Err(ApiError::not_authenticated());
+    }
+    if !def.job {
+        return Err(ApiError::call(
+            super::api::EINVAL,
+            format!("{method} is not a job, so it takes no file"),
+        ));
+    }
+    check_params(def, &params)?;
+    let mut ctx = Ctx {
+        emu,
+        session,
+        request_id: None,
+        method,
+        pipes,
+    };
+    (def.run)(&mut ctx, params)
+}
+
+/// Who starts a job from this call: its `credentials` and the request's id.
+pub(super) fn starter(ctx: &Ctx<'_>) -> super::jobs::Starter {
+    super::jobs::Starter {
+        credentials: ctx.session.credentials(),
+        request_id: ctx.request_id.clone(),
+    }
+}
+
+/// Start the job of this call (its arguments are `params`); the answer is its id.
+pub(super) fn start(
+    ctx: &Ctx<'_>,
+    params: Vec<Value>,
+    body: impl FnOnce(&super::jobs::JobRun) -> Result<Value, ApiError> + Send + 'static,
+) -> Value {
+    let who = starter(ctx);
+    let id = ctx
+        .emu
+        .start_job(ctx.method, &Value::Array(params), &who, Box::new(body));
+    json!(id)
+}
+
+/// A session of `user` for a request that did not come over a WebSocket (`/_upload`).
+pub(crate) fn session_for(
+    emu: &Emulator,
+    origin: Origin,
+    user: &str,
+    cred: &'static str,
+) -> Session {
+    let mut s = Session::new(0, origin, Protocol::JsonRpc);
+    s.authenticate(emu, user, cred);
+    s
+}
+
+/// The server's validation of positional parameters against the method's schema.
+fn check_params(def: &MethodDef, params: &[Value]) -> Result<(), ApiError> {
+    let failures = schema::validate_params(&def.accepts, params);
+    if failures.is_empty() {
+        return Ok(());
+    }
+    Err(ApiError::Validation(
+        failures
+            .into_iter()
+            .map(|(a, m)| (a, m, super::api::EINVAL))
+            .collect(),
+    ))
 }
 
 fn job_outcome(emu: &Emulator, id: i64, method: &str) -> Result<Value, ApiError> {

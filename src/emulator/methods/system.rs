@@ -1,8 +1,7 @@
 //! `system.*` basics and the emulator's own test jobs (`mock.*`).
 
-use super::{def, Ctx, MethodDef};
+use super::{def, start, Ctx, MethodDef};
 use crate::emulator::api::{ApiError, EFAULT, EINVAL};
-use crate::emulator::jobs::Starter;
 use crate::emulator::lock;
 use crate::emulator::schema::{any, boolean, dict, integer, number, one_of_strings, string};
 use crate::emulator::state::now_ms;
@@ -109,35 +108,21 @@ fn info(ctx: &mut Ctx<'_>, _params: Vec<Value>) -> Result<Value, ApiError> {
     }))
 }
 
-fn starter(ctx: &Ctx<'_>) -> Starter {
-    Starter {
-        credentials: ctx.session.credentials(),
-        request_id: ctx.request_id.clone(),
-    }
-}
-
 // Handler: the dispatch table fixes the signature; this one cannot fail.
 #[allow(clippy::unnecessary_wraps)]
 fn progress_job(ctx: &mut Ctx<'_>, params: Vec<Value>) -> Result<Value, ApiError> {
     let steps = params.first().and_then(Value::as_u64).unwrap_or(5);
     let interval = params.get(1).and_then(Value::as_f64).unwrap_or(0.2);
-    let who = starter(ctx);
-    let id = ctx.emu.start_job(
-        ctx.method,
-        &Value::Array(params),
-        &who,
-        Box::new(move |run| {
-            for i in 1..=steps {
-                run.sleep(Duration::from_secs_f64(interval))?;
-                run.progress(
-                    i as f64 * 100.0 / steps as f64,
-                    &format!("Step {i} of {steps}"),
-                );
-            }
-            Ok(json!({"steps": steps}))
-        }),
-    );
-    Ok(json!(id))
+    Ok(start(ctx, params, move |run| {
+        for i in 1..=steps {
+            run.sleep(Duration::from_secs_f64(interval))?;
+            run.progress(
+                i as f64 * 100.0 / steps as f64,
+                &format!("Step {i} of {steps}"),
+            );
+        }
+        Ok(json!({"steps": steps}))
+    }))
 }
 
 // Handler: the dispatch table fixes the signature; this one cannot fail.
@@ -149,24 +134,17 @@ fn failing_job(ctx: &mut Ctx<'_>, params: Vec<Value>) -> Result<Value, ApiError>
         .unwrap_or("Something went wrong")
         .to_string();
     let validation = params.get(1).and_then(Value::as_bool).unwrap_or(false);
-    let who = starter(ctx);
-    let id = ctx.emu.start_job(
-        ctx.method,
-        &Value::Array(params),
-        &who,
-        Box::new(move |run| {
-            run.progress(50.0, "Working");
-            run.sleep(Duration::from_millis(50))?;
-            if validation {
-                Err(ApiError::Validation(vec![(
-                    "mock_failing_job.message".into(),
-                    message,
-                    EINVAL,
-                )]))
-            } else {
-                Err(ApiError::call(EFAULT, message))
-            }
-        }),
-    );
-    Ok(json!(id))
+    Ok(start(ctx, params, move |run| {
+        run.progress(50.0, "Working");
+        run.sleep(Duration::from_millis(50))?;
+        if validation {
+            Err(ApiError::Validation(vec![(
+                "mock_failing_job.message".into(),
+                message,
+                EINVAL,
+            )]))
+        } else {
+            Err(ApiError::call(EFAULT, message))
+        }
+    }))
 }
