@@ -101,8 +101,10 @@ fn a_dropped_connection_is_opened_again_before_the_next_line() {
     s.cli()
         .args(["-o", "csv", "shell"])
         .stdin(
+            // The pause lets the cut reach the client before the next line, as it
+            // would between two commands typed by a person.
             "auth api_key create name=before username=root\n\
-             mock drop_connection\n\
+             mock drop_connection\n\u{c}\
              auth api_key query name\n",
         )
         .run()
@@ -118,7 +120,7 @@ fn a_password_login_is_kept_for_reconnecting() {
         .uri(&s.ws)
         .login("root")
         .arg("shell")
-        .stdin("mock drop_connection\nsystem hostname\n")
+        .stdin("mock drop_connection\n\u{c}system hostname\n")
         .run()
         .success()
         .stdout_is("true\n\"truenas\"\n")

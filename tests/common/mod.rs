@@ -206,7 +206,15 @@ impl Run {
         let mut child = self.cmd.spawn().expect("spawn midclt");
         if let Some(input) = self.stdin.take() {
             let mut pipe = child.stdin.take().expect("stdin");
-            pipe.write_all(input.as_bytes()).expect("write stdin");
+            // A form feed marks a pause: what follows is written a little later, as a
+            // person (or a slow script) would.
+            for (i, part) in input.split('\u{c}').enumerate() {
+                if i > 0 {
+                    std::thread::sleep(std::time::Duration::from_millis(300));
+                }
+                pipe.write_all(part.as_bytes()).expect("write stdin");
+                pipe.flush().expect("flush stdin");
+            }
         }
         let out = Outcome::from(child.wait_with_output().expect("wait"));
         out.stderr_checked.set(self.allow_stderr);
