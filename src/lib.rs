@@ -10,7 +10,9 @@
 //!   with a one-time password, API key by SCRAM-SHA-512 (with TLS channel binding) or in
 //!   clear, session tokens; [`auth::credentials`] finds secrets in files, the environment
 //!   and on the terminal;
-//! - [`session`]: connect and log in from one plain [`session::ConnectConfig`];
+//! - [`session`]: connect and log in from one plain [`session::ConnectConfig`], or go
+//!   through a running session agent (`midclt session start`) with
+//!   [`session::Opener`];
 //! - [`jobs`]: run a job method and follow it to its end;
 //! - [`error`]: one error type whose [`error::Kind`] maps to midclt's exit codes;
 //! - `emulator` (cargo feature `emulator`, on by default): a faithful in-memory TrueNAS
@@ -63,6 +65,7 @@
 //! # fn main() {}
 //! ```
 
+mod agent;
 mod app;
 pub mod auth;
 mod cli;

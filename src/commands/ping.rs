@@ -6,8 +6,7 @@ use crate::session;
 
 pub(crate) fn run(g: &GlobalArgs) -> anyhow::Result<()> {
     // Like the official tool, ping does not log in: core.ping needs no session.
-    let opts = super::config(g)?.options()?;
-    let mut client = session::connect(&opts)?;
+    let mut client = session::Opener::new(super::config(g)?, false).connect()?;
     let pong = client.ping()?;
     client.close();
     render::print_line(&midclt::result_text(&pong))?;

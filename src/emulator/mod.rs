@@ -132,6 +132,8 @@ pub(crate) struct Shared {
     pub drop_next: AtomicU64,
     pub tls: Mutex<Option<TlsMaterial>>,
     pub stopping: AtomicBool,
+    /// Successful logins with credentials so far (UNIX-socket clients excluded).
+    pub logins: AtomicU64,
 }
 
 /// A certificate and key (PEM) for wss:// listeners.
@@ -184,6 +186,7 @@ impl Emulator {
                 drop_next: AtomicU64::new(0),
                 tls: Mutex::new(None),
                 stopping: AtomicBool::new(false),
+                logins: AtomicU64::new(0),
             }),
         }
     }
@@ -193,6 +196,13 @@ impl Emulator {
     /// clients recover from a dropped connection.
     pub fn drop_next_connection_after(&self, frames: u64) {
         self.shared.drop_next.store(frames, Ordering::SeqCst);
+    }
+
+    /// How many logins with credentials (password, API key, token) succeeded so far; the
+    /// UNIX socket's automatic ones do not count. For testing that a client reused a
+    /// session instead of logging in again.
+    pub fn logins(&self) -> u64 {
+        self.shared.logins.load(Ordering::SeqCst)
     }
 
     /// Use this certificate for wss:// instead of a generated one.

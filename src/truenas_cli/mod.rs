@@ -84,11 +84,11 @@ pub(crate) enum Outcome {
 
 /// Run a TrueNAS CLI command.
 pub(crate) fn run(cfg: &ConnectConfig, input: Input, flags: &Flags) -> anyhow::Result<()> {
-    let login = crate::auth::credentials::resolve(&cfg.login, false)?;
-    let mut client = session::open_as(cfg, &login)?;
+    let mut opener = session::Opener::new(cfg.clone(), false);
+    let mut client = opener.open()?;
     let key = server_key(&client.info().endpoint, cfg);
     let cat = Catalog::load(&mut client, &key, cfg.verbose)?;
-    let mut reconnect = || session::open_as(cfg, &login);
+    let mut reconnect = || opener.open();
     let result = run_in(&mut client, &mut reconnect, &cat, &[], input, flags);
     client.close();
     if let Outcome::Enter(path) = result? {
