@@ -7,6 +7,9 @@
 //! - SCRAM login with a raw key (500 000 PBKDF2 rounds) vs a precomputed key file
 //! - `midclt auth api_key query` against the real 27.0 catalogue: cold (catalogue fetch
 //!   and cache write) and warm (cached)
+//! - `midclt call core.ping` through a session agent, against fresh invocations over wss://
+//!   logging in with a password and with SCRAM; and the same connect-and-call in-process,
+//!   without the process start every invocation pays
 
 // A benchmark harness: a failed unwrap stops it with its location, which is all it needs.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
@@ -118,18 +121,55 @@ fn cpu_per_run(label: &str, args: &[&str], n: u32) -> Duration {
     per_run
 }
 
-fn main() {
-    // `cargo bench` passes --bench; a filter argument is accepted and ignored.
-    let dir = tempfile::tempdir().expect("temp dir");
+/// An emulator for benchmarks (no rate limit), listening on a UNIX socket in `dir`.
+fn bench_emulator(dir: &tempfile::TempDir, name: &str) -> (Emulator, String) {
     let emu = Emulator::new(Config {
         rate_limit: false,
         ..Config::default()
     });
-    let sock = dir.path().join("m.sock");
+    let sock = dir.path().join(format!("{name}.sock"));
     let unix = emu
         .listen(&format!("ws+unix://{}", sock.display()))
         .expect("listen")
         .uri;
+    (emu, unix)
+}
+
+/// A new API key for root (the server's real 500 000 PBKDF2 rounds), made over `unix`:
+/// the raw key, and the path of its precomputed key file.
+fn root_key(dir: &tempfile::TempDir, unix: &str, name: &str) -> (String, String) {
+    let mut c = connect(&ConnectOptions::new(
+        midclt::client::uri::parse(unix).unwrap(),
+    ))
+    .unwrap();
+    let key = c
+        .call(
+            "api_key.create",
+            vec![json!({"name": name, "username": "root"})],
+        )
+        .unwrap();
+    c.close();
+    let raw = key["key"].as_str().unwrap().to_string();
+    let keyfile = dir.path().join(format!("{name}.key"));
+    let st = Command::new(BIN)
+        .args(["--uri", unix, "-K", &raw, "key", "precompute", "-o"])
+        .arg(&keyfile)
+        .stderr(Stdio::null())
+        .status()
+        .unwrap();
+    assert!(st.success(), "precompute failed");
+    (raw, keyfile.to_string_lossy().to_string())
+}
+
+fn main() {
+    // `cargo bench` passes --bench; a filter argument `session` runs the session agent's
+    // figures alone, any other is ignored.
+    let dir = tempfile::tempdir().expect("temp dir");
+    if std::env::args().skip(1).any(|a| a == "session") {
+        session_agent(&dir);
+        return;
+    }
+    let (emu, unix) = bench_emulator(&dir, "m");
     let ws = emu.listen("ws://127.0.0.1:0").expect("listen").uri;
 
     println!(
@@ -203,22 +243,7 @@ fn main() {
     );
 
     // SCRAM: the server's real iteration count.
-    let key = c
-        .call(
-            "api_key.create",
-            vec![json!({"name": "bench", "username": "root"})],
-        )
-        .unwrap();
-    let raw = key["key"].as_str().unwrap().to_string();
-    let keyfile = dir.path().join("bench.key");
-    let st = Command::new(BIN)
-        .args(["--uri", &unix, "-K", &raw, "key", "precompute", "-o"])
-        .arg(&keyfile)
-        .stderr(Stdio::null())
-        .status()
-        .unwrap();
-    assert!(st.success(), "precompute failed");
-    let keyfile = keyfile.to_string_lossy().to_string();
+    let (raw, keyfile) = root_key(&dir, &unix, "bench");
     let scram = |k: &str| {
         time_process(
             &[
@@ -239,7 +264,102 @@ fn main() {
     stats("SCRAM login + call, raw key (PBKDF2 500 000)", scram(&raw));
     stats("SCRAM login + call, precomputed key file", scram(&keyfile));
 
+    session_agent(&dir);
     cli_catalogue(&dir);
+}
+
+/// A call through a session agent against fresh invocations over wss:// that log in with a
+/// password and with SCRAM. An emulator of its own, so `cargo bench -- session` runs this
+/// alone.
+fn session_agent(dir: &tempfile::TempDir) {
+    let (emu, unix) = bench_emulator(dir, "agent-bench");
+    let wss = emu.listen("wss://127.0.0.1:0").expect("listen").uri;
+    let cert = dir.path().join("agent-bench-cert.pem");
+    std::fs::write(&cert, emu.tls_material().expect("cert").cert_pem).expect("write cert");
+    let cert = cert.to_string_lossy().to_string();
+    let (raw, keyfile) = root_key(dir, &unix, "agent-bench");
+
+    let runtime = dir.path().join("run");
+    std::fs::create_dir_all(&runtime).expect("runtime dir");
+    let runtime = runtime.to_string_lossy().to_string();
+    // The in-process measurement below finds the agent through this, as midclt does.
+    std::env::set_var("XDG_RUNTIME_DIR", &runtime);
+    let run_env = [("XDG_RUNTIME_DIR", runtime.as_str())];
+    let password_env = [
+        ("XDG_RUNTIME_DIR", runtime.as_str()),
+        ("MIDCLT_PASSWORD", "truenas"),
+    ];
+    let call = |extra: &[&str], env: &[(&str, &str)], n: usize| {
+        let mut args = vec![
+            "--uri",
+            wss.as_str(),
+            "--ca-cert",
+            cert.as_str(),
+            "-U",
+            "root",
+        ];
+        args.extend_from_slice(extra);
+        args.extend_from_slice(&["call", "core.ping"]);
+        time_process(&args, env, n)
+    };
+    stats(
+        "(process start: midclt --version)",
+        time_process(&["--version"], &[], 300),
+    );
+    stats(
+        "fresh: wss:// + password login + call",
+        call(&["--no-session"], &password_env, 200),
+    );
+    stats(
+        "fresh: wss:// + SCRAM (precomputed key) + call",
+        call(&["--no-session", "-K", &keyfile], &run_env, 200),
+    );
+    stats(
+        "fresh: wss:// + SCRAM (raw key, PBKDF2) + call",
+        call(&["--no-session", "-K", &raw], &run_env, 20),
+    );
+
+    let st = Command::new(BIN)
+        .args(["--uri", &wss, "--ca-cert", &cert, "-U", "root"])
+        .args(["session", "start", "--idle", "600"])
+        .envs(password_env)
+        .stdout(Stdio::null())
+        .status()
+        .expect("session start");
+    assert!(st.success(), "session start failed");
+    stats(
+        "session agent: midclt call core.ping",
+        call(&[], &run_env, 300),
+    );
+
+    // What a command spends on its connection and call, without starting a process.
+    let cfg = midclt::session::ConnectConfig {
+        uri: Some(wss.clone()),
+        session: true,
+        login: midclt::auth::credentials::LoginSpec {
+            username: Some("root".into()),
+            ..Default::default()
+        },
+        ..Default::default()
+    };
+    let through: Vec<Duration> = (0..2000)
+        .map(|_| {
+            let t = Instant::now();
+            let mut c = midclt::session::open(&cfg, true).expect("through the agent");
+            c.call("core.ping", vec![]).expect("ping");
+            c.close();
+            t.elapsed()
+        })
+        .collect();
+    stats("session agent: connect + core.ping, in-process", through);
+
+    let st = Command::new(BIN)
+        .args(["session", "stop", "--all"])
+        .env("XDG_RUNTIME_DIR", &runtime)
+        .stdout(Stdio::null())
+        .status()
+        .expect("session stop");
+    assert!(st.success(), "session stop failed");
 }
 
 fn cli_catalogue(dir: &tempfile::TempDir) {

@@ -50,6 +50,7 @@ Register-ArgumentCompleter -Native -CommandName 'midclt' -ScriptBlock {
             [CompletionResult]::new('--no-channel-binding', '--no-channel-binding', [CompletionResultType]::ParameterName, 'SCRAM without TLS channel binding (needed over plain ws://)')
             [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Print the wire traffic to stderr (secrets are redacted)')
             [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Print the wire traffic to stderr (secrets are redacted)')
+            [CompletionResult]::new('--no-session', '--no-session', [CompletionResultType]::ParameterName, 'Connect directly even when a session agent (`midclt session start`) serves this server and user; MIDCLT_NO_SESSION=1 does the same')
             [CompletionResult]::new('--dry-run', '--dry-run', [CompletionResultType]::ParameterName, 'Print the call a TrueNAS CLI command would make ({"method": ..., "params": [...]}) instead of making it')
             [CompletionResult]::new('--pretty', '--pretty', [CompletionResultType]::ParameterName, 'Indented JSON (implies -o json). JSON is indented anyway for TrueNAS CLI commands and `render`; midclt''s own commands (call, subscribe, doctor, ...) print it on one line')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
@@ -62,6 +63,7 @@ Register-ArgumentCompleter -Native -CommandName 'midclt' -ScriptBlock {
             [CompletionResult]::new('subscribe', 'subscribe', [CompletionResultType]::ParameterValue, 'Print events of one or more subscriptions, one JSON object per line; a dropped connection is opened again and the subscriptions renewed')
             [CompletionResult]::new('token', 'token', [CompletionResultType]::ParameterValue, 'Print a new session token (auth.generate_token) for scripts')
             [CompletionResult]::new('job', 'job', [CompletionResultType]::ParameterValue, 'Jobs on the server: list, show, wait for, logs, abort')
+            [CompletionResult]::new('session', 'session', [CompletionResultType]::ParameterValue, 'Keep one logged-in connection in a background agent that later commands for the same server and user go through (no TLS handshake, no login): start, status, stop')
             [CompletionResult]::new('key', 'key', [CompletionResultType]::ParameterValue, 'Work with API key files')
             [CompletionResult]::new('complete', 'complete', [CompletionResultType]::ParameterValue, 'Completion candidates for WORDS (the last one being typed) from the cached catalogue of the selected server, one per line; no network')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print the shell completion script for SHELL (see README for where to put it)')
@@ -180,6 +182,37 @@ Register-ArgumentCompleter -Native -CommandName 'midclt' -ScriptBlock {
         }
         'midclt;job;abort' {
             [CompletionResult]::new('--wait', '--wait', [CompletionResultType]::ParameterName, 'Wait until the job has ended')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'midclt;session' {
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('start', 'start', [CompletionResultType]::ParameterValue, 'Start an agent for the selected server and user (-u or -p, and the credentials as for any command), logged in once; later commands with the same server and user go through it until it is stopped or idle')
+            [CompletionResult]::new('status', 'status', [CompletionResultType]::ParameterValue, 'List this user''s running agents: server, user, process id, idle time, calls relayed (a table on a terminal, JSON otherwise; -o to choose)')
+            [CompletionResult]::new('stop', 'stop', [CompletionResultType]::ParameterValue, 'Stop the agent of the selected server and user (-u or -p, -U), or all of them')
+            [CompletionResult]::new('serve', 'serve', [CompletionResultType]::ParameterValue, 'The agent process itself, which `session start` runs (reads its settings on stdin)')
+            break
+        }
+        'midclt;session;start' {
+            [CompletionResult]::new('--idle', '--idle', [CompletionResultType]::ParameterName, 'Exit after SECONDS in which no command used the agent (0: never)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'midclt;session;status' {
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'midclt;session;stop' {
+            [CompletionResult]::new('--all', '--all', [CompletionResultType]::ParameterName, 'Stop every agent of this user')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'midclt;session;serve' {
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             break
@@ -331,6 +364,7 @@ Register-ArgumentCompleter -Native -CommandName 'midclt' -ScriptBlock {
             [CompletionResult]::new('subscribe', 'subscribe', [CompletionResultType]::ParameterValue, 'Print events of one or more subscriptions, one JSON object per line; a dropped connection is opened again and the subscriptions renewed')
             [CompletionResult]::new('token', 'token', [CompletionResultType]::ParameterValue, 'Print a new session token (auth.generate_token) for scripts')
             [CompletionResult]::new('job', 'job', [CompletionResultType]::ParameterValue, 'Jobs on the server: list, show, wait for, logs, abort')
+            [CompletionResult]::new('session', 'session', [CompletionResultType]::ParameterValue, 'Keep one logged-in connection in a background agent that later commands for the same server and user go through (no TLS handshake, no login): start, status, stop')
             [CompletionResult]::new('key', 'key', [CompletionResultType]::ParameterValue, 'Work with API key files')
             [CompletionResult]::new('complete', 'complete', [CompletionResultType]::ParameterValue, 'Completion candidates for WORDS (the last one being typed) from the cached catalogue of the selected server, one per line; no network')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print the shell completion script for SHELL (see README for where to put it)')
@@ -380,6 +414,25 @@ Register-ArgumentCompleter -Native -CommandName 'midclt' -ScriptBlock {
             break
         }
         'midclt;help;job;abort' {
+            break
+        }
+        'midclt;help;session' {
+            [CompletionResult]::new('start', 'start', [CompletionResultType]::ParameterValue, 'Start an agent for the selected server and user (-u or -p, and the credentials as for any command), logged in once; later commands with the same server and user go through it until it is stopped or idle')
+            [CompletionResult]::new('status', 'status', [CompletionResultType]::ParameterValue, 'List this user''s running agents: server, user, process id, idle time, calls relayed (a table on a terminal, JSON otherwise; -o to choose)')
+            [CompletionResult]::new('stop', 'stop', [CompletionResultType]::ParameterValue, 'Stop the agent of the selected server and user (-u or -p, -U), or all of them')
+            [CompletionResult]::new('serve', 'serve', [CompletionResultType]::ParameterValue, 'The agent process itself, which `session start` runs (reads its settings on stdin)')
+            break
+        }
+        'midclt;help;session;start' {
+            break
+        }
+        'midclt;help;session;status' {
+            break
+        }
+        'midclt;help;session;stop' {
+            break
+        }
+        'midclt;help;session;serve' {
             break
         }
         'midclt;help;key' {

@@ -52,6 +52,9 @@ _midclt() {
             midclt,render)
                 cmd="midclt__subcmd__render"
                 ;;
+            midclt,session)
+                cmd="midclt__subcmd__session"
+                ;;
             midclt,shell)
                 cmd="midclt__subcmd__shell"
                 ;;
@@ -124,6 +127,9 @@ _midclt() {
             midclt__subcmd__help,render)
                 cmd="midclt__subcmd__help__subcmd__render"
                 ;;
+            midclt__subcmd__help,session)
+                cmd="midclt__subcmd__help__subcmd__session"
+                ;;
             midclt__subcmd__help,shell)
                 cmd="midclt__subcmd__help__subcmd__shell"
                 ;;
@@ -178,6 +184,18 @@ _midclt() {
             midclt__subcmd__help__subcmd__key,precompute)
                 cmd="midclt__subcmd__help__subcmd__key__subcmd__precompute"
                 ;;
+            midclt__subcmd__help__subcmd__session,serve)
+                cmd="midclt__subcmd__help__subcmd__session__subcmd__serve"
+                ;;
+            midclt__subcmd__help__subcmd__session,start)
+                cmd="midclt__subcmd__help__subcmd__session__subcmd__start"
+                ;;
+            midclt__subcmd__help__subcmd__session,status)
+                cmd="midclt__subcmd__help__subcmd__session__subcmd__status"
+                ;;
+            midclt__subcmd__help__subcmd__session,stop)
+                cmd="midclt__subcmd__help__subcmd__session__subcmd__stop"
+                ;;
             midclt__subcmd__job,abort)
                 cmd="midclt__subcmd__job__subcmd__abort"
                 ;;
@@ -196,6 +214,18 @@ _midclt() {
             midclt__subcmd__key,precompute)
                 cmd="midclt__subcmd__key__subcmd__precompute"
                 ;;
+            midclt__subcmd__session,serve)
+                cmd="midclt__subcmd__session__subcmd__serve"
+                ;;
+            midclt__subcmd__session,start)
+                cmd="midclt__subcmd__session__subcmd__start"
+                ;;
+            midclt__subcmd__session,status)
+                cmd="midclt__subcmd__session__subcmd__status"
+                ;;
+            midclt__subcmd__session,stop)
+                cmd="midclt__subcmd__session__subcmd__stop"
+                ;;
             *)
                 ;;
         esac
@@ -203,7 +233,7 @@ _midclt() {
 
     case "${cmd}" in
         midclt)
-            opts="-u -p -U -P -K -t -v -c -o -h -V --uri --profile --username --password --password-file --api-key --token --otp --timeout --connect-timeout --insecure --pin --ca-cert --plain --no-channel-binding --verbose --command --bool-style --dry-run --output --pretty --select --help --version call ping waitready subscribe token job key complete completions doctor config trust mock-server cache render shell help"
+            opts="-u -p -U -P -K -t -v -c -o -h -V --uri --profile --username --password --password-file --api-key --token --otp --timeout --connect-timeout --insecure --pin --ca-cert --plain --no-channel-binding --verbose --no-session --command --bool-style --dry-run --output --pretty --select --help --version call ping waitready subscribe token job session key complete completions doctor config trust mock-server cache render shell help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -555,7 +585,7 @@ _midclt() {
             return 0
             ;;
         midclt__subcmd__help)
-            opts="call ping waitready subscribe token job key complete completions doctor config trust mock-server cache render shell help"
+            opts="call ping waitready subscribe token job session key complete completions doctor config trust mock-server cache render shell help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -918,6 +948,76 @@ _midclt() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        midclt__subcmd__help__subcmd__session)
+            opts="start status stop serve"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        midclt__subcmd__help__subcmd__session__subcmd__serve)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        midclt__subcmd__help__subcmd__session__subcmd__start)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        midclt__subcmd__help__subcmd__session__subcmd__status)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        midclt__subcmd__help__subcmd__session__subcmd__stop)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         midclt__subcmd__help__subcmd__shell)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
@@ -1251,6 +1351,80 @@ _midclt() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        midclt__subcmd__session)
+            opts="-h --help start status stop serve"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        midclt__subcmd__session__subcmd__serve)
+            opts="-h --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        midclt__subcmd__session__subcmd__start)
+            opts="-h --idle --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --idle)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        midclt__subcmd__session__subcmd__status)
+            opts="-h --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        midclt__subcmd__session__subcmd__stop)
+            opts="-h --all --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
                 *)
                     COMPREPLY=()
                     ;;

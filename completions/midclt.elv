@@ -47,6 +47,7 @@ set edit:completion:arg-completer[midclt] = {|@words|
             cand --no-channel-binding 'SCRAM without TLS channel binding (needed over plain ws://)'
             cand -v 'Print the wire traffic to stderr (secrets are redacted)'
             cand --verbose 'Print the wire traffic to stderr (secrets are redacted)'
+            cand --no-session 'Connect directly even when a session agent (`midclt session start`) serves this server and user; MIDCLT_NO_SESSION=1 does the same'
             cand --dry-run 'Print the call a TrueNAS CLI command would make ({"method": ..., "params": [...]}) instead of making it'
             cand --pretty 'Indented JSON (implies -o json). JSON is indented anyway for TrueNAS CLI commands and `render`; midclt''s own commands (call, subscribe, doctor, ...) print it on one line'
             cand -h 'Print help (see more with ''--help'')'
@@ -59,6 +60,7 @@ set edit:completion:arg-completer[midclt] = {|@words|
             cand subscribe 'Print events of one or more subscriptions, one JSON object per line; a dropped connection is opened again and the subscriptions renewed'
             cand token 'Print a new session token (auth.generate_token) for scripts'
             cand job 'Jobs on the server: list, show, wait for, logs, abort'
+            cand session 'Keep one logged-in connection in a background agent that later commands for the same server and user go through (no TLS handshake, no login): start, status, stop'
             cand key 'Work with API key files'
             cand complete 'Completion candidates for WORDS (the last one being typed) from the cached catalogue of the selected server, one per line; no network'
             cand completions 'Print the shell completion script for SHELL (see README for where to put it)'
@@ -166,6 +168,32 @@ set edit:completion:arg-completer[midclt] = {|@words|
         }
         &'midclt;job;abort'= {
             cand --wait 'Wait until the job has ended'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'midclt;session'= {
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand start 'Start an agent for the selected server and user (-u or -p, and the credentials as for any command), logged in once; later commands with the same server and user go through it until it is stopped or idle'
+            cand status 'List this user''s running agents: server, user, process id, idle time, calls relayed (a table on a terminal, JSON otherwise; -o to choose)'
+            cand stop 'Stop the agent of the selected server and user (-u or -p, -U), or all of them'
+            cand serve 'The agent process itself, which `session start` runs (reads its settings on stdin)'
+        }
+        &'midclt;session;start'= {
+            cand --idle 'Exit after SECONDS in which no command used the agent (0: never)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'midclt;session;status'= {
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'midclt;session;stop'= {
+            cand --all 'Stop every agent of this user'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'midclt;session;serve'= {
             cand -h 'Print help'
             cand --help 'Print help'
         }
@@ -298,6 +326,7 @@ set edit:completion:arg-completer[midclt] = {|@words|
             cand subscribe 'Print events of one or more subscriptions, one JSON object per line; a dropped connection is opened again and the subscriptions renewed'
             cand token 'Print a new session token (auth.generate_token) for scripts'
             cand job 'Jobs on the server: list, show, wait for, logs, abort'
+            cand session 'Keep one logged-in connection in a background agent that later commands for the same server and user go through (no TLS handshake, no login): start, status, stop'
             cand key 'Work with API key files'
             cand complete 'Completion candidates for WORDS (the last one being typed) from the cached catalogue of the selected server, one per line; no network'
             cand completions 'Print the shell completion script for SHELL (see README for where to put it)'
@@ -336,6 +365,20 @@ set edit:completion:arg-completer[midclt] = {|@words|
         &'midclt;help;job;logs'= {
         }
         &'midclt;help;job;abort'= {
+        }
+        &'midclt;help;session'= {
+            cand start 'Start an agent for the selected server and user (-u or -p, and the credentials as for any command), logged in once; later commands with the same server and user go through it until it is stopped or idle'
+            cand status 'List this user''s running agents: server, user, process id, idle time, calls relayed (a table on a terminal, JSON otherwise; -o to choose)'
+            cand stop 'Stop the agent of the selected server and user (-u or -p, -U), or all of them'
+            cand serve 'The agent process itself, which `session start` runs (reads its settings on stdin)'
+        }
+        &'midclt;help;session;start'= {
+        }
+        &'midclt;help;session;status'= {
+        }
+        &'midclt;help;session;stop'= {
+        }
+        &'midclt;help;session;serve'= {
         }
         &'midclt;help;key'= {
             cand precompute 'Write a key file with precomputed SCRAM keys so logins skip PBKDF2 (mode 0600)'

@@ -104,6 +104,7 @@ fn run(cli: &Cli) -> anyhow::Result<()> {
             Command::Subscribe(args) => commands::subscribe::run(g, args),
             Command::Token(args) => commands::token::run(g, args),
             Command::Job(cmd) => commands::job::run(g, cmd),
+            Command::Session(cmd) => commands::session::run(g, cmd),
             Command::Trust(args) => commands::trust::run(g, args),
             Command::Config(cmd) => commands::config::run(g, cmd),
             Command::Doctor(args) => commands::doctor::run(g, args),

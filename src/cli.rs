@@ -129,6 +129,11 @@ pub(crate) struct GlobalArgs {
     #[arg(short = 'v', long = "verbose")]
     pub verbose: bool,
 
+    /// Connect directly even when a session agent (`midclt session start`) serves this
+    /// server and user; MIDCLT_NO_SESSION=1 does the same
+    #[arg(long = "no-session")]
+    pub no_session: bool,
+
     /// Run one TrueNAS CLI command line, parsed as the TrueNAS CLI's prompt would
     /// (like `cli -c`), e.g. -c 'auth api_key create name=ci username=root'
     #[arg(short = 'c', long = "command", value_name = "LINE")]
@@ -195,6 +200,10 @@ pub(crate) enum Command {
     /// Jobs on the server: list, show, wait for, logs, abort
     #[command(subcommand)]
     Job(JobCommand),
+    /// Keep one logged-in connection in a background agent that later commands for the
+    /// same server and user go through (no TLS handshake, no login): start, status, stop
+    #[command(subcommand)]
+    Session(SessionCommand),
     /// Work with API key files
     #[command(subcommand)]
     Key(KeyCommand),
@@ -467,6 +476,40 @@ pub(crate) enum JobCommand {
     },
 }
 
+#[derive(Debug, Subcommand)]
+#[command(disable_help_subcommand = true)]
+pub(crate) enum SessionCommand {
+    /// Start an agent for the selected server and user (-u or -p, and the credentials as
+    /// for any command), logged in once; later commands with the same server and user
+    /// go through it until it is stopped or idle
+    #[command(after_help = "\
+The agent listens on a socket in $XDG_RUNTIME_DIR/midclt (else /tmp/midclt-UID), a
+directory only this user may enter; it serves only this user (and root), checked by the
+kernel's peer credentials. The credentials reach it over a pipe: never argv, the
+environment or the disk. If the server drops the connection, the agent logs in again.
+`midclt --no-session ...` (or MIDCLT_NO_SESSION=1) connects directly instead.")]
+    Start(SessionStartArgs),
+    /// List this user's running agents: server, user, process id, idle time, calls relayed
+    /// (a table on a terminal, JSON otherwise; -o to choose)
+    Status,
+    /// Stop the agent of the selected server and user (-u or -p, -U), or all of them
+    Stop {
+        /// Stop every agent of this user
+        #[arg(long = "all")]
+        all: bool,
+    },
+    /// The agent process itself, which `session start` runs (reads its settings on stdin)
+    #[command(hide = true)]
+    Serve,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct SessionStartArgs {
+    /// Exit after SECONDS in which no command used the agent (0: never)
+    #[arg(long = "idle", value_name = "SECONDS", default_value_t = 900)]
+    pub idle: u64,
+}
+
 #[derive(Debug, Args)]
 pub(crate) struct JobListArgs {
     /// Only jobs in this state: WAITING, RUNNING, SUCCESS, FAILED or ABORTED
@@ -690,6 +733,12 @@ python: print top\-level boolean results of call as True/False
 .B MIDCLT_NO_ARGV_WARNING
 1: no warning about secrets given on the command line
 .TP
+.B MIDCLT_NO_SESSION
+1: connect directly, never through a session agent (as \-\-no\-session)
+.TP
+.B XDG_RUNTIME_DIR
+where session agents listen (in its midclt directory; else /tmp/midclt\-UID)
+.TP
 .B MIDCLT_MOCK_PASSWORD
 the password of the emulator's accounts (mock\-server)
 .TP
@@ -725,6 +774,10 @@ hold a secret (password, key, token, ...) are never written
 .I $XDG_CACHE_HOME/midclt/
 cached method catalogues (~/.cache/midclt/, or a per\-user directory in the temporary
 directory), directories 0700, files 0600
+.TP
+.I $XDG_RUNTIME_DIR/midclt/*.sock
+session agents' sockets (midclt session start; /tmp/midclt\-UID/ without XDG_RUNTIME_DIR),
+directory 0700, sockets 0600; no secret is ever written
 "#;
 
 /// Appended to clap's bash script: outside options, words come from `midclt complete`,

@@ -10,7 +10,9 @@
 //!   with a one-time password, API key by SCRAM-SHA-512 (with TLS channel binding) or in
 //!   clear, session tokens; [`auth::credentials`] finds secrets in files, the environment
 //!   and on the terminal;
-//! - [`session`]: connect and log in from one plain [`session::ConnectConfig`];
+//! - [`session`]: connect and log in from one plain [`session::ConnectConfig`], or go
+//!   through a running session agent (`midclt session start`) with
+//!   [`session::Opener`];
 //! - [`jobs`]: run a job method and follow it to its end;
 //! - [`transfer`]: files in and out of jobs (`core.download`, `/_upload`, job logs),
 //!   streamed;
@@ -65,6 +67,7 @@
 //! # fn main() {}
 //! ```
 
+mod agent;
 mod app;
 pub mod auth;
 mod cli;

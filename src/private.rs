@@ -26,6 +26,64 @@ pub(crate) fn create_dir(path: &Path) -> std::io::Result<()> {
         .create(path)
 }
 
+/// This process's effective user id: whose files and directories count as its own.
+pub(crate) fn euid() -> u32 {
+    rustix::process::geteuid().as_raw()
+}
+
+/// What makes a directory unfit to hold private files.
+#[derive(Debug)]
+pub(crate) enum Unfit {
+    /// It cannot be looked at (missing, say).
+    Unreadable(std::io::Error),
+    /// A file, or a link (which might lead anywhere).
+    NotADirectory,
+    /// Another user owns it (this user id).
+    Owner(u32),
+    /// Other users have permissions the caller forbids (these mode bits).
+    Open(u32),
+}
+
+impl Unfit {
+    /// Whether someone may be attacking (as opposed to the directory merely being absent).
+    pub(crate) fn is_unsafe(&self) -> bool {
+        !matches!(self, Unfit::Unreadable(_))
+    }
+}
+
+impl std::fmt::Display for Unfit {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Unfit::Unreadable(e) => write!(f, "{e}"),
+            Unfit::NotADirectory => f.write_str("it is not a directory (a symbolic link?)"),
+            Unfit::Owner(uid) => write!(
+                f,
+                "it belongs to user id {uid}, not to this user ({})",
+                euid()
+            ),
+            Unfit::Open(mode) => write!(f, "other users have access to it (mode {mode:o})"),
+        }
+    }
+}
+
+/// Check `dir` as it is now, without following a link: a directory of this user's own with
+/// none of the `forbidden` permission bits (`0o022`: nobody else may write in it; `0o077`:
+/// nobody else may even enter).
+pub(crate) fn check_dir(dir: &Path, forbidden: u32) -> Result<(), Unfit> {
+    use std::os::unix::fs::MetadataExt as _;
+    let meta = std::fs::symlink_metadata(dir).map_err(Unfit::Unreadable)?;
+    if !meta.file_type().is_dir() {
+        return Err(Unfit::NotADirectory);
+    }
+    if meta.uid() != euid() {
+        return Err(Unfit::Owner(meta.uid()));
+    }
+    if meta.mode() & forbidden != 0 {
+        return Err(Unfit::Open(meta.mode() & 0o777));
+    }
+    Ok(())
+}
+
 /// Where one of midclt's files lives: `$OVERRIDE` when set, else `$XDG_VAR/midclt/NAME`,
 /// else `~/HOME_DEFAULT/midclt/NAME` (the XDG base-directory rule); `None` without any of
 /// them.

@@ -1,5 +1,12 @@
 //! A logged-in connection from a plain description of the server and the credentials:
 //! what every command that talks to a middleware starts with.
+//!
+//! With [`ConnectConfig::session`] set, an [`Opener`] first looks for a session agent
+//! (`midclt session start`) serving the same server and user, and goes through it: no TLS
+//! handshake, no login, and no credentials asked for. Only without one does it resolve the
+//! credentials and connect itself.
+
+pub(crate) mod agent;
 
 use crate::auth::credentials::{self, LoginSpec};
 use crate::auth::{self, Login};
@@ -35,6 +42,10 @@ pub struct ConnectConfig {
     pub verbose: bool,
     /// The credentials.
     pub login: LoginSpec,
+    /// Go through the session agent serving this server and user, when one runs (the
+    /// command line's default; `--no-session` clears it). A program using the library
+    /// opts in.
+    pub session: bool,
 }
 
 impl Default for ConnectConfig {
@@ -49,37 +60,50 @@ impl Default for ConnectConfig {
             legacy: false,
             verbose: false,
             login: LoginSpec::default(),
+            session: false,
         }
     }
 }
 
 impl ConnectConfig {
-    /// The client's connection options.
-    pub fn options(&self) -> Result<ConnectOptions> {
-        let mut endpoint = match &self.uri {
+    /// The server's address as configured (the legacy protocol applied), before any
+    /// fallback a connection makes.
+    pub fn endpoint(&self) -> Result<Endpoint> {
+        let endpoint = match &self.uri {
             Some(u) => uri::parse(u)?,
             None => uri::default_endpoint(),
         };
-        if self.legacy {
-            endpoint = match endpoint {
-                Endpoint::Unix { path, .. } => Endpoint::Unix {
-                    path,
-                    protocol: Protocol::Legacy,
-                },
-                Endpoint::Mock { .. } => Endpoint::Mock {
-                    protocol: Protocol::Legacy,
-                },
-                tcp @ Endpoint::Tcp { .. } => tcp.with_path("/websocket"),
-            };
+        if !self.legacy {
+            return Ok(endpoint);
         }
-        let call_timeout = match self.timeout {
+        Ok(match endpoint {
+            Endpoint::Unix { path, .. } => Endpoint::Unix {
+                path,
+                protocol: Protocol::Legacy,
+            },
+            Endpoint::Mock { .. } => Endpoint::Mock {
+                protocol: Protocol::Legacy,
+            },
+            tcp @ Endpoint::Tcp { .. } => tcp.with_path("/websocket"),
+        })
+    }
+
+    /// How long each call may take: `timeout`, else `CALL_TIMEOUT`, else 60 s.
+    pub fn call_timeout(&self) -> Duration {
+        match self.timeout {
             Some(s) if s > 0 => Duration::from_secs(s),
             _ => std::env::var("CALL_TIMEOUT")
                 .ok()
                 .and_then(|v| v.trim().parse::<u64>().ok())
                 .filter(|s| *s > 0)
                 .map_or(rpc::DEFAULT_CALL_TIMEOUT, Duration::from_secs),
-        };
+        }
+    }
+
+    /// The client's connection options.
+    pub fn options(&self) -> Result<ConnectOptions> {
+        let endpoint = self.endpoint()?;
+        let call_timeout = self.call_timeout();
         if self.insecure && matches!(endpoint, Endpoint::Tcp { tls: true, .. }) {
             eprintln!("midclt: warning: --insecure: the server's TLS certificate is not verified");
         }
@@ -164,23 +188,79 @@ fn connect_mock(_: &ConnectOptions) -> Result<Client> {
     .hint("build with the `emulator` cargo feature (on by default)"))
 }
 
-/// Connect and log in as the configuration says (credentials from the options, the
-/// environment or the terminal). `stdin_taken`: stdin is claimed by something else, so a
-/// password cannot be read from it.
+/// Connect and log in as the configuration says (through a session agent when
+/// [`ConnectConfig::session`] allows and one runs; else with credentials from the options,
+/// the environment or the terminal). `stdin_taken`: stdin is claimed by something else, so
+/// a password cannot be read from it.
 pub fn open(cfg: &ConnectConfig, stdin_taken: bool) -> Result<Client> {
-    open_as(cfg, &credentials::resolve(&cfg.login, stdin_taken)?)
+    Opener::new(cfg.clone(), stdin_taken).open()
 }
 
-/// Connect and log in with `login`.
+/// Connect and log in with `login` (never through a session agent: the caller chose the
+/// credentials).
 pub fn open_as(cfg: &ConnectConfig, login: &Login) -> Result<Client> {
-    let opts = cfg.options()?;
+    open_with(&cfg.options()?, login)
+}
+
+/// Connect with ready-made options and log in with `login`; a one-time password the
+/// server asks for is asked on the terminal, if there is one.
+pub fn open_with(opts: &ConnectOptions, login: &Login) -> Result<Client> {
     auth::check_before_connect(&opts.endpoint, login)?;
-    let mut client = connect(&opts)?;
+    let mut client = connect(opts)?;
     auth::login(&mut client, login, &credentials::prompt_otp)?;
-    if cfg.verbose && !matches!(login, Login::None) {
+    if opts.verbose && !matches!(login, Login::None) {
         eprintln!("* logged in");
     }
     Ok(client)
+}
+
+/// Opens the connections of one command: through the session agent for this server and
+/// user when one runs, else directly, resolving the credentials the first time they are
+/// needed and never again (a password is asked for at most once, and not at all while an
+/// agent serves). Following a job or a subscription reopens through the same opener.
+pub struct Opener {
+    cfg: ConnectConfig,
+    stdin_taken: bool,
+    login: Option<Login>,
+}
+
+impl Opener {
+    /// An opener for `cfg`; `stdin_taken` as for [`open`].
+    pub fn new(cfg: ConnectConfig, stdin_taken: bool) -> Opener {
+        Opener {
+            cfg,
+            stdin_taken,
+            login: None,
+        }
+    }
+
+    /// The configuration connections are made with.
+    pub fn config(&self) -> &ConnectConfig {
+        &self.cfg
+    }
+
+    /// A logged-in connection.
+    pub fn open(&mut self) -> Result<Client> {
+        if let Some(client) = agent::connect(&self.cfg) {
+            return Ok(client);
+        }
+        let login = match self.login.take() {
+            Some(login) => login,
+            None => credentials::resolve(&self.cfg.login, self.stdin_taken)?,
+        };
+        let opened = open_as(&self.cfg, &login);
+        self.login = Some(login);
+        opened
+    }
+
+    /// A connection that is not logged in (enough for `core.ping`): the agent's when one
+    /// runs, else a fresh one.
+    pub fn connect(&mut self) -> Result<Client> {
+        match agent::connect(&self.cfg) {
+            Some(client) => Ok(client),
+            None => connect(&self.cfg.options()?),
+        }
+    }
 }
 
 /// Reconnection attempts after a dropped connection, and the pause before the first

@@ -59,7 +59,8 @@ fn expected() -> Vec<(PathBuf, Vec<u8>)> {
             format!("midclt-{}", sub.get_name()),
             sub.clone().name(format!("midclt-{}", sub.get_name())),
         ));
-        for subsub in sub.get_subcommands() {
+        // A hidden subcommand (the session agent's `serve`) is internal: no page.
+        for subsub in sub.get_subcommands().filter(|c| !c.is_hide_set()) {
             let name = format!("midclt-{}-{}", sub.get_name(), subsub.get_name());
             pages.push((name.clone(), subsub.clone().name(name)));
         }

@@ -168,6 +168,18 @@ pub fn connect_over(stream: Stream, opts: &ConnectOptions) -> Result<Client> {
     start(ws, protocol, opts)
 }
 
+/// [`connect_over`], keeping the HTTP status of a refused upgrade: a session agent answers
+/// 404 to a client asking for the protocol it does not relay.
+pub(crate) fn try_connect_over(
+    stream: Stream,
+    opts: &ConnectOptions,
+) -> std::result::Result<Client, (Option<u16>, Error)> {
+    let protocol = opts.endpoint.protocol();
+    let ws = transport::upgrade(stream, &opts.endpoint, protocol, opts.connect_timeout)
+        .map_err(|e| (e.status, e.error))?;
+    start(ws, protocol, opts).map_err(|e| (None, e))
+}
+
 /// A client on a stream whose WebSocket handshake is taken as done: the fuzz target feeds
 /// it raw frames.
 #[cfg(any(test, feature = "fuzzing"))]
@@ -444,6 +456,18 @@ impl Client {
             return false;
         }
         alive
+    }
+
+    /// Report `endpoint` as where this connection goes: a session agent's client talks to
+    /// the agent's socket, but on behalf of the server the agent relays to.
+    pub(crate) fn relayed_for(&mut self, endpoint: Endpoint) {
+        self.info.endpoint = endpoint;
+    }
+
+    /// The WebSocket underneath, for the session agent's relay (which speaks raw frames);
+    /// nothing may be in flight.
+    pub(crate) fn into_websocket(self) -> WebSocket<Stream> {
+        self.ws
     }
 
     /// Close politely (status 1000); errors are irrelevant at this point.

@@ -34,16 +34,6 @@ impl Stream {
         }
     }
 
-    /// Reads return `WouldBlock` at once instead of waiting (for a look at what has
-    /// arrived without a timeout, which the kernel rounds up to its clock tick).
-    pub(crate) fn set_nonblocking(&self, on: bool) -> io::Result<()> {
-        match self {
-            Stream::Tcp(s) => s.set_nonblocking(on),
-            Stream::Tls(s) => s.get_ref().set_nonblocking(on),
-            Stream::Unix(s) => s.set_nonblocking(on),
-        }
-    }
-
     pub(crate) fn set_write_timeout(&self, d: Option<Duration>) -> io::Result<()> {
         match self {
             Stream::Tcp(s) => s.set_write_timeout(d),
@@ -60,12 +50,33 @@ impl Stream {
         }
     }
 
+    /// Non-blocking mode: for the session agent's poll loop, and for a look at what has
+    /// arrived without a read timeout (which the kernel rounds up to its clock tick). The
+    /// TLS layer passes the socket's `WouldBlock` through.
+    pub(crate) fn set_nonblocking(&self, on: bool) -> io::Result<()> {
+        match self {
+            Stream::Tcp(s) => s.set_nonblocking(on),
+            Stream::Tls(s) => s.get_ref().set_nonblocking(on),
+            Stream::Unix(s) => s.set_nonblocking(on),
+        }
+    }
+
     pub(crate) fn shutdown(&self) {
         let _ = match self {
             Stream::Tcp(s) => s.shutdown(Shutdown::Both),
             Stream::Tls(s) => s.get_ref().shutdown(Shutdown::Both),
             Stream::Unix(s) => s.shutdown(Shutdown::Both),
         };
+    }
+}
+
+impl std::os::fd::AsFd for Stream {
+    fn as_fd(&self) -> std::os::fd::BorrowedFd<'_> {
+        match self {
+            Stream::Tcp(s) => s.as_fd(),
+            Stream::Tls(s) => s.get_ref().as_fd(),
+            Stream::Unix(s) => s.as_fd(),
+        }
     }
 }
 

@@ -15,10 +15,10 @@ pub(crate) fn run(g: &GlobalArgs, args: &CallArgs) -> anyhow::Result<()> {
     let output = super::call_output(&spec)?;
     let params = params(&args.args)?;
     let stdin_taken = args.args.iter().any(|a| a == "-");
-    let cfg = super::config(g)?;
-    // Resolved once: following a job may need to log in again after a dropped connection.
-    let login = crate::auth::credentials::resolve(&cfg.login, stdin_taken)?;
-    let mut client = session::open_as(&cfg, &login)?;
+    // Credentials are resolved once, if at all (not while a session agent serves):
+    // following a job may need to log in again after a dropped connection.
+    let mut opener = session::Opener::new(super::config(g)?, stdin_taken);
+    let mut client = opener.open()?;
     if args.job && jobs::is_job_method(&mut client, &args.method) == Some(false) {
         client.close();
         return Err(Error::usage(format!(
@@ -32,7 +32,7 @@ pub(crate) fn run(g: &GlobalArgs, args: &CallArgs) -> anyhow::Result<()> {
         // Ctrl-C then detaches from the job (or asks, on a terminal) and names it.
         crate::interrupt::catch();
         let mut progress = super::job_progress(args.job_print);
-        let mut reconnect = || session::open_as(&cfg, &login);
+        let mut reconnect = || opener.open();
         jobs::run_reconnecting(
             &mut client,
             &mut reconnect,
@@ -43,7 +43,7 @@ pub(crate) fn run(g: &GlobalArgs, args: &CallArgs) -> anyhow::Result<()> {
     } else {
         client.call(&args.method, params)
     };
-    let key = crate::truenas_cli::server_key(&client.info().endpoint, &cfg);
+    let key = crate::truenas_cli::server_key(&client.info().endpoint, opener.config());
     client.close();
     let result =
         result.map_err(|e| pipe_hint(suggest_methods(e, &key, &args.method), &args.method))?;

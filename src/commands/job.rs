@@ -9,10 +9,9 @@ use crate::session;
 use serde_json::{json, Map, Value};
 
 pub(crate) fn run(g: &GlobalArgs, cmd: &JobCommand) -> anyhow::Result<()> {
-    let cfg = super::config(g)?;
-    let login = crate::auth::credentials::resolve(&cfg.login, false)?;
-    let mut client = session::open_as(&cfg, &login)?;
-    let mut reconnect = || session::open_as(&cfg, &login);
+    let mut opener = session::Opener::new(super::config(g)?, false);
+    let mut client = opener.open()?;
+    let mut reconnect = || opener.open();
     let outcome = match cmd {
         JobCommand::List(args) => list(g, &mut client, args),
         JobCommand::Show { id, out } => {

@@ -13,6 +13,7 @@ pub(crate) mod key;
 pub(crate) mod mock_server;
 pub(crate) mod ping;
 pub(crate) mod render;
+pub(crate) mod session;
 pub(crate) mod subscribe;
 pub(crate) mod token;
 pub(crate) mod transfer;
@@ -49,6 +50,7 @@ pub(crate) fn config(g: &GlobalArgs) -> Result<ConnectConfig> {
         pin: g.pin.clone().or(if explicit_trust { None } else { p.pin }),
         legacy: p.legacy.unwrap_or(false),
         verbose: g.verbose,
+        session: !g.no_session,
         login: LoginSpec {
             username: g.username.clone().or(p.username),
             password: g.password.clone(),

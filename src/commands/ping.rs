@@ -7,8 +7,7 @@ pub(crate) fn run(g: &GlobalArgs, args: &OutputOnly) -> anyhow::Result<()> {
     let spec = super::output_spec(g, &args.out)?;
     let output = super::call_output(&spec)?;
     // Like the official tool, ping does not log in: core.ping needs no session.
-    let opts = super::config(g)?.options()?;
-    let mut client = session::connect(&opts)?;
+    let mut client = session::Opener::new(super::config(g)?, false).connect()?;
     let pong = client.ping()?;
     client.close();
     super::print_call_result(output.as_ref(), &spec, &pong, BoolStyle::Json)?;

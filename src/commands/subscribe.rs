@@ -23,11 +23,10 @@ pub(crate) fn run(g: &GlobalArgs, args: &SubscribeArgs) -> anyhow::Result<()> {
         .hint("use -o json, jsonl, yaml or raw")
         .into());
     }
-    let cfg = super::config(g)?;
-    let login = crate::auth::credentials::resolve(&cfg.login, false)?;
+    let mut opener = session::Opener::new(super::config(g)?, false);
     let timeout = args.timeout.filter(|t| *t > 0).map(Duration::from_secs);
-    let open = || -> Result<Client> {
-        let mut client = session::open_as(&cfg, &login)?;
+    let mut open = || -> Result<Client> {
+        let mut client = opener.open()?;
         if let Some(t) = timeout {
             // -t bounds the whole wait, the subscription requests included.
             client.set_call_timeout(client.call_timeout().min(t));

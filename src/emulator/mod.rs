@@ -151,6 +151,8 @@ pub(crate) struct Shared {
     pub stopping: AtomicBool,
     /// Answer the next `/_download` or `/_upload` request with this HTTP status (0: no).
     pub fail_next_transfer: std::sync::atomic::AtomicU16,
+    /// Successful logins with credentials so far (UNIX-socket clients excluded).
+    pub logins: AtomicU64,
 }
 
 /// A certificate and key (PEM) for wss:// listeners.
@@ -204,6 +206,7 @@ impl Emulator {
                 tls: Mutex::new(None),
                 stopping: AtomicBool::new(false),
                 fail_next_transfer: std::sync::atomic::AtomicU16::new(0),
+                logins: AtomicU64::new(0),
             }),
         }
     }
@@ -222,6 +225,13 @@ impl Emulator {
         self.shared
             .fail_next_transfer
             .store(status, Ordering::SeqCst);
+    }
+
+    /// How many logins with credentials (password, API key, token) succeeded so far; the
+    /// UNIX socket's automatic ones do not count. For testing that a client reused a
+    /// session instead of logging in again.
+    pub fn logins(&self) -> u64 {
+        self.shared.logins.load(Ordering::SeqCst)
     }
 
     /// Use this certificate for wss:// instead of a generated one.

@@ -7,7 +7,6 @@
 mod history;
 mod line_editor;
 
-use crate::auth::{credentials, Login};
 use crate::client::rpc::Client;
 use crate::error::{Error, ExitCode, Result};
 use crate::render::{self, print_line, report, Format, Spec};
@@ -64,8 +63,7 @@ pub(crate) fn run(cfg: &ConnectConfig, opts: &Options) -> anyhow::Result<ExitCod
 /// The logged-in connection and what belongs to it; it is opened again, with the same
 /// credentials, when the server or the network dropped it between commands.
 struct Connection {
-    cfg: ConnectConfig,
-    login: Login,
+    opener: session::Opener,
     client: Option<Client>,
     catalog: Rc<Catalog>,
     host: String,
@@ -73,21 +71,22 @@ struct Connection {
 
 impl Connection {
     fn open(cfg: &ConnectConfig, interactive: bool) -> Result<Connection> {
-        // Asked once (a prompt, a file, stdin): reconnecting must not ask again. A script
-        // on stdin leaves no stdin for a password.
-        let login = credentials::resolve(&cfg.login, !interactive)?;
-        let (client, catalog, host) = Connection::connect(cfg, &login)?;
+        // Credentials are asked for once at most (a prompt, a file, stdin; not at all while
+        // a session agent serves): reconnecting must not ask again. A script on stdin
+        // leaves no stdin for a password.
+        let mut opener = session::Opener::new(cfg.clone(), !interactive);
+        let (client, catalog, host) = Connection::connect(&mut opener)?;
         Ok(Connection {
-            cfg: cfg.clone(),
-            login,
+            opener,
             client: Some(client),
             catalog: Rc::new(catalog),
             host,
         })
     }
 
-    fn connect(cfg: &ConnectConfig, login: &Login) -> Result<(Client, Catalog, String)> {
-        let mut client = session::open_as(cfg, login)?;
+    fn connect(opener: &mut session::Opener) -> Result<(Client, Catalog, String)> {
+        let mut client = opener.open()?;
+        let cfg = opener.config();
         let key = truenas_cli::server_key(&client.info().endpoint, cfg);
         let catalog = Catalog::load(&mut client, &key, cfg.verbose)?;
         let host = client
@@ -108,7 +107,7 @@ impl Connection {
                 drop(old);
                 eprintln!("midclt: the connection to the server was lost; connecting again");
             }
-            let (client, catalog, host) = Connection::connect(&self.cfg, &self.login)?;
+            let (client, catalog, host) = Connection::connect(&mut self.opener)?;
             self.catalog = Rc::new(catalog);
             self.host = host;
             self.client = Some(client);
@@ -245,13 +244,11 @@ impl Shell {
             return Step::Failed(e.into());
         }
         let catalog = Rc::clone(&conn.catalog);
-        let Connection {
-            cfg, login, client, ..
-        } = conn;
+        let Connection { opener, client, .. } = conn;
         let Some(client) = client.as_mut() else {
             return Step::Failed(Error::connection("not connected").into());
         };
-        let mut reconnect = || session::open_as(cfg, login);
+        let mut reconnect = || opener.open();
         let outcome = truenas_cli::run_in(
             client,
             &mut reconnect,

@@ -99,11 +99,11 @@ pub(crate) enum Outcome {
 pub(crate) fn run(cfg: &ConnectConfig, input: Input, flags: &Flags) -> anyhow::Result<()> {
     // A contradiction among the output options stops before anything is called.
     flags.output.output(Format::Json, true)?;
-    let login = crate::auth::credentials::resolve(&cfg.login, false)?;
-    let mut client = session::open_as(cfg, &login)?;
+    let mut opener = session::Opener::new(cfg.clone(), false);
+    let mut client = opener.open()?;
     let key = server_key(&client.info().endpoint, cfg);
     let cat = Catalog::load(&mut client, &key, cfg.verbose)?;
-    let mut reconnect = || session::open_as(cfg, &login);
+    let mut reconnect = || opener.open();
     let result = run_in(&mut client, &mut reconnect, &cat, &[], input, flags);
     client.close();
     if let Outcome::Enter(path) = result? {

@@ -326,6 +326,11 @@ impl Session {
     pub(super) fn authenticate(&mut self, emu: &Emulator, username: &str, cred_type: &'static str) {
         self.user = Some(username.to_string());
         self.cred_type = cred_type;
+        if cred_type != "UNIX_SOCKET" && self.conn_id != 0 {
+            emu.shared
+                .logins
+                .fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        }
         let at = super::state::now_ms() / 1000 * 1000;
         self.login = Some((super::fresh_id(), at));
         self.pending_otp = None;

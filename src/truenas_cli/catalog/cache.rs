@@ -9,6 +9,7 @@
 
 use super::{Index, MethodDetail, FORMAT};
 use crate::error::{Error, Result};
+use crate::private::Unfit;
 use sha2::{Digest, Sha256};
 use std::collections::HashMap;
 use std::fmt::Write as _;
@@ -32,7 +33,7 @@ pub(crate) fn root() -> PathBuf {
 }
 
 fn uid() -> u32 {
-    rustix::process::geteuid().as_raw()
+    crate::private::euid()
 }
 
 /// The cache directory of one server and user, created if need be; `None` when the cache
@@ -71,33 +72,15 @@ fn ensure_private_dir(dir: &Path) -> Result<(), Refusal> {
             unsafe_dir: false,
         });
     }
-    let meta = std::fs::symlink_metadata(dir).map_err(|e| Refusal {
-        message: e.to_string(),
-        unsafe_dir: false,
-    })?;
-    let refuse = |message: String| {
-        Err(Refusal {
-            message,
-            unsafe_dir: true,
-        })
-    };
-    if !meta.file_type().is_dir() {
-        return refuse("it is not a directory (a symbolic link?)".into());
-    }
-    if meta.uid() != uid() {
-        return refuse(format!(
-            "it belongs to user id {}, not to this user ({})",
-            meta.uid(),
-            uid()
-        ));
-    }
-    if meta.mode() & 0o022 != 0 {
-        return refuse(format!(
-            "other users can write to it (mode {:o}); run `chmod 700` on it",
-            meta.mode() & 0o777
-        ));
-    }
-    Ok(())
+    crate::private::check_dir(dir, 0o022).map_err(|unfit| Refusal {
+        unsafe_dir: unfit.is_unsafe(),
+        message: match unfit {
+            Unfit::Open(bits) => {
+                format!("other users can write to it (mode {bits:o}); run `chmod 700` on it")
+            }
+            other => other.to_string(),
+        },
+    })
 }
 
 fn key(server_key: &str) -> String {
