@@ -81,7 +81,13 @@ impl ConnectConfig {
                 .map_or(rpc::DEFAULT_CALL_TIMEOUT, Duration::from_secs),
         };
         if self.insecure && matches!(endpoint, Endpoint::Tcp { tls: true, .. }) {
-            eprintln!("midclt: warning: --insecure: the server's TLS certificate is not verified");
+            // Once per run: a fleet connects to many servers with the same options.
+            static WARNED: std::sync::Once = std::sync::Once::new();
+            WARNED.call_once(|| {
+                eprintln!(
+                    "midclt: warning: --insecure: the server's TLS certificate is not verified"
+                );
+            });
         }
         let pin = self.pin(&endpoint)?;
         Ok(ConnectOptions {
@@ -173,10 +179,33 @@ pub fn open(cfg: &ConnectConfig, stdin_taken: bool) -> Result<Client> {
 
 /// Connect and log in with `login`.
 pub fn open_as(cfg: &ConnectConfig, login: &Login) -> Result<Client> {
+    open_with(cfg, login, Attendance::Interactive)
+}
+
+/// Whether someone can answer: a one-host run may ask for a one-time password on the
+/// terminal and show job progress there; the hosts of a fleet run side by side, where
+/// neither can work.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Attendance {
+    Interactive,
+    Unattended,
+}
+
+/// Connect and log in with `login`, asking for a one-time password only when attended.
+pub(crate) fn open_with(
+    cfg: &ConnectConfig,
+    login: &Login,
+    attendance: Attendance,
+) -> Result<Client> {
     let opts = cfg.options()?;
     auth::check_before_connect(&opts.endpoint, login)?;
     let mut client = connect(&opts)?;
-    auth::login(&mut client, login, &credentials::prompt_otp)?;
+    let no_prompt = || None;
+    let ask_otp: auth::OtpPrompt<'_> = match attendance {
+        Attendance::Interactive => &credentials::prompt_otp,
+        Attendance::Unattended => &no_prompt,
+    };
+    auth::login(&mut client, login, ask_otp)?;
     if cfg.verbose && !matches!(login, Login::None) {
         eprintln!("* logged in");
     }

@@ -1,10 +1,11 @@
 //! `midclt call METHOD [ARGS...]`, as the official midclt does it.
 
+use crate::auth::Login;
 use crate::cli::{CallArgs, GlobalArgs};
 use crate::client::rpc;
 use crate::error::{Error, Result};
 use crate::jobs;
-use crate::session;
+use crate::session::{self, Attendance, ConnectConfig};
 use serde_json::Value;
 
 pub(crate) fn run(g: &GlobalArgs, args: &CallArgs) -> anyhow::Result<()> {
@@ -18,21 +19,40 @@ pub(crate) fn run(g: &GlobalArgs, args: &CallArgs) -> anyhow::Result<()> {
     let cfg = super::config(g)?;
     // Resolved once: following a job may need to log in again after a dropped connection.
     let login = crate::auth::credentials::resolve(&cfg.login, stdin_taken)?;
-    let mut client = session::open_as(&cfg, &login)?;
+    let result = result(&cfg, &login, args, params, Attendance::Interactive)?;
+    super::print_call_result(output.as_ref(), &spec, &result, g.bool_style)?;
+    Ok(())
+}
+
+/// The method's (or, with `-j`, the job's) result on the server `cfg` names. Attended,
+/// a job shows its progress as `--job-print` says and Ctrl-C detaches from it; unattended
+/// (a host of a fleet), neither.
+pub(crate) fn result(
+    cfg: &ConnectConfig,
+    login: &Login,
+    args: &CallArgs,
+    params: Vec<Value>,
+    attendance: Attendance,
+) -> Result<Value> {
+    let mut client = session::open_with(cfg, login, attendance)?;
     if args.job && jobs::is_job_method(&mut client, &args.method) == Some(false) {
         client.close();
         return Err(Error::usage(format!(
             "{} is not a job method, so -j has nothing to follow; nothing was called",
             args.method
         ))
-        .hint("run it without -j")
-        .into());
+        .hint("run it without -j"));
     }
     let result = if args.job {
-        // Ctrl-C then detaches from the job (or asks, on a terminal) and names it.
-        crate::interrupt::catch();
-        let mut progress = super::job_progress(args.job_print);
-        let mut reconnect = || session::open_as(&cfg, &login);
+        let mut progress: Box<dyn jobs::Progress> = match attendance {
+            Attendance::Interactive => {
+                // Ctrl-C then detaches from the job (or asks, on a terminal) and names it.
+                crate::interrupt::catch();
+                super::job_progress(args.job_print)
+            }
+            Attendance::Unattended => Box::new(jobs::Silent),
+        };
+        let mut reconnect = || session::open_with(cfg, login, attendance);
         jobs::run_reconnecting(
             &mut client,
             &mut reconnect,
@@ -43,12 +63,9 @@ pub(crate) fn run(g: &GlobalArgs, args: &CallArgs) -> anyhow::Result<()> {
     } else {
         client.call(&args.method, params)
     };
-    let key = crate::truenas_cli::server_key(&client.info().endpoint, &cfg);
+    let key = crate::truenas_cli::server_key(&client.info().endpoint, cfg);
     client.close();
-    let result =
-        result.map_err(|e| pipe_hint(suggest_methods(e, &key, &args.method), &args.method))?;
-    super::print_call_result(output.as_ref(), &spec, &result, g.bool_style)?;
-    Ok(())
+    result.map_err(|e| pipe_hint(suggest_methods(e, &key, &args.method), &args.method))
 }
 
 /// A job that moves a file, called without one: the server names the missing pipe, the
