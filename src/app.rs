@@ -129,12 +129,7 @@ fn fleet_hosts(cli: &Cli) -> anyhow::Result<Option<Vec<commands::fleet::Host>>> 
 fn fleet(cli: &Cli, hosts: Vec<commands::fleet::Host>) -> anyhow::Result<ExitCode> {
     use commands::fleet::Work;
     let g = &cli.global;
-    let mut flags = Flags {
-        output: commands::spec_of(&g.out)?,
-        profile_format: None,
-        dry_run: g.dry_run,
-        help: false,
-    };
+    let mut flags = cli_flags(g)?;
     let work = match (&cli.command, &g.command_line) {
         (Some(_), Some(_)) => {
             return Err(
@@ -170,14 +165,19 @@ fn fleet(cli: &Cli, hosts: Vec<commands::fleet::Host>) -> anyhow::Result<ExitCod
     commands::fleet::run(g, hosts, &work)
 }
 
-fn one_host(cli: &Cli) -> anyhow::Result<()> {
-    let g = &cli.global;
-    let mut flags = Flags {
+/// The TrueNAS CLI's options as given before the command path.
+fn cli_flags(g: &crate::cli::GlobalArgs) -> anyhow::Result<Flags> {
+    Ok(Flags {
         output: commands::spec_of(&g.out)?,
         profile_format: None,
         dry_run: g.dry_run,
         help: false,
-    };
+    })
+}
+
+fn one_host(cli: &Cli) -> anyhow::Result<()> {
+    let g = &cli.global;
+    let mut flags = cli_flags(g)?;
     match (&cli.command, &g.command_line) {
         (Some(_), Some(_)) => {
             Err(Error::usage("-c LINE runs a command line by itself; drop the subcommand").into())
