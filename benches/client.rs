@@ -5,6 +5,7 @@
 //! - `midclt call core.ping` end to end over a UNIX socket (emulator in this process)
 //! - 10 000 calls on one connection, one at a time and pipelined (library)
 //! - SCRAM login with a raw key (500 000 PBKDF2 rounds) vs a precomputed key file
+//! - a fleet of 10 emulators: `midclt -p fleet call system.info` against 10 invocations
 //! - `midclt auth api_key query` against the real 27.0 catalogue: cold (catalogue fetch
 //!   and cache write) and warm (cached)
 //! - `midclt call core.ping` through a session agent, against fresh invocations over wss://
@@ -17,6 +18,7 @@
 use midclt::client::{connect, ConnectOptions};
 use midclt::emulator::{Config, Emulator};
 use serde_json::json;
+use std::fmt::Write as _;
 use std::io::Write as _;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
@@ -265,6 +267,7 @@ fn main() {
     stats("SCRAM login + call, precomputed key file", scram(&keyfile));
 
     session_agent(&dir);
+    fleet(&dir);
     cli_catalogue(&dir);
 }
 
@@ -360,6 +363,63 @@ fn session_agent(dir: &tempfile::TempDir) {
         .status()
         .expect("session stop");
     assert!(st.success(), "session stop failed");
+}
+
+/// A fleet of 10 emulators (each its own server on its own ws:// port, password login):
+/// one `midclt -p fleet call system.info` against the same ten calls made by ten
+/// invocations one after another, as a shell loop over the hosts would.
+fn fleet(dir: &tempfile::TempDir) {
+    const HOSTS: usize = 10;
+    let emulators: Vec<Emulator> = (0..HOSTS)
+        .map(|_| {
+            Emulator::new(Config {
+                rate_limit: false,
+                ..Config::default()
+            })
+        })
+        .collect();
+    let pw = dir.path().join("fleet.pass");
+    std::fs::write(&pw, format!("{}\n", Config::default().password)).expect("password file");
+    let mut config = String::new();
+    for (i, emu) in emulators.iter().enumerate() {
+        let uri = emu.listen("ws://127.0.0.1:0").expect("listen").uri;
+        let _ = write!(
+            config,
+            "[n{i}]\nuri = \"{uri}\"\nusername = \"root\"\npassword_file = \"{}\"\n\n",
+            pw.display()
+        );
+    }
+    let names: Vec<String> = (0..HOSTS).map(|i| format!("\"n{i}\"")).collect();
+    let _ = writeln!(config, "[groups]\nfleet = [{}]", names.join(", "));
+    let path = dir.path().join("fleet.toml");
+    std::fs::write(&path, config).expect("config file");
+    let path = path.to_string_lossy().to_string();
+    let env = [("MIDCLT_CONFIG", path.as_str())];
+    let one_run = time_process(&["-p", "fleet", "call", "system.info"], &env, 30);
+    let one_at_a_time = time_process(
+        &["--parallel", "1", "-p", "fleet", "call", "system.info"],
+        &env,
+        30,
+    );
+    let sequential: Vec<Duration> = (0..30)
+        .map(|_| {
+            (0..HOSTS)
+                .map(|i| {
+                    let profile = format!("n{i}");
+                    time_process(&["-p", &profile, "call", "system.info"], &env, 1)[0]
+                })
+                .sum()
+        })
+        .collect();
+    let (fleet_median, sequential_median) = (median(one_run.clone()), median(sequential.clone()));
+    stats("fleet of 10: -p fleet call system.info", one_run);
+    stats("fleet of 10: the same with --parallel 1", one_at_a_time);
+    stats("fleet of 10: 10 invocations one after another", sequential);
+    println!(
+        "{:<48} {:.1}x faster than 10 invocations",
+        "fleet of 10, one run (--parallel 8)",
+        sequential_median.as_secs_f64() / fleet_median.as_secs_f64()
+    );
 }
 
 fn cli_catalogue(dir: &tempfile::TempDir) {

@@ -5,17 +5,17 @@ use crate::commands;
 use crate::error::{Error, ExitCode};
 use crate::render::{self, report};
 use crate::truenas_cli::{self, Flags, Input};
-use clap::{CommandFactory as _, Parser};
+use clap::CommandFactory as _;
 use std::io::{IsTerminal as _, Write as _};
 
 /// Run with the process's arguments; returns the exit code.
 pub(crate) fn main() -> i32 {
     let args = crate::cli::normalize_args(std::env::args_os());
-    let parsed = Cli::try_parse_from(&args).or_else(|e| {
+    let parsed = parse(&args).or_else(|e| {
         // `midclt help auth api_key`: clap's help knows only midclt's own subcommands;
         // for a TrueNAS CLI path it means `midclt auth api_key --help`.
         match crate::cli::help_as_flag(&args) {
-            Some(rewritten) => Cli::try_parse_from(rewritten),
+            Some(rewritten) => parse(&rewritten),
             None => Err(e),
         }
     });
@@ -49,7 +49,7 @@ pub(crate) fn main() -> i32 {
             let _ = Cli::command().write_long_help(&mut std::io::stderr());
             return ExitCode::Usage as i32;
         }
-        _ => run(&cli).map(|()| ExitCode::Success),
+        _ => run(&cli),
     };
     match outcome {
         Ok(code) => code as i32,
@@ -81,14 +81,103 @@ fn print_clap(e: &clap::Error) {
     };
 }
 
-fn run(cli: &Cli) -> anyhow::Result<()> {
+/// Parse the arguments, noting which options came from the environment rather than the
+/// command line (a fleet treats those differently).
+fn parse(args: &[std::ffi::OsString]) -> Result<Cli, clap::Error> {
+    use clap::parser::ValueSource;
+    use clap::FromArgMatches as _;
+    let mut matches = Cli::command().try_get_matches_from(args)?;
+    let from_env = |id: &str| matches.value_source(id) == Some(ValueSource::EnvVariable);
+    let (uri_from_env, profile_from_env) = (from_env("uri"), from_env("profile"));
+    let mut cli =
+        Cli::from_arg_matches_mut(&mut matches).map_err(|e| e.format(&mut Cli::command()))?;
+    cli.global.uri_from_env = uri_from_env;
+    cli.global.profile_from_env = profile_from_env;
+    Ok(cli)
+}
+
+fn run(cli: &Cli) -> anyhow::Result<ExitCode> {
+    if let Some(hosts) = fleet_hosts(cli)? {
+        return fleet(cli, hosts);
+    }
+    one_host(cli).map(|()| ExitCode::Success)
+}
+
+/// The hosts of a fleet, for commands that connect to a server; `None` for a one-host run
+/// (and for commands that connect nowhere, whatever `-p` says).
+fn fleet_hosts(cli: &Cli) -> anyhow::Result<Option<Vec<commands::fleet::Host>>> {
+    let connects = !matches!(
+        cli.command,
+        Some(
+            Command::Config(_)
+                | Command::Completions { .. }
+                | Command::MockServer(_)
+                | Command::Cache(_)
+                | Command::Render(_)
+        )
+    );
+    let stdin_taken =
+        matches!(&cli.command, Some(Command::Call(c)) if c.args.iter().any(|a| a == "-"));
+    Ok(if connects {
+        commands::fleet::select(&cli.global, stdin_taken)?
+    } else {
+        None
+    })
+}
+
+/// Run the command on every host of a fleet, if it is one a fleet can run.
+fn fleet(cli: &Cli, hosts: Vec<commands::fleet::Host>) -> anyhow::Result<ExitCode> {
+    use commands::fleet::Work;
     let g = &cli.global;
-    let mut flags = Flags {
+    let mut flags = cli_flags(g)?;
+    let work = match (&cli.command, &g.command_line) {
+        (Some(_), Some(_)) => {
+            return Err(
+                Error::usage("-c LINE runs a command line by itself; drop the subcommand").into(),
+            )
+        }
+        (None, Some(line)) => Work::Cli(Input::Line(line.clone()), flags),
+        (Some(Command::Call(args)), None) if args.download.is_some() || args.upload.is_some() => {
+            return Err(Error::usage(
+                "call --download/--upload moves a file to or from one host; a fleet cannot",
+            )
+            .hint("name one profile with -p NAME")
+            .into())
+        }
+        (Some(Command::Call(args)), None) => Work::Call(args),
+        (Some(Command::Ping(args)), None) => Work::Ping(args),
+        (Some(Command::External(words)), None) => {
+            if let Some(e) = near_miss(words.first().map_or("", String::as_str)) {
+                return Err(e.into());
+            }
+            let words = truenas_cli::extract_flags(words.clone(), &mut flags)?;
+            Work::Cli(Input::Argv(words), flags)
+        }
+        (command, None) => {
+            let name = command.as_ref().map_or("shell", Command::name);
+            return Err(Error::usage(format!(
+                "`midclt {name}` works with one host; a fleet (-p a,b, a group, --inventory) runs call, ping and TrueNAS CLI commands"
+            ))
+            .hint("name one profile with -p NAME")
+            .into());
+        }
+    };
+    commands::fleet::run(g, hosts, &work)
+}
+
+/// The TrueNAS CLI's options as given before the command path.
+fn cli_flags(g: &crate::cli::GlobalArgs) -> anyhow::Result<Flags> {
+    Ok(Flags {
         output: commands::spec_of(&g.out)?,
         profile_format: None,
         dry_run: g.dry_run,
         help: false,
-    };
+    })
+}
+
+fn one_host(cli: &Cli) -> anyhow::Result<()> {
+    let g = &cli.global;
+    let mut flags = cli_flags(g)?;
     match (&cli.command, &g.command_line) {
         (Some(_), Some(_)) => {
             Err(Error::usage("-c LINE runs a command line by itself; drop the subcommand").into())
@@ -158,6 +247,13 @@ fn near_miss(word: &str) -> Option<Error> {
 
 fn shell(cli: &Cli, keep_going: bool) -> anyhow::Result<ExitCode> {
     let g = &cli.global;
+    if commands::fleet::select(g, false)?.is_some() {
+        return Err(Error::usage(
+            "the shell works with one host; a fleet (-p a,b, a group, --inventory) runs call, ping and TrueNAS CLI commands",
+        )
+        .hint("name one profile with -p NAME")
+        .into());
+    }
     let opts = crate::shell::Options {
         keep_going,
         output: commands::spec_of(&g.out)?,

@@ -13,7 +13,8 @@ pub(crate) const DEFAULT_MOCK_PASSWORD: &str = "truenas";
 
 const AFTER_HELP: &str = "\
 Exit codes: 0 ok, 1 the server reported an error, 2 usage error, 3 connection failed,
-4 TLS failure, 5 login failed, 6 timeout, 7 local input/output failure, 130 Ctrl-C.
+4 TLS failure, 5 login failed, 6 timeout, 7 local input/output failure, 130 Ctrl-C;
+for a fleet 0 every host succeeded, 8 some failed, 9 all failed.
 
 TrueNAS CLI commands: any other first word starts a command path from the server's
 catalogue, e.g. `midclt auth api_key query`, `midclt ls` (the namespaces), `midclt help
@@ -26,7 +27,9 @@ Examples:
   midclt -u wss://nas.example.com -U admin --password-file ~/.nas-pass call -j core.bulk core.ping '[[], []]'
   midclt subscribe -n 1 core.get_jobs
   midclt call --download debug.tgz system.debug
-  midclt call --upload backup.tar config.upload";
+  midclt call --upload backup.tar config.upload
+  midclt -p nas1,nas2,nas3 call system.info   # a fleet: a JSON line per host
+  midclt --inventory hosts.yml --limit lab -o table ping";
 
 /// A fast, safe client for the TrueNAS middleware API (compatible with midclt).
 #[derive(Debug, Parser)]
@@ -53,14 +56,44 @@ pub(crate) struct GlobalArgs {
     pub uri: Option<String>,
 
     /// Connection profile from the config file (`midclt config path`) [default: the
-    /// profile named `default`, if there is one]
+    /// profile named `default`, if there is one]. Several (`-p a,b,c`) or a group of
+    /// them (`[groups]` in the file) make a fleet: call, ping and TrueNAS CLI commands run
+    /// on each host in parallel, printing one JSON line per host
     #[arg(
         short = 'p',
         long = "profile",
-        value_name = "NAME",
+        value_name = "NAME[,NAME...]",
         env = "MIDCLT_PROFILE"
     )]
     pub profile: Option<String>,
+
+    /// A fleet from an Ansible inventory (INI or YAML; `-` reads stdin): its hosts, with
+    /// the variables midclt_uri, midclt_profile, midclt_username, ... or ansible_host
+    #[arg(long = "inventory", value_name = "FILE")]
+    pub inventory: Option<PathBuf>,
+
+    /// With --inventory, only these hosts: group or host names separated by `,` or `:`;
+    /// `*` and `?` match like shell wildcards, `&NAME` keeps only hosts also in NAME,
+    /// `!NAME` leaves NAME's hosts out
+    #[arg(long = "limit", value_name = "PATTERN", requires = "inventory")]
+    pub limit: Option<String>,
+
+    /// How many hosts of a fleet are worked on at once
+    #[arg(
+        long = "parallel",
+        value_name = "N",
+        default_value_t = 8,
+        value_parser = clap::value_parser!(u16).range(1..)
+    )]
+    pub parallel: u16,
+
+    /// --uri came from MIDCLT_URI, not the command line (a fleet ignores it).
+    #[arg(skip)]
+    pub uri_from_env: bool,
+
+    /// -p came from MIDCLT_PROFILE, not the command line (--inventory ignores it).
+    #[arg(skip)]
+    pub profile_from_env: bool,
 
     /// User to log in as (with a password, or as the owner of the -K API key)
     #[arg(
@@ -168,7 +201,8 @@ pub(crate) struct OutputArgs {
     /// Output format: table, csv, json, jsonl (one compact JSON value per line, a list's
     /// elements on lines of their own), yaml, or raw (strings bare, other values as one line
     /// of JSON, a list one element per line) [default: for `call`, midclt's own output;
-    /// for TrueNAS CLI commands and `render`, table on a terminal and json when piped]
+    /// for TrueNAS CLI commands and `render`, table on a terminal and json when piped; for
+    /// a fleet, table on a terminal and jsonl when piped]
     #[arg(short = 'o', long = "output", value_name = "FORMAT")]
     pub output: Option<String>,
 
@@ -242,6 +276,32 @@ pub(crate) enum Command {
     /// A TrueNAS CLI command path: `midclt auth api_key query`, `midclt account user create ...`
     #[command(external_subcommand)]
     External(Vec<String>),
+}
+
+impl Command {
+    /// The subcommand's name as typed.
+    pub(crate) fn name(&self) -> &'static str {
+        match self {
+            Command::Call(_) => "call",
+            Command::Ping(_) => "ping",
+            Command::Waitready(_) => "waitready",
+            Command::Subscribe(_) => "subscribe",
+            Command::Token(_) => "token",
+            Command::Job(_) => "job",
+            Command::Session(_) => "session",
+            Command::Key(_) => "key",
+            Command::Complete { .. } => "complete",
+            Command::Completions { .. } => "completions",
+            Command::Doctor(_) => "doctor",
+            Command::Config(_) => "config",
+            Command::Trust(_) => "trust",
+            Command::MockServer(_) => "mock-server",
+            Command::Cache(_) => "cache",
+            Command::Render(_) => "render",
+            Command::Shell(_) => "shell",
+            Command::External(_) => "",
+        }
+    }
 }
 
 #[derive(Debug, Args)]
@@ -684,9 +744,45 @@ timeout
 local input/output failure (writing output, a downloaded file, reading a file to upload, a
 key file, the editor)
 .TP
+8
+a fleet: some hosts succeeded, some failed (each host's line says how)
+.TP
+9
+a fleet: no host succeeded
+.TP
 130
 interrupted by Ctrl\-C while waiting for a call or a job (a job goes on running; its id is
 printed), or during a file transfer (the partial file is removed, the job aborted)
+.SH FLEETS
+.B \-p a,b,c\fR,
+.B \-p GROUP
+(a group of profiles in the config file:
+.B [groups]
+with
+.BR "lab = [\(dqa\(dq, \(dqb\(dq]" )
+or
+.B \-\-inventory FILE
+(an Ansible inventory, INI or YAML, narrowed with
+.BR "\-\-limit PATTERN" )
+run
+.BR call ,
+.B ping
+or a TrueNAS CLI command on every host,
+.B \-\-parallel N
+at a time (8), each with its own connection, credentials and timeouts; nobody is asked
+for a password. Each host gives one JSON line as it finishes:
+.B {\(dqhost\(dq: NAME, \(dqresult\(dq: ...}
+or
+.B {\(dqhost\(dq: NAME, \(dqerror\(dq: {\(dqkind\(dq: ..., \(dqexit_code\(dq: N, \(dqmessage\(dq: ..., \(dqhints\(dq: [...]}}\fR;
+that is
+.B \-o jsonl\fR,
+the default when standard output is not a terminal;
+.B \-o table
+(the default on a terminal), csv, json and yaml print all hosts at the end, in the order
+named, tables with a host column. An inventory host reads the variables midclt_profile, midclt_uri, midclt_username,
+midclt_password_file, midclt_api_key_file, midclt_timeout (every profile setting as
+midclt_SETTING, secrets excepted) and ansible_host (the address when no uri is given:
+wss://ADDRESS/api/current). MIDCLT_URI does not apply to a fleet, and \-u is refused.
 .SH "INTERACTIVE SHELL"
 .B midclt shell
 (or
@@ -713,7 +809,7 @@ a session token (instead of \-\-token)
 a one\-time password for two\-factor accounts
 .TP
 .B MIDCLT_PROFILE
-the profile to use (as \-p)
+the profile to use (as \-p; a,b,c or a group makes a fleet)
 .TP
 .B MIDCLT_CONFIG
 the config file (profiles)

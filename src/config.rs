@@ -15,11 +15,14 @@
 //!
 //! Precedence: command-line options, then the environment, then the profile, then the
 //! built-in defaults.
+//!
+//! `[groups]` names groups of profiles (`lab = ["nas1", "nas2"]`), which `-p lab` runs a
+//! command on all at once (a fleet, as `-p nas1,nas2` does).
 
 use crate::error::{Error, Result};
 use std::os::unix::fs::MetadataExt as _;
 use std::path::{Path, PathBuf};
-use toml_edit::{DocumentMut, Item, Value};
+use toml_edit::{Array, DocumentMut, Item, Value};
 
 /// The keys a profile may hold, with what each takes.
 pub(crate) const KEYS: &[(&str, &str)] = &[
@@ -38,7 +41,7 @@ pub(crate) const KEYS: &[(&str, &str)] = &[
     ("protocol", "jsonrpc or legacy"),
 ];
 
-const SECRETS: [&str; 2] = ["password", "api_key"];
+pub(crate) const SECRETS: [&str; 2] = ["password", "api_key"];
 
 /// One profile's settings.
 #[derive(Clone, Default)]
@@ -97,6 +100,12 @@ pub(crate) fn profile(name: Option<&str>) -> Result<Option<Profile>> {
         };
     };
     let wanted = name.unwrap_or("default");
+    if wanted == GROUPS {
+        return Err(Error::usage(format!(
+            "[{GROUPS}] in {} holds the groups of profiles; it is not a profile",
+            path.display()
+        )));
+    }
     let Some(item) = doc.get(wanted) else {
         return match name {
             Some(n) => Err(
@@ -117,65 +126,95 @@ pub(crate) fn profile(name: Option<&str>) -> Result<Option<Profile>> {
     let mut p = Profile::default();
     let mut secrets = false;
     for (key, value) in table.iter() {
-        let bad = |what: &str| {
+        let raw = match value.as_value() {
+            Some(Value::String(t)) => Raw::Text(t.value()),
+            Some(Value::Integer(n)) => Raw::Int(*n.value()),
+            Some(Value::Boolean(b)) => Raw::Bool(*b.value()),
+            _ => Raw::Other,
+        };
+        apply(&mut p, key, raw, base).map_err(|what| {
             Error::usage(format!(
                 "{} line {}: [{wanted}] {key}: {what}",
                 path.display(),
                 line_of(&text, wanted, Some(key))
             ))
-        };
-        let text_value = || {
-            value
-                .as_str()
-                .map(str::to_string)
-                .ok_or_else(|| bad("expected a string"))
-        };
-        let file = || text_value().map(|t| expand(&t, base));
-        let flag = || value.as_bool().ok_or_else(|| bad("expected true or false"));
-        match key {
-            "uri" => p.uri = Some(text_value()?),
-            "username" => p.username = Some(text_value()?),
-            "password_file" => p.password_file = Some(file()?),
-            "api_key_file" => p.api_key_file = Some(file()?),
-            "ca_cert" => p.ca_cert = Some(file()?),
-            "password" => {
-                p.password = Some(text_value()?);
-                secrets = true;
-            }
-            "api_key" => {
-                p.api_key = Some(text_value()?);
-                secrets = true;
-            }
-            "pin" => p.pin = Some(text_value()?),
-            "timeout" => {
-                let n = value
-                    .as_integer()
-                    .and_then(|n| u64::try_from(n).ok())
-                    .ok_or_else(|| bad("expected a whole number of seconds"))?;
-                p.timeout = Some(n);
-            }
-            "output" => p.output = Some(text_value()?),
-            "channel_binding" => p.channel_binding = Some(flag()?),
-            "plain" => p.plain = Some(flag()?),
-            "protocol" => {
-                p.legacy = Some(match text_value()?.as_str() {
-                    "legacy" => true,
-                    "jsonrpc" => false,
-                    _ => return Err(bad("expected \"jsonrpc\" or \"legacy\"")),
-                });
-            }
-            _ => {
-                return Err(bad(&format!(
-                    "unknown setting; the settings are {}",
-                    names()
-                )))
-            }
-        }
+        })?;
+        secrets |= SECRETS.contains(&key);
     }
     if secrets {
         warn_about_inline_secrets(&path, wanted);
     }
     Ok(Some(p))
+}
+
+/// A setting's value as a file gives it: TOML's and YAML's typed values, or the bare text
+/// of an INI inventory, which reads as whatever the setting needs.
+#[derive(Clone, Copy)]
+pub(crate) enum Raw<'a> {
+    Text(&'a str),
+    Untyped(&'a str),
+    Int(i64),
+    Bool(bool),
+    Other,
+}
+
+/// Set `key` of `p` from `value`; file paths are relative to `base`. The error says what
+/// is wrong with the value; the caller says where it was.
+pub(crate) fn apply(
+    p: &mut Profile,
+    key: &str,
+    value: Raw<'_>,
+    base: &Path,
+) -> std::result::Result<(), String> {
+    let text = || match value {
+        Raw::Text(t) | Raw::Untyped(t) => Ok(t.to_string()),
+        _ => Err("expected a string".to_string()),
+    };
+    let file = || text().map(|t| expand(&t, base));
+    let flag = || match value {
+        Raw::Bool(b) => Ok(b),
+        Raw::Untyped(t) => flag_text(t).ok_or_else(|| "expected true or false".to_string()),
+        _ => Err("expected true or false".to_string()),
+    };
+    match key {
+        "uri" => p.uri = Some(text()?),
+        "username" => p.username = Some(text()?),
+        "password_file" => p.password_file = Some(file()?),
+        "api_key_file" => p.api_key_file = Some(file()?),
+        "ca_cert" => p.ca_cert = Some(file()?),
+        "password" => p.password = Some(text()?),
+        "api_key" => p.api_key = Some(text()?),
+        "pin" => p.pin = Some(text()?),
+        "timeout" => {
+            let n = match value {
+                Raw::Int(n) => u64::try_from(n).ok(),
+                Raw::Untyped(t) => t.trim().parse::<u64>().ok(),
+                _ => None,
+            };
+            p.timeout = Some(n.ok_or("expected a whole number of seconds")?);
+        }
+        "output" => p.output = Some(text()?),
+        "channel_binding" => p.channel_binding = Some(flag()?),
+        "plain" => p.plain = Some(flag()?),
+        "protocol" => {
+            p.legacy = Some(match text()?.as_str() {
+                "legacy" => true,
+                "jsonrpc" => false,
+                _ => return Err("expected \"jsonrpc\" or \"legacy\"".to_string()),
+            });
+        }
+        _ => return Err(format!("unknown setting; the settings are {}", names())),
+    }
+    Ok(())
+}
+
+/// A yes/no setting written as text (`config set`, INI inventories).
+fn flag_text(t: &str) -> Option<bool> {
+    match t.trim().to_ascii_lowercase().as_str() {
+        "true" | "yes" => Some(true),
+        "false" | "no" => Some(false),
+        _ => None,
+    }
 }
 
 fn names() -> String {
@@ -247,7 +286,7 @@ pub(crate) fn list() -> Result<Vec<String>> {
     Ok(read()?
         .map(|(_, _, doc)| {
             doc.iter()
-                .filter(|(_, item)| item.is_table_like())
+                .filter(|(name, item)| item.is_table_like() && *name != GROUPS)
                 .map(|(k, _)| k.to_string())
                 .collect()
         })
@@ -306,6 +345,14 @@ pub(crate) fn show_values(name: &str) -> Result<serde_json::Map<String, serde_js
 /// Set (`Some`) or remove (`None`) one setting, keeping the rest of the file as it was.
 /// Secrets are never written: their files are.
 pub(crate) fn set(name: &str, key: &str, value: Option<&str>) -> Result<PathBuf> {
+    if name == GROUPS {
+        return set_group(key, value);
+    }
+    if name.contains(',') {
+        return Err(Error::usage(format!(
+            "{name:?}: a profile name cannot hold a comma (-p a,b names two profiles)"
+        )));
+    }
     if value.is_some() && SECRETS.contains(&key) {
         return Err(Error::usage(format!(
             "midclt config does not write a {key} into the file; store it in a file of its own (mode 0600) and set {key}_file to its path"
@@ -317,9 +364,7 @@ pub(crate) fn set(name: &str, key: &str, value: Option<&str>) -> Result<PathBuf>
             names()
         )));
     }
-    let path = path().ok_or_else(|| {
-        Error::usage("no place for the config file: set HOME, XDG_CONFIG_HOME or MIDCLT_CONFIG")
-    })?;
+    let path = writable_path()?;
     let mut doc = read()?.map(|(_, _, d)| d).unwrap_or_default();
     match value {
         Some(v) => {
@@ -339,6 +384,155 @@ pub(crate) fn set(name: &str, key: &str, value: Option<&str>) -> Result<PathBuf>
     Ok(path)
 }
 
+fn writable_path() -> Result<PathBuf> {
+    path().ok_or_else(|| {
+        Error::usage("no place for the config file: set HOME, XDG_CONFIG_HOME or MIDCLT_CONFIG")
+    })
+}
+
+/// The table of profile groups: `[groups]` with `lab = ["nas1", "nas2"]`.
+const GROUPS: &str = "groups";
+
+/// `config set groups NAME a,b,c` writes a group; `config unset groups NAME` removes it.
+fn set_group(name: &str, members: Option<&str>) -> Result<PathBuf> {
+    let path = writable_path()?;
+    let mut doc = read()?.map(|(_, _, d)| d).unwrap_or_default();
+    if !doc.contains_key(GROUPS) {
+        doc[GROUPS] = toml_edit::table();
+    }
+    let groups = doc[GROUPS].as_table_like_mut().ok_or_else(|| {
+        Error::usage(format!(
+            "{}: {GROUPS} must be a [{GROUPS}] table",
+            path.display()
+        ))
+    })?;
+    match members {
+        Some(list) => {
+            let names: Vec<&str> = list.split(',').map(str::trim).collect();
+            if names.iter().any(|n| n.is_empty()) {
+                return Err(Error::usage(format!(
+                    "{list:?}: expected profile names separated by commas"
+                )));
+            }
+            groups.insert(name, toml_edit::value(Array::from_iter(names)));
+        }
+        None => {
+            groups.remove(name);
+        }
+    }
+    write(&path, &doc.to_string())?;
+    Ok(path)
+}
+
+/// What `-p SPEC` names when it is more than one profile: `SPEC` is a comma-separated list
+/// of profiles and groups, or the name of a group in `[groups]`. `None` when it names one
+/// profile (the usual case). Groups may name groups; each profile comes once, where it is
+/// first named.
+pub(crate) fn fleet(spec: &str) -> Result<Option<Vec<String>>> {
+    let listed = spec.contains(',');
+    let file = read()?;
+    let groups = match &file {
+        Some((path, text, doc)) => groups(path, text, doc)?,
+        None => Vec::new(),
+    };
+    if !listed && !groups.iter().any(|(g, _)| g == spec) {
+        return Ok(None);
+    }
+    let mut out = Vec::new();
+    for name in spec.split(',').map(str::trim) {
+        add_member(name, file.as_ref(), &groups, &mut Vec::new(), &mut out)?;
+    }
+    Ok(Some(out))
+}
+
+type Groups = Vec<(String, Vec<String>)>;
+
+fn add_member(
+    name: &str,
+    file: Option<&(PathBuf, String, DocumentMut)>,
+    groups: &Groups,
+    within: &mut Vec<String>,
+    out: &mut Vec<String>,
+) -> Result<()> {
+    let Some((path, _, doc)) = file else {
+        return Err(
+            Error::usage(format!("no profile {name:?}: there is no config file"))
+                .hint("create one with `midclt config set NAME uri wss://HOST`"),
+        );
+    };
+    let profile = doc
+        .get(name)
+        .is_some_and(|item| item.is_table_like() && name != GROUPS);
+    let group = groups.iter().find(|(g, _)| g == name);
+    match (profile, group) {
+        _ if name.is_empty() => Err(Error::usage(
+            "an empty name in a list of profiles (-p a,b,c)",
+        )),
+        (true, Some(_)) => Err(Error::usage(format!(
+            "{name:?} is both a profile and a group in {}; rename one",
+            path.display()
+        ))),
+        (false, Some((_, members))) => {
+            if within.iter().any(|g| g == name) {
+                return Err(Error::usage(format!(
+                    "group {name:?} in {} contains itself (through {})",
+                    path.display(),
+                    within.join(" → ")
+                )));
+            }
+            within.push(name.to_string());
+            for m in members {
+                add_member(m, file, groups, within, out)?;
+            }
+            within.pop();
+            Ok(())
+        }
+        (true, None) => {
+            if !out.iter().any(|p| p == name) {
+                out.push(name.to_string());
+            }
+            Ok(())
+        }
+        (false, None) => Err(Error::usage(format!(
+            "no profile or group {name:?} in {}",
+            path.display()
+        ))
+        .hint("`midclt config list` shows the profiles, `midclt config show groups` the groups")),
+    }
+}
+
+/// The groups of `[groups]`, each a list of names.
+fn groups(path: &Path, text: &str, doc: &DocumentMut) -> Result<Groups> {
+    let Some(item) = doc.get(GROUPS) else {
+        return Ok(Vec::new());
+    };
+    let bad = |key: Option<&str>, what: &str| {
+        Error::usage(format!(
+            "{} line {}: [{GROUPS}]{}: {what}",
+            path.display(),
+            line_of(text, GROUPS, key),
+            key.map(|k| format!(" {k}")).unwrap_or_default()
+        ))
+    };
+    let table = item
+        .as_table_like()
+        .ok_or_else(|| bad(None, "expected a table of groups"))?;
+    table
+        .iter()
+        .map(|(name, value)| {
+            let members = value
+                .as_array()
+                .and_then(|a| {
+                    a.iter()
+                        .map(|m| m.as_str().map(str::to_string))
+                        .collect::<Option<Vec<_>>>()
+                })
+                .ok_or_else(|| bad(Some(name), "expected a list of profile names"))?;
+            Ok((name.to_string(), members))
+        })
+        .collect()
+}
+
 fn typed(key: &str, v: &str) -> Result<Value> {
     let bad = |what: &str| Error::usage(format!("{key}: expected {what}"));
     Ok(match key {
@@ -347,7 +541,7 @@ fn typed(key: &str, v: &str) -> Result<Value> {
                 .map_err(|_| bad("a whole number of seconds"))?,
         ),
         "channel_binding" | "plain" => {
-            Value::from(v.parse::<bool>().map_err(|_| bad("true or false"))?)
+            Value::from(flag_text(v).ok_or_else(|| bad("true or false"))?)
         }
         "protocol" if !matches!(v, "jsonrpc" | "legacy") => return Err(bad("jsonrpc or legacy")),
         _ => Value::from(v),

@@ -24,6 +24,11 @@ pub enum ExitCode {
     /// A local input/output failure: writing the output, a temporary file, the editor,
     /// making a certificate.
     Io = 7,
+    /// A fleet (`-p a,b`, a group, `--inventory`): some hosts succeeded, some failed;
+    /// each host's line says how.
+    SomeHostsFailed = 8,
+    /// A fleet: no host succeeded.
+    AllHostsFailed = 9,
     /// Stopped by Ctrl-C (SIGINT) while waiting for a call or a job, as shells report
     /// a command killed by SIGINT (128 + 2).
     Interrupted = 130,
@@ -53,6 +58,20 @@ pub enum Kind {
 }
 
 impl Kind {
+    /// The kind's name in machine-readable output (`"connection"`, `"auth"`, ...).
+    pub fn name(self) -> &'static str {
+        match self {
+            Kind::Usage => "usage",
+            Kind::Connection => "connection",
+            Kind::Tls => "tls",
+            Kind::Auth => "auth",
+            Kind::Timeout => "timeout",
+            Kind::Server => "server",
+            Kind::Io => "io",
+            Kind::Interrupted => "interrupted",
+        }
+    }
+
     /// The process exit code `midclt` uses for this kind.
     pub fn exit_code(self) -> ExitCode {
         match self {

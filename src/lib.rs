@@ -81,6 +81,7 @@ pub mod error;
 #[doc(hidden)]
 pub mod fuzzing;
 mod interrupt;
+mod inventory;
 pub mod jobs;
 mod known_hosts;
 mod private;

@@ -105,7 +105,13 @@ impl ConnectConfig {
         let endpoint = self.endpoint()?;
         let call_timeout = self.call_timeout();
         if self.insecure && matches!(endpoint, Endpoint::Tcp { tls: true, .. }) {
-            eprintln!("midclt: warning: --insecure: the server's TLS certificate is not verified");
+            // Once per run: a fleet connects to many servers with the same options.
+            static WARNED: std::sync::Once = std::sync::Once::new();
+            WARNED.call_once(|| {
+                eprintln!(
+                    "midclt: warning: --insecure: the server's TLS certificate is not verified"
+                );
+            });
         }
         let pin = self.pin(&endpoint)?;
         Ok(ConnectOptions {
@@ -202,12 +208,44 @@ pub fn open_as(cfg: &ConnectConfig, login: &Login) -> Result<Client> {
     open_with(&cfg.options()?, login)
 }
 
+/// Whether someone can answer: a one-host run may ask for a one-time password on the
+/// terminal and show job progress there; the hosts of a fleet run side by side, where
+/// neither can work.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Attendance {
+    Interactive,
+    Unattended,
+}
+
+/// Connect and log in with `login`, asking for a one-time password only when attended
+/// (never through a session agent).
+pub(crate) fn open_attended(
+    cfg: &ConnectConfig,
+    login: &Login,
+    attendance: Attendance,
+) -> Result<Client> {
+    let no_prompt = || None;
+    let ask_otp: auth::OtpPrompt<'_> = match attendance {
+        Attendance::Interactive => &credentials::prompt_otp,
+        Attendance::Unattended => &no_prompt,
+    };
+    log_in_with(&cfg.options()?, login, ask_otp)
+}
+
 /// Connect with ready-made options and log in with `login`; a one-time password the
 /// server asks for is asked on the terminal, if there is one.
 pub fn open_with(opts: &ConnectOptions, login: &Login) -> Result<Client> {
+    log_in_with(opts, login, &credentials::prompt_otp)
+}
+
+fn log_in_with(
+    opts: &ConnectOptions,
+    login: &Login,
+    ask_otp: auth::OtpPrompt<'_>,
+) -> Result<Client> {
     auth::check_before_connect(&opts.endpoint, login)?;
     let mut client = connect(opts)?;
-    auth::login(&mut client, login, &credentials::prompt_otp)?;
+    auth::login(&mut client, login, ask_otp)?;
     if opts.verbose && !matches!(login, Login::None) {
         eprintln!("* logged in");
     }

@@ -108,6 +108,33 @@ const CHECKS: &[(&str, Check)] = &[
     ("-U root -P truenas call auth.me", |c| {
         json_fields(c.stdout, &[("pw_name", "root")], None)
     }),
+    // Fleets: a JSON line per host of the group, and a table without the host left out.
+    ("midclt -p lab call system.hostname", |c| {
+        let mut answered: Vec<String> = Vec::new();
+        for line in c.stdout.lines() {
+            let v: Value = serde_json::from_str(line).map_err(|e| format!("{e}: {line}"))?;
+            if v["result"] == "truenas" {
+                answered.push(v["host"].as_str().unwrap_or("").to_string());
+            }
+        }
+        answered.sort();
+        if answered == ["nas1", "nas2"] && c.stdout.lines().count() == 2 {
+            Ok(())
+        } else {
+            Err(
+                "stdout should be a line {\"host\", \"result\": \"truenas\"} for nas1 and nas2"
+                    .into(),
+            )
+        }
+    }),
+    ("--limit 'lab:!nas3'", |c| {
+        let has = |host: &str| c.stdout.contains(&format!("| {host} "));
+        if has("nas1") && has("nas2") && !c.stdout.contains("nas3") {
+            Ok(())
+        } else {
+            Err("stdout should be a table of nas1 and nas2 only".into())
+        }
+    }),
 ];
 
 fn same(got: &str, want: &str) -> Result<(), String> {

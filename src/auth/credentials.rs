@@ -66,6 +66,21 @@ pub fn resolve(g: &LoginSpec, stdin_taken: bool) -> Result<Login> {
 /// Like [`resolve`]; with `key_logs_in` false, `-K` and the key variables are not
 /// credentials (they are what the command works on, as in `key precompute`).
 pub fn resolve_with(g: &LoginSpec, stdin_taken: bool, key_logs_in: bool) -> Result<Login> {
+    resolve_inner(g, stdin_taken, key_logs_in, true)
+}
+
+/// Like [`resolve`] for a run nobody can answer (each host of a fleet): stdin is never
+/// read and a missing password is an error instead of a prompt.
+pub(crate) fn resolve_unattended(g: &LoginSpec) -> Result<Login> {
+    resolve_inner(g, true, true, false)
+}
+
+fn resolve_inner(
+    g: &LoginSpec,
+    stdin_taken: bool,
+    key_logs_in: bool,
+    attended: bool,
+) -> Result<Login> {
     let env = |k: &str| std::env::var(k).ok().filter(|v| !v.is_empty());
     let username = g.username.clone().filter(|u| !u.is_empty());
     let otp = match &g.otp {
@@ -75,6 +90,14 @@ pub fn resolve_with(g: &LoginSpec, stdin_taken: bool, key_logs_in: bool) -> Resu
 
     let password: Option<Secret> = if let Some(p) = &g.password {
         if p == "-" {
+            if !attended {
+                return Err(Error::usage(
+                    "-P - reads one password from stdin, which the hosts of a fleet cannot share",
+                )
+                .hint(
+                    "use --password-file FILE, MIDCLT_PASSWORD or each profile's password_file",
+                ));
+            }
             if stdin_taken {
                 return Err(Error::usage("-P - and a `-` call argument both want stdin; use --password-file for the password"));
             }
@@ -139,6 +162,12 @@ pub fn resolve_with(g: &LoginSpec, stdin_taken: bool, key_logs_in: bool) -> Resu
         return Ok(Login::Token(token));
     }
     if let Some(user) = username {
+        if !attended {
+            return Err(Error::usage(format!(
+                "no password for -U {user}, and a fleet cannot ask for one"
+            ))
+            .hint("give it with --password-file FILE or MIDCLT_PASSWORD, or set password_file (or api_key_file) in the host's profile or inventory vars"));
+        }
         let password = prompt_password(&user)?;
         return Ok(Login::Password {
             username: user,
@@ -175,10 +204,18 @@ fn prompt_password(user: &str) -> Result<Secret> {
 }
 
 /// Every run is warned, scripts included: the secret stays readable in
-/// `/proc/PID/cmdline` for as long as the process lives.
+/// `/proc/PID/cmdline` for as long as the process lives. Once per option and run: a fleet
+/// resolves the same options for each of its hosts.
 fn warn_argv(option: &str, instead: &str) {
+    static WARNED: std::sync::Mutex<Vec<String>> = std::sync::Mutex::new(Vec::new());
     if std::env::var_os("MIDCLT_NO_ARGV_WARNING").is_some_and(|v| v == "1") {
         return;
+    }
+    if let Ok(mut warned) = WARNED.lock() {
+        if warned.iter().any(|o| o == option) {
+            return;
+        }
+        warned.push(option.to_string());
     }
     eprintln!(
         "midclt: warning: a secret given with {option} is visible to other users in the process list and stays in shell history; prefer {instead} (MIDCLT_NO_ARGV_WARNING=1 silences this)"

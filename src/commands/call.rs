@@ -1,10 +1,10 @@
 //! `midclt call METHOD [ARGS...]`, as the official midclt does it.
 
 use crate::cli::{CallArgs, GlobalArgs};
-use crate::client::rpc;
+use crate::client::rpc::{self, Client};
 use crate::error::{Error, Result};
 use crate::jobs;
-use crate::session;
+use crate::session::{self, Attendance, ConnectConfig};
 use serde_json::Value;
 
 pub(crate) fn run(g: &GlobalArgs, args: &CallArgs) -> anyhow::Result<()> {
@@ -15,24 +15,51 @@ pub(crate) fn run(g: &GlobalArgs, args: &CallArgs) -> anyhow::Result<()> {
     let output = super::call_output(&spec)?;
     let params = params(&args.args)?;
     let stdin_taken = args.args.iter().any(|a| a == "-");
+    let cfg = super::config(g)?;
     // Credentials are resolved once, if at all (not while a session agent serves):
     // following a job may need to log in again after a dropped connection.
-    let mut opener = session::Opener::new(super::config(g)?, stdin_taken);
-    let mut client = opener.open()?;
+    let mut opener = session::Opener::new(cfg.clone(), stdin_taken);
+    let result = result(
+        &mut || opener.open(),
+        &cfg,
+        args,
+        params,
+        Attendance::Interactive,
+    )?;
+    super::print_call_result(output.as_ref(), &spec, &result, g.bool_style)?;
+    Ok(())
+}
+
+/// The method's (or, with `-j`, the job's) result on the server `cfg` names, over
+/// connections from `open` (a dropped one is opened again while a job is followed).
+/// Attended, a job shows its progress as `--job-print` says and Ctrl-C detaches from it;
+/// unattended (a host of a fleet), neither.
+pub(crate) fn result(
+    open: &mut dyn FnMut() -> Result<Client>,
+    cfg: &ConnectConfig,
+    args: &CallArgs,
+    params: Vec<Value>,
+    attendance: Attendance,
+) -> Result<Value> {
+    let mut client = open()?;
     if args.job && jobs::is_job_method(&mut client, &args.method) == Some(false) {
         client.close();
         return Err(Error::usage(format!(
             "{} is not a job method, so -j has nothing to follow; nothing was called",
             args.method
         ))
-        .hint("run it without -j")
-        .into());
+        .hint("run it without -j"));
     }
     let result = if args.job {
-        // Ctrl-C then detaches from the job (or asks, on a terminal) and names it.
-        crate::interrupt::catch();
-        let mut progress = super::job_progress(args.job_print);
-        let mut reconnect = || opener.open();
+        let mut progress: Box<dyn jobs::Progress> = match attendance {
+            Attendance::Interactive => {
+                // Ctrl-C then detaches from the job (or asks, on a terminal) and names it.
+                crate::interrupt::catch();
+                super::job_progress(args.job_print)
+            }
+            Attendance::Unattended => Box::new(jobs::Silent),
+        };
+        let mut reconnect = || open();
         jobs::run_reconnecting(
             &mut client,
             &mut reconnect,
@@ -43,12 +70,9 @@ pub(crate) fn run(g: &GlobalArgs, args: &CallArgs) -> anyhow::Result<()> {
     } else {
         client.call(&args.method, params)
     };
-    let key = crate::truenas_cli::server_key(&client.info().endpoint, opener.config());
+    let key = crate::truenas_cli::server_key(&client.info().endpoint, cfg);
     client.close();
-    let result =
-        result.map_err(|e| pipe_hint(suggest_methods(e, &key, &args.method), &args.method))?;
-    super::print_call_result(output.as_ref(), &spec, &result, g.bool_style)?;
-    Ok(())
+    result.map_err(|e| pipe_hint(suggest_methods(e, &key, &args.method), &args.method))
 }
 
 /// A job that moves a file, called without one: the server names the missing pipe, the

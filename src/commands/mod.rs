@@ -8,6 +8,7 @@ pub(crate) mod complete;
 pub(crate) mod completions;
 pub(crate) mod config;
 pub(crate) mod doctor;
+pub(crate) mod fleet;
 pub(crate) mod job;
 pub(crate) mod key;
 pub(crate) mod mock_server;
@@ -31,6 +32,11 @@ use serde_json::Value;
 /// selected profile (`-p`, `MIDCLT_PROFILE`, else `default`), then the defaults.
 pub(crate) fn config(g: &GlobalArgs) -> Result<ConnectConfig> {
     let p = crate::config::profile(g.profile.as_deref())?.unwrap_or_default();
+    Ok(config_with(g, p))
+}
+
+/// The session configuration from the global options, the environment and the profile `p`.
+pub(crate) fn config_with(g: &GlobalArgs, p: crate::config::Profile) -> ConnectConfig {
     // CALL_TIMEOUT is the environment's say, above the profile's.
     let env_timeout = std::env::var("CALL_TIMEOUT")
         .ok()
@@ -38,7 +44,7 @@ pub(crate) fn config(g: &GlobalArgs) -> Result<ConnectConfig> {
         .filter(|s| *s > 0);
     let timeout = g.timeout.filter(|t| *t > 0).or(env_timeout).or(p.timeout);
     let explicit_trust = g.insecure || g.ca_cert.is_some() || g.pin.is_some();
-    Ok(ConnectConfig {
+    ConnectConfig {
         uri: g.uri.clone().or(p.uri),
         timeout,
         connect_timeout: g.connect_timeout,
@@ -67,7 +73,7 @@ pub(crate) fn config(g: &GlobalArgs) -> Result<ConnectConfig> {
                 .map(|f| f.to_string_lossy().into_owned())
                 .or(p.api_key),
         },
-    })
+    }
 }
 
 /// The output options given after the subcommand, completed by those given before it.

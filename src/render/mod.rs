@@ -30,6 +30,7 @@
 
 mod csv;
 mod ejson;
+pub(crate) mod fleet;
 pub(crate) mod midclt;
 pub(crate) mod output;
 pub(crate) mod progress;

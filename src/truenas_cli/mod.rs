@@ -13,7 +13,7 @@ use crate::client::rpc::Client;
 use crate::error::{Error, Result};
 use crate::jobs;
 use crate::render::{self, print_line, Format, Output, Spec};
-use crate::session::{self, ConnectConfig};
+use crate::session::{self, Attendance, ConnectConfig};
 use args::{Mapped, Mode, ParsedArgs};
 use catalog::{Catalog, Child, CommandInfo, MethodDetail, Namespace, Resolved, ServiceType};
 use serde_json::{json, Value};
@@ -32,6 +32,7 @@ pub(crate) struct Flags {
 }
 
 /// What the user typed after `midclt` (argv) or in `-c`.
+#[derive(Clone)]
 pub(crate) enum Input {
     Argv(Vec<String>),
     Line(String),
@@ -124,14 +125,7 @@ pub(crate) fn run_in(
     input: Input,
     flags: &Flags,
 ) -> anyhow::Result<Outcome> {
-    let (words, line_rest): (Vec<String>, Option<LineWords>) = match input {
-        Input::Argv(w) => (w, None),
-        Input::Line(l) => {
-            let lw = LineWords::new(&l);
-            (lw.words.iter().map(|(w, _)| w.clone()).collect(), Some(lw))
-        }
-    };
-    let words: Vec<String> = base.iter().cloned().chain(words).collect();
+    let (words, line_rest) = words_of(base, input);
     match cat.resolve(&words) {
         Resolved::Namespace(ns) => {
             if flags.help {
@@ -147,19 +141,103 @@ pub(crate) fn run_in(
                 print_line(&command_help(cmd, &detail))?;
                 return Ok(Outcome::Done);
             }
-            // A command line keeps its text (quoting, spacing) for the arguments.
-            let call = match &line_rest {
-                Some(lw) => build_call(
-                    client,
-                    cmd,
-                    &detail,
-                    Args::Text(lw.rest_after(used - base.len())),
-                )?,
-                None => build_call(client, cmd, &detail, Args::Words(&words[used..]))?,
-            };
+            let args = args_of(&words, line_rest.as_ref(), used, base.len());
+            let call = build_call(client, cmd, &detail, args, Attendance::Interactive)?;
             execute(client, reconnect, cmd, &detail, call, flags)?;
             Ok(Outcome::Done)
         }
+    }
+}
+
+/// A command's result on one host of a fleet: resolved in that server's own catalogue,
+/// run without prompts, an editor or progress, and returned instead of printed.
+pub(crate) fn result(cfg: &ConnectConfig, input: Input, flags: &Flags) -> anyhow::Result<Value> {
+    let login = crate::auth::credentials::resolve_unattended(&cfg.login)?;
+    let mut client = session::open_attended(cfg, &login, Attendance::Unattended)?;
+    let key = server_key(&client.info().endpoint, cfg);
+    let cat = Catalog::load(&mut client, &key, cfg.verbose)?;
+    let mut reconnect = || session::open_attended(cfg, &login, Attendance::Unattended);
+    let result = result_in(&mut client, &mut reconnect, &cat, input, flags);
+    client.close();
+    result
+}
+
+fn result_in(
+    client: &mut Client,
+    reconnect: jobs::Reconnect<'_>,
+    cat: &Catalog,
+    input: Input,
+    flags: &Flags,
+) -> anyhow::Result<Value> {
+    let (words, line_rest) = words_of(&[], input);
+    let (cmd, used) = match cat.resolve(&words) {
+        Resolved::Command(cmd, used) => (cmd, used),
+        Resolved::Namespace(ns) => {
+            return Err(Error::usage(format!(
+                "`{}` is a namespace; a fleet runs commands, not listings",
+                ns.path.join(" ")
+            ))
+            .hint("list it with one profile: `midclt -p NAME ...`")
+            .into())
+        }
+        Resolved::Unknown { namespace, index } => {
+            let word = words.get(index).map_or("", String::as_str);
+            return Err(match word {
+                "ls" | "man" | "?" | "help" | ".." | "/" | "exit" | "quit" => {
+                    Error::usage(format!("`{word}` is for one host; a fleet runs commands"))
+                }
+                _ => unknown(namespace, &words, index),
+            }
+            .into());
+        }
+    };
+    let detail = cat.method(&cmd.method)?;
+    let args = args_of(&words, line_rest.as_ref(), used, 0);
+    let call = build_call(client, cmd, &detail, args, Attendance::Unattended)?;
+    if let Some(file) = &call.output_file {
+        return Err(Error::usage(format!(
+            "`> {file}`: the hosts of a fleet would all write that file"
+        ))
+        .hint("redirect midclt's output instead")
+        .into());
+    }
+    if flags.dry_run {
+        return Ok(dry_run(&call));
+    }
+    Ok(perform(
+        client,
+        reconnect,
+        cmd,
+        &detail,
+        call,
+        Attendance::Unattended,
+    )?)
+}
+
+/// The words to resolve: the namespace `base` and what was typed, and for a `-c` line
+/// the line itself, whose text the arguments keep.
+fn words_of(base: &[String], input: Input) -> (Vec<String>, Option<LineWords>) {
+    let (words, line_rest) = match input {
+        Input::Argv(w) => (w, None),
+        Input::Line(l) => {
+            let lw = LineWords::new(&l);
+            (lw.words.iter().map(|(w, _)| w.clone()).collect(), Some(lw))
+        }
+    };
+    (base.iter().cloned().chain(words).collect(), line_rest)
+}
+
+/// The arguments after the command path: the rest of a command line verbatim (its
+/// quoting and spacing matter), else the remaining words.
+fn args_of<'a>(
+    words: &'a [String],
+    line: Option<&'a LineWords>,
+    used: usize,
+    base: usize,
+) -> Args<'a> {
+    match line {
+        Some(lw) => Args::Text(lw.rest_after(used - base)),
+        None => Args::Words(&words[used..]),
     }
 }
 
@@ -390,6 +468,7 @@ fn build_call(
     cmd: &CommandInfo,
     detail: &MethodDetail,
     args: Args<'_>,
+    attendance: Attendance,
 ) -> anyhow::Result<Call> {
     if is_query(cmd) {
         let text = match args {
@@ -418,7 +497,17 @@ fn build_call(
             .is_some_and(|p| p.get("_required_") == Some(&json!(true)));
     let wants_editor = parsed.interactive
         || (needs_input && std::io::stdin().is_terminal() && std::io::stdout().is_terminal());
-    let params = if wants_editor {
+    let editor_refused = || {
+        Error::usage(format!(
+            "`{} --` opens an editor, which the hosts of a fleet cannot share",
+            cmd.path.join(" ")
+        ))
+        .hint("give the arguments on the command line (NAME=VALUE)")
+    };
+    if parsed.interactive && attendance == Attendance::Unattended {
+        return Err(editor_refused().into());
+    }
+    let params = if wants_editor && attendance == Attendance::Interactive {
         // `update ID --` edits that object, as midcli does.
         let key = match args::map_params(&parsed, &detail.accepts, mode) {
             Ok(Mapped::Editor(key)) if mode == Mode::Update => Some(key),
@@ -428,6 +517,9 @@ fn build_call(
     } else {
         match args::map_params(&parsed, &detail.accepts, mode).map_err(Error::usage)? {
             Mapped::Params(p) => p,
+            Mapped::Editor(_) if attendance == Attendance::Unattended => {
+                return Err(editor_refused().into())
+            }
             Mapped::Editor(key) => editor::edit(client, cmd, detail, mode, Some(key))?,
         }
     };
@@ -489,40 +581,25 @@ fn execute(
         return print_line(&saved);
     }
     if flags.dry_run {
-        return print_line(&json!({"method": call.method, "params": call.params}).to_string());
+        return print_line(&dry_run(&call).to_string());
     }
-    let result = if detail.job || cmd.job {
-        // Ctrl-C then detaches from the job (or asks), instead of leaving it unnamed.
-        crate::interrupt::catch();
-        let mut progress: Box<dyn jobs::Progress> = if std::io::stderr().is_terminal() {
-            Box::new(crate::render::progress::Bar::new())
-        } else {
-            Box::new(jobs::Silent)
-        };
-        jobs::run_reconnecting(
-            client,
-            reconnect,
-            &call.method,
-            call.params,
-            progress.as_mut(),
-        )
-        .map_err(|e| needs_file(e, detail))?
-    } else {
-        client.call(&call.method, call.params)?
-    };
-    let to_terminal = call.output_file.is_none() && std::io::stdout().is_terminal();
+    let output_file = call.output_file.clone();
+    let result = perform(
+        client,
+        reconnect,
+        cmd,
+        detail,
+        call,
+        Attendance::Interactive,
+    )?;
+    let to_terminal = output_file.is_none() && std::io::stdout().is_terminal();
     let default = flags.profile_format.unwrap_or(if to_terminal {
         Format::Table
     } else {
         Format::Json
     });
     let output = flags.output.output(default, true)?;
-    // The selected columns are the answer in every format.
-    let result = match &call.columns {
-        Some(cols) => query::select_columns(&result, cols),
-        None => result,
-    };
-    let out = Destination(call.output_file.as_deref());
+    let out = Destination(output_file.as_deref());
     if !output.format.has_columns() {
         // Scripts get the whole result, even where the table view prints nothing.
         return out.rendered(&result, &output);
@@ -547,6 +624,50 @@ fn needs_file(e: Error, detail: &MethodDetail) -> Error {
         return e.hint("this command writes a file: end the line with `> FILE`");
     }
     e
+}
+
+/// What `--dry-run` shows instead of making the call.
+fn dry_run(call: &Call) -> Value {
+    json!({"method": call.method, "params": call.params})
+}
+
+/// Make the call (following a job to its end) and keep the selected columns, which are
+/// the answer in every format. Attended, a job shows a progress bar on a terminal and
+/// Ctrl-C detaches from it.
+fn perform(
+    client: &mut Client,
+    reconnect: jobs::Reconnect<'_>,
+    cmd: &CommandInfo,
+    detail: &MethodDetail,
+    call: Call,
+    attendance: Attendance,
+) -> Result<Value> {
+    let result = if detail.job || cmd.job {
+        let attended = attendance == Attendance::Interactive;
+        if attended {
+            // Ctrl-C then detaches from the job (or asks), instead of leaving it unnamed.
+            crate::interrupt::catch();
+        }
+        let mut progress: Box<dyn jobs::Progress> = if attended && std::io::stderr().is_terminal() {
+            Box::new(crate::render::progress::Bar::new())
+        } else {
+            Box::new(jobs::Silent)
+        };
+        jobs::run_reconnecting(
+            client,
+            reconnect,
+            &call.method,
+            call.params,
+            progress.as_mut(),
+        )
+        .map_err(|e| needs_file(e, detail))?
+    } else {
+        client.call(&call.method, call.params)?
+    };
+    Ok(match &call.columns {
+        Some(cols) => query::select_columns(&result, cols),
+        None => result,
+    })
 }
 
 /// Where a command's output goes: stdout, or the file named by `> FILE`.

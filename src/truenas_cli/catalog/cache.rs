@@ -116,13 +116,26 @@ pub(super) fn write(
     index: &Index,
     details: &HashMap<String, MethodDetail>,
 ) -> Result<()> {
+    // Another midclt (a host of the same fleet, a parallel run) may have cached this
+    // version meanwhile: keep its copy, which a reader may be using, rather than swap it
+    // away under that reader.
+    let cached = || read_index(dir, &index.version).is_some();
+    if cached() {
+        return Ok(());
+    }
     let parent = dir.parent().unwrap_or(dir);
     let tmp = parent.join(format!(
         ".tmp-{}-{}",
         std::process::id(),
         crate::client::id::new_request_id()?
     ));
-    let result = fill(&tmp, index, details).and_then(|()| swap_in(&tmp, dir));
+    let result = fill(&tmp, index, details).and_then(|()| {
+        if cached() {
+            let _ = std::fs::remove_dir_all(&tmp);
+            return Ok(());
+        }
+        swap_in(&tmp, dir)
+    });
     if result.is_err() {
         let _ = std::fs::remove_dir_all(&tmp);
     }
