@@ -107,14 +107,7 @@ fn wait(
     let mut progress = super::job_progress(args.job_print);
     client.subscribe("core.get_jobs")?;
     let result = jobs::follow_reconnecting(client, reconnect, &method, args.id, progress.as_mut())?;
-    let spec = super::output_spec(g, &args.out)?;
-    let output = super::call_output(&spec)?;
-    Ok(super::print_call_result(
-        output.as_ref(),
-        &spec,
-        &result,
-        g.bool_style,
-    )?)
+    Ok(super::print_job_result(g, &args.out, &result)?)
 }
 
 fn abort(

@@ -104,6 +104,18 @@ pub(crate) fn call_output(spec: &Spec) -> Result<Option<Output>> {
         .transpose()
 }
 
+/// Print a job's result as `call -j` would, with the output options given before the
+/// subcommand and after it (`local`).
+pub(crate) fn print_job_result(
+    g: &GlobalArgs,
+    local: &crate::cli::OutputArgs,
+    result: &Value,
+) -> Result<()> {
+    let spec = output_spec(g, local)?;
+    let output = call_output(&spec)?;
+    print_call_result(output.as_ref(), &spec, result, g.bool_style)
+}
+
 /// Print a result of `call`, `ping` or `token` as [`call_output`] decided.
 pub(crate) fn print_call_result(
     output: Option<&Output>,

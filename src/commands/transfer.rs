@@ -76,16 +76,7 @@ pub(crate) fn call(g: &GlobalArgs, args: &CallArgs) -> anyhow::Result<()> {
     };
     client.close();
     match outcome? {
-        Some(result) if !result.is_null() => {
-            let spec = super::output_spec(g, &args.out)?;
-            let output = super::call_output(&spec)?;
-            Ok(super::print_call_result(
-                output.as_ref(),
-                &spec,
-                &result,
-                g.bool_style,
-            )?)
-        }
+        Some(result) if !result.is_null() => Ok(super::print_job_result(g, &args.out, &result)?),
         _ => Ok(()),
     }
 }
