@@ -319,6 +319,35 @@ impl Client {
         }
     }
 
+    /// The next answer to any request in flight, waiting until `deadline` (forever with
+    /// `None`), for callers that keep several requests in flight and take the answers as
+    /// they come. `Ok(None)`: the deadline passed, or a notification was queued first
+    /// (take it with [`Client::take_queued`]).
+    pub fn next_answer(&mut self, deadline: Option<Instant>) -> Result<Option<(String, Answer)>> {
+        loop {
+            if let Some(id) = self.stash.keys().next().cloned() {
+                self.in_flight.remove(&id);
+                if let Some(answer) = self.stash.remove(&id) {
+                    return Ok(Some((id, answer)));
+                }
+            }
+            if !self.notifications.is_empty() {
+                return Ok(None);
+            }
+            match self.pump(deadline) {
+                Ok(()) => {}
+                Err(e) if e.kind == Kind::Timeout => return Ok(None),
+                Err(e) => return Err(e),
+            }
+        }
+    }
+
+    /// Stop waiting for request `id` (it timed out): its answer, if it comes, is dropped.
+    pub fn forget(&mut self, id: &str) {
+        self.in_flight.remove(id);
+        self.stash.remove(id);
+    }
+
     /// Notifications that arrived while waiting for answers and are not yet taken: they
     /// came before anything read from the connection later.
     pub fn take_queued(&mut self) -> Vec<Notification> {
