@@ -108,7 +108,8 @@ pub const METHOD_NOT_FOUND: i64 = -32601;
 pub const INVALID_PARAMS: i64 = -32602;
 /// TrueNAS: the method ran and failed (or a job did); details in [`ErrorData`].
 pub const CALL_ERROR: i64 = -32001;
-/// TrueNAS: the connection exceeded the server's call rate limit.
+/// TrueNAS: more than 20 calls were in flight on the connection; the refused call did
+/// not run.
 pub const TOO_MANY_CALLS: i64 = -32000;
 
 impl ServerError {

@@ -15,6 +15,7 @@ use serde_json::{json, Value};
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, OnceLock};
+use std::time::Duration;
 
 pub use self::auth::totp;
 pub(crate) use self::auth::PendingScram;
@@ -24,6 +25,12 @@ pub(crate) enum Reply {
     Value(Value),
     /// A new-style job call: the answer is sent when the job ends.
     Deferred,
+    /// The answer is sent `after` this long, the call holding one of the connection's
+    /// execution slots meanwhile (a coroutine awaiting on the real server).
+    Delayed {
+        value: Value,
+        after: Duration,
+    },
 }
 
 pub(crate) struct Ctx<'a> {
@@ -31,6 +38,8 @@ pub(crate) struct Ctx<'a> {
     pub session: &'a mut Session,
     pub request_id: Option<Value>,
     pub method: &'a str,
+    /// Set by a handler whose answer is due only later (`mock.sleep`).
+    pub answer_after: Option<Duration>,
 }
 
 type Handler = fn(&mut Ctx<'_>, Vec<Value>) -> Result<Value, ApiError>;
@@ -124,6 +133,12 @@ fn find(name: &str) -> Option<&'static MethodDef> {
     registry().iter().find(|m| m.name == name)
 }
 
+/// Whether `method` exists on this server: the real one looks a method up before it
+/// counts the call against the connection's limits.
+pub(crate) fn exists(emu: &Emulator, method: &str) -> bool {
+    find(method).is_some() && !(emu.shared.config.legacy_only && LEGACY_MISSING.contains(&method))
+}
+
 /// Run one call as the server would.
 pub(crate) fn call(
     emu: &Emulator,
@@ -133,7 +148,7 @@ pub(crate) fn call(
     request_id: Option<Value>,
 ) -> Result<Reply, ApiError> {
     let def = find(method)
-        .filter(|_| !(emu.shared.config.legacy_only && LEGACY_MISSING.contains(&method)))
+        .filter(|_| exists(emu, method))
         .ok_or(ApiError::MethodNotFound)?;
     if session.user.is_none() {
         if !def.no_auth {
@@ -162,8 +177,12 @@ pub(crate) fn call(
         session,
         request_id: request_id.clone(),
         method,
+        answer_after: None,
     };
     let value = (def.run)(&mut ctx, params)?;
+    if let Some(after) = ctx.answer_after {
+        return Ok(Reply::Delayed { value, after });
+    }
     if def.job && !ctx.session.legacy_jobs && ctx.session.protocol == Protocol::JsonRpc {
         if let (Some(job_id), Some(rid)) = (value.as_i64(), request_id) {
             if emu.wait_job(job_id, ctx.session.conn_id, rid, method) {
@@ -405,5 +424,9 @@ pub(crate) fn call_as(
     match call(emu, &mut s, method, params, None)? {
         Reply::Value(v) => Ok(v),
         Reply::Deferred => Ok(Value::Null),
+        Reply::Delayed { value, after } => {
+            std::thread::sleep(after);
+            Ok(value)
+        }
     }
 }
