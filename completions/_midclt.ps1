@@ -55,6 +55,7 @@ Register-ArgumentCompleter -Native -CommandName 'midclt' -ScriptBlock {
             [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             [CompletionResult]::new('call', 'call', [CompletionResultType]::ParameterValue, 'Call a middleware method and print its result')
+            [CompletionResult]::new('batch', 'batch', [CompletionResultType]::ParameterValue, 'Run many calls from a file or stdin over one connection, one JSON result line each')
             [CompletionResult]::new('ping', 'ping', [CompletionResultType]::ParameterValue, 'Check that the middleware answers (core.ping)')
             [CompletionResult]::new('waitready', 'waitready', [CompletionResultType]::ParameterValue, 'Wait until the middleware answers (for boot scripts), at most -t SECONDS')
             [CompletionResult]::new('subscribe', 'subscribe', [CompletionResultType]::ParameterValue, 'Print events of a subscription, one JSON object per line')
@@ -81,6 +82,14 @@ Register-ArgumentCompleter -Native -CommandName 'midclt' -ScriptBlock {
             [CompletionResult]::new('--job', '--job', [CompletionResultType]::ParameterName, 'The method is a job: wait for it to finish and print its result')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            break
+        }
+        'midclt;batch' {
+            [CompletionResult]::new('--in-flight', '--in-flight', [CompletionResultType]::ParameterName, 'Calls (and running jobs) in flight at once. The server runs 20 calls of a connection at most and refuses more; refused calls are sent again and the number adapts')
+            [CompletionResult]::new('--unordered', '--unordered', [CompletionResultType]::ParameterName, 'Write each result as soon as it is known instead of in input order')
+            [CompletionResult]::new('--fail-fast', '--fail-fast', [CompletionResultType]::ParameterName, 'Send nothing more after the first failed line (calls already sent are still followed and written)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             break
         }
         'midclt;ping' {
@@ -268,6 +277,7 @@ Register-ArgumentCompleter -Native -CommandName 'midclt' -ScriptBlock {
         }
         'midclt;help' {
             [CompletionResult]::new('call', 'call', [CompletionResultType]::ParameterValue, 'Call a middleware method and print its result')
+            [CompletionResult]::new('batch', 'batch', [CompletionResultType]::ParameterValue, 'Run many calls from a file or stdin over one connection, one JSON result line each')
             [CompletionResult]::new('ping', 'ping', [CompletionResultType]::ParameterValue, 'Check that the middleware answers (core.ping)')
             [CompletionResult]::new('waitready', 'waitready', [CompletionResultType]::ParameterValue, 'Wait until the middleware answers (for boot scripts), at most -t SECONDS')
             [CompletionResult]::new('subscribe', 'subscribe', [CompletionResultType]::ParameterValue, 'Print events of a subscription, one JSON object per line')
@@ -287,6 +297,9 @@ Register-ArgumentCompleter -Native -CommandName 'midclt' -ScriptBlock {
             break
         }
         'midclt;help;call' {
+            break
+        }
+        'midclt;help;batch' {
             break
         }
         'midclt;help;ping' {

@@ -52,6 +52,7 @@ set edit:completion:arg-completer[midclt] = {|@words|
             cand -V 'Print version'
             cand --version 'Print version'
             cand call 'Call a middleware method and print its result'
+            cand batch 'Run many calls from a file or stdin over one connection, one JSON result line each'
             cand ping 'Check that the middleware answers (core.ping)'
             cand waitready 'Wait until the middleware answers (for boot scripts), at most -t SECONDS'
             cand subscribe 'Print events of a subscription, one JSON object per line'
@@ -77,6 +78,13 @@ set edit:completion:arg-completer[midclt] = {|@words|
             cand --job 'The method is a job: wait for it to finish and print its result'
             cand -h 'Print help (see more with ''--help'')'
             cand --help 'Print help (see more with ''--help'')'
+        }
+        &'midclt;batch'= {
+            cand --in-flight 'Calls (and running jobs) in flight at once. The server runs 20 calls of a connection at most and refuses more; refused calls are sent again and the number adapts'
+            cand --unordered 'Write each result as soon as it is known instead of in input order'
+            cand --fail-fast 'Send nothing more after the first failed line (calls already sent are still followed and written)'
+            cand -h 'Print help'
+            cand --help 'Print help'
         }
         &'midclt;ping'= {
             cand -h 'Print help'
@@ -236,6 +244,7 @@ set edit:completion:arg-completer[midclt] = {|@words|
         }
         &'midclt;help'= {
             cand call 'Call a middleware method and print its result'
+            cand batch 'Run many calls from a file or stdin over one connection, one JSON result line each'
             cand ping 'Check that the middleware answers (core.ping)'
             cand waitready 'Wait until the middleware answers (for boot scripts), at most -t SECONDS'
             cand subscribe 'Print events of a subscription, one JSON object per line'
@@ -254,6 +263,8 @@ set edit:completion:arg-completer[midclt] = {|@words|
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'midclt;help;call'= {
+        }
+        &'midclt;help;batch'= {
         }
         &'midclt;help;ping'= {
         }

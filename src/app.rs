@@ -41,6 +41,7 @@ pub(crate) fn main() -> i32 {
     };
     let outcome = match (&cli.command, &cli.global.command_line) {
         (Some(Command::Shell(args)), None) => shell(&cli, args.keep_going),
+        (Some(Command::Batch(args)), None) => commands::batch::run(&cli.global, args),
         (None, None) if std::io::stdin().is_terminal() && std::io::stdout().is_terminal() => {
             shell(&cli, false)
         }
@@ -92,6 +93,7 @@ fn run(cli: &Cli) -> anyhow::Result<()> {
             Command::MockServer(args) => commands::mock_server::run(args),
             Command::Cache(cmd) => commands::cache::run(cmd),
             Command::Shell(_) => Err(Error::usage("-c LINE and shell do not go together").into()),
+            Command::Batch(_) => Err(Error::usage("-c LINE and batch do not go together").into()),
             Command::Render(args) => {
                 let format = args
                     .output

@@ -13,7 +13,8 @@ pub(crate) const DEFAULT_MOCK_PASSWORD: &str = "truenas";
 
 const AFTER_HELP: &str = "\
 Exit codes: 0 ok, 1 the server reported an error, 2 usage error, 3 connection failed,
-4 TLS failure, 5 login failed, 6 timeout, 7 local input/output failure, 130 Ctrl-C.
+4 TLS failure, 5 login failed, 6 timeout, 7 local input/output failure, 8 some lines of a
+batch failed, 130 Ctrl-C.
 
 TrueNAS CLI commands: any other first word starts a command path from the server's
 catalogue, e.g. `midclt auth api_key query`, `midclt ls` (the namespaces), `midclt help
@@ -158,6 +159,8 @@ pub(crate) struct GlobalArgs {
 pub(crate) enum Command {
     /// Call a middleware method and print its result
     Call(CallArgs),
+    /// Run many calls from a file or stdin over one connection, one JSON result line each
+    Batch(BatchArgs),
     /// Check that the middleware answers (core.ping)
     Ping,
     /// Wait until the middleware answers (for boot scripts), at most -t SECONDS
@@ -263,6 +266,45 @@ pub(crate) struct CallArgs {
     #[arg(value_name = "ARGS", allow_negative_numbers = true)]
     pub args: Vec<String>,
 }
+
+#[derive(Debug, Args)]
+#[command(after_help = BATCH_HELP)]
+pub(crate) struct BatchArgs {
+    /// The requests, one a line [default: stdin]
+    #[arg(value_name = "FILE")]
+    pub file: Option<PathBuf>,
+    /// Write each result as soon as it is known instead of in input order
+    #[arg(long = "unordered")]
+    pub unordered: bool,
+    /// Send nothing more after the first failed line (calls already sent are still
+    /// followed and written)
+    #[arg(long = "fail-fast")]
+    pub fail_fast: bool,
+    /// Calls (and running jobs) in flight at once. The server runs 20 calls of a connection
+    /// at most and refuses more; refused calls are sent again and the number adapts
+    #[arg(
+        long = "in-flight",
+        value_name = "N",
+        default_value_t = 20,
+        value_parser = clap::value_parser!(u16).range(1..=1000)
+    )]
+    pub in_flight: u16,
+}
+
+const BATCH_HELP: &str = "\
+Input, one request a line (blank lines and lines starting with # are skipped):
+  {\"method\": \"pool.query\", \"params\": [[]], \"id\": \"any JSON\", \"job\": false}
+  METHOD ARG...            each ARG JSON else a string, split and quoted as in sh
+  -j METHOD ARG...         a job: follow it and report its result
+Output, one JSON line a request (the id is the line's own, else its line number):
+  {\"id\": ID, \"result\": ...}
+  {\"id\": ID, \"error\": {\"code\": C, \"errname\": E, \"message\": M, \"extra\": X}}
+  (job lines also carry \"job_id\"; code is null when midclt gave up on the line itself:
+  malformed, -t timeout, connection lost)
+
+Exit codes: 0 every line succeeded (or there was none), 8 some lines failed, 1 every
+line failed; 3 the connection was lost for good (lines not sent get no result line),
+2 usage, 5 login, 7 writing the results failed, 130 Ctrl-C.";
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, ValueEnum)]
 pub(crate) enum BoolStyle {
@@ -565,6 +607,9 @@ timeout
 .TP
 7
 local input/output failure (writing output, a key file, the editor)
+.TP
+8
+batch: some lines failed and some succeeded (1: every line failed)
 .TP
 130
 interrupted by Ctrl\-C while waiting for a call or a job (a job goes on running; its id is printed)

@@ -24,6 +24,8 @@ pub enum ExitCode {
     /// A local input/output failure: writing the output, a temporary file, the editor,
     /// making a certificate.
     Io = 7,
+    /// `batch`: some lines failed and some succeeded (every line failed: [`ExitCode::Server`]).
+    Partial = 8,
     /// Stopped by Ctrl-C (SIGINT) while waiting for a call or a job, as shells report
     /// a command killed by SIGINT (128 + 2).
     Interrupted = 130,

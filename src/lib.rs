@@ -65,6 +65,7 @@
 
 mod app;
 pub mod auth;
+mod batch;
 mod cli;
 pub mod client;
 mod commands;

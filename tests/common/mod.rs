@@ -197,11 +197,17 @@ impl Run {
         let stdout = self.stdout.take().map_or_else(Stdio::piped, Stdio::from);
         self.cmd.stdout(stdout).stderr(Stdio::piped());
         let mut child = self.cmd.spawn().expect("spawn midclt");
-        if let Some(input) = self.stdin.take() {
+        // Written on a thread of its own: a command that streams (batch) writes its output
+        // while it reads, and would wait for us to read while we wait for it to read.
+        let writer = self.stdin.take().map(|input| {
             let mut pipe = child.stdin.take().expect("stdin");
-            pipe.write_all(input.as_bytes()).expect("write stdin");
-        }
+            // A command that stops reading early (it failed) is the test's to judge.
+            std::thread::spawn(move || drop(pipe.write_all(input.as_bytes())))
+        });
         let out = Outcome::from(child.wait_with_output().expect("wait"));
+        if let Some(writer) = writer {
+            let _ = writer.join();
+        }
         out.stderr_checked.set(self.allow_stderr);
         out
     }
