@@ -252,7 +252,7 @@ fn a_job_whose_connection_drops_says_how_to_resume() {
         .run()
         .code(3)
         .stderr_has("job 7 (x.job) goes on running on the server")
-        .stderr_has("midclt call -j core.job_wait 7")
+        .stderr_has("midclt job wait 7")
         .stderr_lacks("again;")
         .stderr_lacks("run the command again");
 }
