@@ -596,6 +596,23 @@ impl Batch<'_> {
             self.stopped = Some(e);
             return false;
         }
+        // Answers and events that arrived before the failure still count (a call made
+        // on the side, such as a job poll, may have read them on our behalf).
+        loop {
+            match self.client.next_answer(Some(Instant::now())) {
+                Ok(Some((id, answer))) => self.on_answer(&id, answer),
+                Ok(None) => {
+                    let queued = self.client.take_queued();
+                    if queued.is_empty() {
+                        break;
+                    }
+                    for n in queued {
+                        self.on_notification(n);
+                    }
+                }
+                Err(_) => break,
+            }
+        }
         // Whatever was awaiting an answer may have run: reported, never sent again.
         let unanswered: Vec<Sent> = self.sent.drain().map(|(_, s)| s).collect();
         for s in unanswered {
