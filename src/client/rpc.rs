@@ -109,6 +109,19 @@ pub struct Client {
     /// Method of each request still in flight, for error messages and trace redaction.
     in_flight: HashMap<String, String>,
     closed: Option<String>,
+    /// The socket timeouts last set, so an unchanged one costs no system call (a read and
+    /// a write per call add up when calls are pipelined).
+    read_timeout: SocketTimeout,
+    write_timeout: SocketTimeout,
+}
+
+/// A socket timeout as last set on the socket.
+#[derive(Clone, Copy, PartialEq)]
+enum SocketTimeout {
+    /// Not set by the client yet.
+    Unknown,
+    /// Set to this (`None`: no timeout).
+    Set(Option<Duration>),
 }
 
 /// Connect, upgrade and (for the legacy protocol) complete its handshake. When the
@@ -199,6 +212,8 @@ fn start(ws: WebSocket<Stream>, protocol: Protocol, opts: &ConnectOptions) -> Re
         notifications: VecDeque::new(),
         in_flight: HashMap::new(),
         closed: None,
+        read_timeout: SocketTimeout::Unknown,
+        write_timeout: SocketTimeout::Unknown,
     };
     if opts.verbose {
         eprintln!(
@@ -477,10 +492,11 @@ impl Client {
             return Err(Error::connection(format!("connection closed: {why}")));
         }
         let text = frame.to_string();
-        let _ = self
-            .ws
-            .get_ref()
-            .set_write_timeout(Some(self.call_timeout.max(Duration::from_secs(1))));
+        let timeout = self.call_timeout.max(Duration::from_secs(1));
+        if self.write_timeout != SocketTimeout::Set(Some(timeout)) {
+            let _ = self.ws.get_ref().set_write_timeout(Some(timeout));
+            self.write_timeout = SocketTimeout::Set(Some(timeout));
+        }
         self.ws
             .send(Message::text(text))
             .map_err(|e| self.transport_error("sending", e))
@@ -634,7 +650,7 @@ impl Client {
                     if now >= d {
                         return Err(Error::timeout("timed out"));
                     }
-                    Some((d - now).max(Duration::from_millis(1)))
+                    Some(coarse((d - now).max(Duration::from_millis(1))))
                 }
                 None => None,
             };
@@ -644,7 +660,10 @@ impl Client {
             } else {
                 wait
             };
-            let _ = self.ws.get_ref().set_read_timeout(wait);
+            if self.read_timeout != SocketTimeout::Set(wait) {
+                let _ = self.ws.get_ref().set_read_timeout(wait);
+                self.read_timeout = SocketTimeout::Set(wait);
+            }
             match self.ws.read() {
                 Ok(Message::Text(text)) => {
                     return serde_json::from_str(text.as_str()).map_err(|e| {
@@ -716,6 +735,14 @@ impl Client {
         Error::connection(format!("connection lost while {doing}: {why}"))
             .hint("the middleware may have restarted or the network dropped")
     }
+}
+
+/// A read timeout rounded up to 5 ms, so that successive reads towards one deadline set
+/// the same timeout and the socket needs no new one (a system call) for each.
+fn coarse(wait: Duration) -> Duration {
+    const STEP: u128 = 5_000_000;
+    let nanos = wait.as_nanos().div_ceil(STEP) * STEP;
+    Duration::from_nanos(u64::try_from(nanos).unwrap_or(u64::MAX))
 }
 
 fn describe_close(code: CloseCode, reason: &str) -> String {
@@ -799,6 +826,17 @@ mod tests {
             "reason": "[ENOENT] nope"}));
         assert_eq!(e.code, crate::error::CALL_ERROR);
         assert_eq!(e.reason(), "[ENOENT] nope");
+    }
+
+    #[test]
+    fn read_timeouts_are_rounded_up_to_5_ms() {
+        assert_eq!(coarse(Duration::from_micros(1)), Duration::from_millis(5));
+        assert_eq!(coarse(Duration::from_millis(5)), Duration::from_millis(5));
+        assert_eq!(
+            coarse(Duration::from_micros(99_001)),
+            Duration::from_millis(100)
+        );
+        assert_eq!(coarse(Duration::from_secs(3600)), Duration::from_secs(3600));
     }
 
     #[test]
