@@ -55,8 +55,9 @@ pub(crate) struct Request {
     pub job: bool,
 }
 
-/// What the input side sends, one message per line that is not blank or a comment; the
-/// end of input is the sender going away.
+/// What the input side sends, one message per line that is not blank or a comment, in
+/// chunks of lines (a hand-over per line would cost a wake-up per line); the end of input
+/// is the sender going away.
 #[derive(Debug)]
 pub(crate) enum Input {
     Request {
@@ -121,7 +122,7 @@ struct Running {
 pub(crate) fn run(
     client: &mut Client,
     reconnect: Reconnect<'_>,
-    input: &Receiver<Input>,
+    input: &Receiver<Vec<Input>>,
     out: &mut Writer,
     opts: &Options,
 ) -> Report {
@@ -129,9 +130,11 @@ pub(crate) fn run(
         client,
         reconnect,
         input,
+        unread: VecDeque::new(),
         out,
         opts,
         input_done: false,
+        first_deadline: None,
         input_waiting: false,
         next_seq: 0,
         queue: VecDeque::new(),
@@ -155,10 +158,14 @@ pub(crate) fn run(
 struct Batch<'a> {
     client: &'a mut Client,
     reconnect: Reconnect<'a>,
-    input: &'a Receiver<Input>,
+    input: &'a Receiver<Vec<Input>>,
+    /// Lines received from the input side and not taken yet.
+    unread: VecDeque<Input>,
     out: &'a mut Writer,
     opts: &'a Options,
     input_done: bool,
+    /// The earliest deadline of a call in flight, as of the last wait.
+    first_deadline: Option<Instant>,
     /// The input had nothing ready the last time it was asked.
     input_waiting: bool,
     next_seq: u64,
@@ -295,23 +302,29 @@ impl Batch<'_> {
             if self.opts.ordered && self.next_seq - self.out.oldest_unwritten() >= span {
                 return Ok(None);
             }
-            let got = if self.sent.is_empty() && self.jobs.is_empty() {
-                // Nothing else to wait for: block on the input, showing what is done.
-                self.out.flush();
-                self.recv_blocking()?
-            } else {
-                match self.input.try_recv() {
-                    Ok(i) => Some(i),
-                    Err(TryRecvError::Empty) => {
-                        self.input_waiting = true;
-                        return Ok(None);
+            if self.unread.is_empty() {
+                let got = if self.sent.is_empty() && self.jobs.is_empty() {
+                    // Nothing else to wait for: block on the input, showing what is done.
+                    self.out.flush();
+                    self.recv_blocking()?
+                } else {
+                    match self.input.try_recv() {
+                        Ok(chunk) => Some(chunk),
+                        Err(TryRecvError::Empty) => {
+                            self.input_waiting = true;
+                            return Ok(None);
+                        }
+                        Err(TryRecvError::Disconnected) => None,
                     }
-                    Err(TryRecvError::Disconnected) => None,
-                }
-            };
-            let Some(item) = got else {
-                self.input_done = true;
-                return Ok(None);
+                };
+                let Some(chunk) = got else {
+                    self.input_done = true;
+                    return Ok(None);
+                };
+                self.unread.extend(chunk);
+            }
+            let Some(item) = self.unread.pop_front() else {
+                continue;
             };
             let seq = self.next_seq;
             self.next_seq += 1;
@@ -326,7 +339,7 @@ impl Batch<'_> {
                 }
                 Input::Invalid { id, message } => {
                     let error = output::error_object(None, Some("EINVAL"), &message, None);
-                    self.settle(seq, output::failure(&id, None, error), false);
+                    self.settle(seq, output::failure(id, None, error));
                     if self.stopping {
                         return Ok(None);
                     }
@@ -343,7 +356,7 @@ impl Batch<'_> {
     }
 
     /// Wait for the next input line, noticing Ctrl-C; `None` at the end of input.
-    fn recv_blocking(&mut self) -> Result<Option<Input>> {
+    fn recv_blocking(&mut self) -> Result<Option<Vec<Input>>> {
         loop {
             if crate::interrupt::pressed() {
                 return Err(Error::interrupted("interrupted while reading the input"));
@@ -359,9 +372,10 @@ impl Batch<'_> {
     /// How long the wait for answers may last: the nearest call deadline, the end of a
     /// back-off pause, the next job poll, the next flush, or a short while when input is
     /// awaited as well.
-    fn next_deadline(&self) -> Option<Instant> {
+    fn next_deadline(&mut self) -> Option<Instant> {
         let now = Instant::now();
         let mut d = self.sent.values().map(|s| s.deadline).min();
+        self.first_deadline = d;
         let mut consider = |t: Option<Instant>| {
             if let Some(t) = t {
                 d = Some(d.map_or(t, |d| d.min(t)));
@@ -425,8 +439,8 @@ impl Batch<'_> {
             }
             Ok(v) => {
                 self.accepted();
-                let line = output::success(&p.request.id, None, v);
-                self.settle(p.seq, line, true);
+                let line = output::success(p.request.id, None, v);
+                self.settle(p.seq, line);
             }
         }
     }
@@ -508,12 +522,12 @@ impl Batch<'_> {
         };
         match outcome {
             Ok(v) => {
-                let line = output::success(&run.id, Some(job_id), v);
-                self.settle(run.seq, line, true);
+                let line = output::success(run.id, Some(job_id), v);
+                self.settle(run.seq, line);
             }
             Err(e) => {
-                let line = output::failure(&run.id, Some(job_id), output::any_error(&e));
-                self.settle(run.seq, line, false);
+                let line = output::failure(run.id, Some(job_id), output::any_error(&e));
+                self.settle(run.seq, line);
             }
         }
     }
@@ -557,8 +571,8 @@ impl Batch<'_> {
             if !seen.contains(&id) {
                 if let Some(run) = self.jobs.remove(&id) {
                     let e = not_a_job(&run.method, &json!(id));
-                    let line = output::failure(&run.id, None, output::any_error(&e));
-                    self.settle(run.seq, line, false);
+                    let line = output::failure(run.id, None, output::any_error(&e));
+                    self.settle(run.seq, line);
                 }
             }
         }
@@ -568,6 +582,9 @@ impl Batch<'_> {
     /// Calls past their deadline fail; the server may still run them.
     fn expire(&mut self) {
         let now = Instant::now();
+        if self.first_deadline.is_none_or(|d| d > now) {
+            return;
+        }
         let late: Vec<String> = self
             .sent
             .iter()
@@ -677,26 +694,31 @@ impl Batch<'_> {
                 "{}; job {job_id} goes on running on the server: follow it with `midclt job wait {job_id}`",
                 why.message
             ));
-            let line = output::failure(&run.id, Some(job_id), output::any_error(&e));
-            self.settle(run.seq, line, false);
+            let line = output::failure(run.id, Some(job_id), output::any_error(&e));
+            self.settle(run.seq, line);
         }
     }
 
     fn fail(&mut self, p: &Pending, job_id: Option<i64>, e: &Error) {
-        let line = output::failure(&p.request.id, job_id, output::any_error(e));
-        self.settle(p.seq, line, false);
+        let line = output::failure(p.request.id.clone(), job_id, output::any_error(e));
+        self.settle(p.seq, line);
     }
 
-    fn settle(&mut self, seq: u64, line: Value, ok: bool) {
-        if !ok && self.opts.fail_fast {
+    fn settle(&mut self, seq: u64, line: output::Line) {
+        if !line.is_ok() && self.opts.fail_fast {
             self.stopping = true;
         }
-        self.out.put(seq, line, ok);
+        self.out.put(seq, line);
     }
 
     fn finish(mut self) -> Report {
         // Lines read but never sent have no result; later ones may still be written.
-        let not_sent = self.queue.len() as u64;
+        let not_sent = self.queue.len() as u64
+            + self
+                .unread
+                .iter()
+                .filter(|i| matches!(i, Input::Request { .. }))
+                .count() as u64;
         for p in std::mem::take(&mut self.queue) {
             self.out.skip(p.seq);
         }

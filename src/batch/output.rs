@@ -11,27 +11,52 @@ use std::time::{Duration, Instant};
 /// the pipe sees them while a slow call holds up the batch.
 const FLUSH_EVERY: Duration = Duration::from_millis(100);
 
+/// One result line: `{"id", "job_id"?, "result" | "error"}`, written as JSON without
+/// being built as a JSON object first (it is the one thing done for every line).
+pub(crate) struct Line {
+    id: Value,
+    job_id: Option<i64>,
+    outcome: Result<Value, Value>,
+}
+
+impl Line {
+    pub(crate) fn is_ok(&self) -> bool {
+        self.outcome.is_ok()
+    }
+
+    fn write_json(&self, out: &mut Vec<u8>) {
+        out.extend_from_slice(b"{\"id\":");
+        // Serialising a `Value` into memory cannot fail.
+        let _ = serde_json::to_writer(&mut *out, &self.id);
+        if let Some(j) = self.job_id {
+            out.extend_from_slice(format!(",\"job_id\":{j}").as_bytes());
+        }
+        let (key, value) = match &self.outcome {
+            Ok(v) => (&b",\"result\":"[..], v),
+            Err(e) => (&b",\"error\":"[..], e),
+        };
+        out.extend_from_slice(key);
+        let _ = serde_json::to_writer(&mut *out, value);
+        out.push(b'}');
+    }
+}
+
 /// The result line of a line whose call succeeded.
-pub(crate) fn success(id: &Value, job_id: Option<i64>, result: Value) -> Value {
-    let mut m = head(id, job_id);
-    m.insert("result".into(), result);
-    Value::Object(m)
+pub(crate) fn success(id: Value, job_id: Option<i64>, result: Value) -> Line {
+    Line {
+        id,
+        job_id,
+        outcome: Ok(result),
+    }
 }
 
 /// The result line of a line that failed.
-pub(crate) fn failure(id: &Value, job_id: Option<i64>, error: Value) -> Value {
-    let mut m = head(id, job_id);
-    m.insert("error".into(), error);
-    Value::Object(m)
-}
-
-fn head(id: &Value, job_id: Option<i64>) -> Map<String, Value> {
-    let mut m = Map::new();
-    m.insert("id".into(), id.clone());
-    if let Some(j) = job_id {
-        m.insert("job_id".into(), Value::from(j));
+pub(crate) fn failure(id: Value, job_id: Option<i64>, error: Value) -> Line {
+    Line {
+        id,
+        job_id,
+        outcome: Err(error),
     }
-    m
 }
 
 /// The error object of a result line: `code` is the server's JSON-RPC code, null when
@@ -94,7 +119,9 @@ pub(crate) struct Writer {
     /// The sequence number of the next line to write (ordered mode).
     next: u64,
     /// Results (or `None`: nothing to write) waiting for earlier ones.
-    held: BTreeMap<u64, Option<(Value, bool)>>,
+    held: BTreeMap<u64, Option<Line>>,
+    /// The line being written, kept to save an allocation per line.
+    scratch: Vec<u8>,
     pub(crate) succeeded: u64,
     pub(crate) failed: u64,
     unflushed_since: Option<Instant>,
@@ -110,6 +137,7 @@ impl Writer {
             ordered,
             next: 0,
             held: BTreeMap::new(),
+            scratch: Vec::new(),
             succeeded: 0,
             failed: 0,
             unflushed_since: None,
@@ -123,8 +151,8 @@ impl Writer {
     }
 
     /// Line `seq`'s result.
-    pub(crate) fn put(&mut self, seq: u64, result: Value, ok: bool) {
-        self.settle(seq, Some((result, ok)));
+    pub(crate) fn put(&mut self, seq: u64, line: Line) {
+        self.settle(seq, Some(line));
     }
 
     /// Line `seq` has no result (it was never sent).
@@ -132,24 +160,30 @@ impl Writer {
         self.settle(seq, None);
     }
 
-    fn settle(&mut self, seq: u64, entry: Option<(Value, bool)>) {
+    fn settle(&mut self, seq: u64, entry: Option<Line>) {
         if !self.ordered {
-            if let Some((v, ok)) = entry {
-                self.write(&v, ok);
+            if let Some(line) = entry {
+                self.write(&line);
             }
             return;
         }
-        self.held.insert(seq, entry);
-        while let Some(entry) = self.held.remove(&self.next) {
-            if let Some((v, ok)) = entry {
-                self.write(&v, ok);
+        if seq != self.next {
+            self.held.insert(seq, entry);
+            return;
+        }
+        // The usual case, the next line's result, goes out without a stop in the map.
+        let mut entry = Some(entry);
+        while let Some(e) = entry {
+            if let Some(line) = e {
+                self.write(&line);
             }
             self.next += 1;
+            entry = self.held.remove(&self.next);
         }
     }
 
-    fn write(&mut self, v: &Value, ok: bool) {
-        if ok {
+    fn write(&mut self, line: &Line) {
+        if line.is_ok() {
             self.succeeded += 1;
         } else {
             self.failed += 1;
@@ -157,16 +191,22 @@ impl Writer {
         if self.broken.is_some() {
             return;
         }
-        let text = v.to_string();
-        let text = if self.terminal {
-            crate::render::terminal::json(&text)
+        self.scratch.clear();
+        line.write_json(&mut self.scratch);
+        self.scratch.push(b'\n');
+        let written = if self.terminal {
+            let text = String::from_utf8_lossy(&self.scratch);
+            self.out
+                .write_all(crate::render::terminal::json(&text).as_bytes())
         } else {
-            text.into()
+            self.out.write_all(&self.scratch)
         };
-        if let Err(e) = writeln!(self.out, "{text}") {
+        if let Err(e) = written {
             self.broken = Some(e);
         }
-        self.unflushed_since.get_or_insert_with(Instant::now);
+        if self.unflushed_since.is_none() {
+            self.unflushed_since = Some(Instant::now());
+        }
     }
 
     /// When the results written so far must be flushed at the latest.
@@ -219,14 +259,17 @@ mod tests {
     fn ordered_results_wait_for_earlier_lines_and_skipped_lines_unblock_them() {
         let sink = Sink::default();
         let mut w = Writer::new(Box::new(sink.clone()), false, true);
-        w.put(2, json!({"id": 3}), true);
-        w.put(1, json!({"id": 2}), false);
+        w.put(2, success(json!(3), None, json!("c")));
+        w.put(1, failure(json!("b"), Some(7), json!({"code": null})));
         w.flush();
         assert_eq!(text(&sink), "");
         assert_eq!(w.oldest_unwritten(), 0);
         w.skip(0);
         w.flush();
-        assert_eq!(text(&sink), "{\"id\":2}\n{\"id\":3}\n");
+        assert_eq!(
+            text(&sink),
+            "{\"id\":\"b\",\"job_id\":7,\"error\":{\"code\":null}}\n{\"id\":3,\"result\":\"c\"}\n"
+        );
         assert_eq!((w.succeeded, w.failed, w.oldest_unwritten()), (1, 1, 3));
     }
 
@@ -234,9 +277,9 @@ mod tests {
     fn unordered_results_are_written_at_once() {
         let sink = Sink::default();
         let mut w = Writer::new(Box::new(sink.clone()), false, false);
-        w.put(5, json!({"id": 6}), true);
+        w.put(5, success(json!(6), None, json!([1, {"a": null}])));
         w.flush();
-        assert_eq!(text(&sink), "{\"id\":6}\n");
+        assert_eq!(text(&sink), "{\"id\":6,\"result\":[1,{\"a\":null}]}\n");
     }
 
     #[test]

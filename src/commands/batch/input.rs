@@ -25,24 +25,34 @@ fn max_message(method: &str) -> usize {
     }
 }
 
-/// Read `source` on a new thread; at most `capacity` parsed lines wait in the channel.
-pub(super) fn spawn(source: Box<dyn Read + Send>, capacity: usize) -> Receiver<Input> {
-    let (tx, rx) = mpsc::sync_channel(capacity);
+/// Lines handed over at once: a hand-over per line would wake the other side per line.
+const CHUNK: usize = 128;
+
+/// Read `source` on a new thread; at most `chunks` chunks of parsed lines wait in the
+/// channel.
+pub(super) fn spawn(source: Box<dyn Read + Send>, chunks: usize) -> Receiver<Vec<Input>> {
+    let (tx, rx) = mpsc::sync_channel(chunks);
     std::thread::spawn(move || read_all(BufReader::with_capacity(64 * 1024, source), &tx));
     rx
 }
 
-fn read_all(mut reader: impl BufRead, tx: &SyncSender<Input>) {
+fn read_all(mut reader: BufReader<Box<dyn Read + Send>>, tx: &SyncSender<Vec<Input>>) {
     let mut buf = Vec::new();
     let mut number = 0u64;
+    let mut chunk = Vec::with_capacity(CHUNK);
     loop {
         buf.clear();
         let too_long = match read_line(&mut reader, &mut buf) {
             Ok(Some(too_long)) => too_long,
-            Ok(None) => return,
+            Ok(None) => {
+                let _ = tx.send(chunk);
+                return;
+            }
             Err(e) => {
-                let e = Error::io(format!("cannot read the batch input: {e}"));
-                let _ = tx.send(Input::Failed(e));
+                chunk.push(Input::Failed(Error::io(format!(
+                    "cannot read the batch input: {e}"
+                ))));
+                let _ = tx.send(chunk);
                 return;
             }
         };
@@ -56,9 +66,15 @@ fn read_all(mut reader: impl BufRead, tx: &SyncSender<Input>) {
         } else {
             parse_line(number, &buf)
         };
-        // The batch stopped early and hung up: nothing more to read for.
         if let Some(item) = item {
-            if tx.send(item).is_err() {
+            chunk.push(item);
+        }
+        // Handed over when full, or before a read that may wait (a person typing, a slow
+        // producer), so what was read is not held back meanwhile.
+        if chunk.len() >= CHUNK || (!chunk.is_empty() && reader.buffer().is_empty()) {
+            let full = std::mem::replace(&mut chunk, Vec::with_capacity(CHUNK));
+            // The batch stopped early and hung up: nothing more to read for.
+            if tx.send(full).is_err() {
                 return;
             }
         }
@@ -210,9 +226,12 @@ fn text_line(number: u64, text: &str) -> Result<Request, LineError> {
 
 fn check_size(r: Request) -> Result<Request, LineError> {
     let limit = max_message(&r.method);
-    let mut size = Counter(ENVELOPE + r.method.len());
-    // Writing into a counter cannot fail.
-    let _ = serde_json::to_writer(&mut size, &r.params);
+    let mut size = Counter(ENVELOPE + r.method.len() + 2);
+    if !r.params.is_empty() {
+        // Writing into a counter cannot fail.
+        size.0 -= 2;
+        let _ = serde_json::to_writer(&mut size, &r.params);
+    }
     if size.0 > limit {
         return Err((
             Some(r.id),

@@ -12,9 +12,10 @@ use std::fmt::Write as _;
 use std::io::Read;
 use std::time::Instant;
 
-/// Parsed lines waiting for the sender at most: enough to keep the window full, few
-/// enough that a million-line input is never held.
-const INPUT_QUEUE: usize = 256;
+/// Chunks of parsed lines (128 each) waiting for the sender at most: enough to keep the
+/// window full while the reader thread waits for a core (milliseconds on a busy machine),
+/// few enough that a million-line input is never held.
+const INPUT_QUEUE: usize = 8;
 
 pub(crate) fn run(g: &GlobalArgs, args: &BatchArgs) -> anyhow::Result<ExitCode> {
     let from_stdin = args.file.as_ref().is_none_or(|f| f.as_os_str() == "-");
