@@ -301,6 +301,9 @@ Output, one JSON line a request (the id is the line's own, else its line number)
   {\"id\": ID, \"error\": {\"code\": C, \"errname\": E, \"message\": M, \"extra\": X}}
   (job lines also carry \"job_id\"; code is null when midclt gave up on the line itself:
   malformed, -t timeout, connection lost)
+Each call has -t SECONDS (default 60) for its answer; a job's run is not bounded. A dropped
+connection is opened again: calls awaiting an answer are reported failed (never sent twice),
+running jobs are followed on, the rest is sent on the new connection.
 
 Exit codes: 0 every line succeeded (or there was none), 8 some lines failed, 1 every
 line failed; 3 the connection was lost for good (lines not sent get no result line),
