@@ -265,10 +265,7 @@ impl Batch<'_> {
                 }
                 self.subscribed = true;
             }
-            match self
-                .client
-                .send(&p.request.method, p.request.params.clone())
-            {
+            match self.client.send_ref(&p.request.method, &p.request.params) {
                 Ok(id) => {
                     let deadline = Instant::now() + self.opts.call_timeout;
                     self.sent.insert(

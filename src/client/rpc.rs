@@ -286,19 +286,44 @@ impl Client {
     }
 
     /// Send a request and return its id without waiting.
+    // The parameters are taken as `call` takes them: the caller has no further use for them.
+    #[allow(clippy::needless_pass_by_value)]
     pub fn send(&mut self, method: &str, params: Vec<Value>) -> Result<String> {
+        self.send_ref(method, &params)
+    }
+
+    /// [`Client::send`], keeping the parameters (for a caller that may send them again).
+    pub fn send_ref(&mut self, method: &str, params: &[Value]) -> Result<String> {
         let id = new_request_id()?;
-        let mut frame = match self.info.protocol {
-            Protocol::JsonRpc => json!({"jsonrpc": "2.0", "id": id, "method": method}),
-            Protocol::Legacy => json!({"msg": "method", "id": id, "method": method}),
+        let head = match self.info.protocol {
+            Protocol::JsonRpc => r#"{"jsonrpc":"2.0","id":""#,
+            Protocol::Legacy => r#"{"msg":"method","id":""#,
         };
-        // Moved in, not copied (params can be large); the key order stays the same.
-        frame["params"] = Value::Array(params);
         if self.verbose {
-            let shown = redact::request(method, &frame);
-            eprintln!("> {shown}");
+            let mut frame = match self.info.protocol {
+                Protocol::JsonRpc => json!({"jsonrpc": "2.0", "id": id, "method": method}),
+                Protocol::Legacy => json!({"msg": "method", "id": id, "method": method}),
+            };
+            frame["params"] = Value::Array(params.to_vec());
+            eprintln!("> {}", redact::request(method, &frame));
         }
-        self.write(&frame)?;
+        // The frame's text is written directly (it is made for every call): compact JSON,
+        // keys in this order, as serialising the object would give. The id is a UUID, so
+        // it needs no escaping.
+        let mut text = Vec::with_capacity(96 + method.len());
+        text.extend_from_slice(head.as_bytes());
+        text.extend_from_slice(id.as_bytes());
+        text.extend_from_slice(br#"","method":"#);
+        serde_json::to_writer(&mut text, method)
+            .and_then(|()| {
+                text.extend_from_slice(br#","params":"#);
+                serde_json::to_writer(&mut text, params)
+            })
+            .map_err(|e| Error::usage(format!("{method}: cannot encode the request: {e}")))?;
+        text.push(b'}');
+        let text = String::from_utf8(text)
+            .map_err(|e| Error::usage(format!("{method}: cannot encode the request: {e}")))?;
+        self.write_text(text)?;
         self.in_flight.insert(id.clone(), method.to_string());
         Ok(id)
     }
@@ -488,10 +513,13 @@ impl Client {
     }
 
     fn write(&mut self, frame: &Value) -> Result<()> {
+        self.write_text(frame.to_string())
+    }
+
+    fn write_text(&mut self, text: String) -> Result<()> {
         if let Some(why) = &self.closed {
             return Err(Error::connection(format!("connection closed: {why}")));
         }
-        let text = frame.to_string();
         let timeout = self.call_timeout.max(Duration::from_secs(1));
         if self.write_timeout != SocketTimeout::Set(Some(timeout)) {
             let _ = self.ws.get_ref().set_write_timeout(Some(timeout));
