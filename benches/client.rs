@@ -11,6 +11,12 @@
 //! - `midclt call core.ping` through a session agent, against fresh invocations over wss://
 //!   logging in with a password and with SCRAM; and the same connect-and-call in-process,
 //!   without the process start every invocation pays
+//! - `midclt batch`: throughput over the UNIX socket and ws://, against a client that keeps
+//!   20 calls in flight (the server's ceiling), a one-call-at-a-time loop (what the
+//!   official Python library does) and one process per call; and the peak memory of a
+//!   1 000 000-line batch
+//!
+//! One group alone: `MIDCLT_BENCH=batch cargo bench --bench client` (or `session`, `fleet`).
 
 // A benchmark harness: a failed unwrap stops it with its location, which is all it needs.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
@@ -164,20 +170,26 @@ fn root_key(dir: &tempfile::TempDir, unix: &str, name: &str) -> (String, String)
 }
 
 fn main() {
-    // `cargo bench` passes --bench; a filter argument `session` runs the session agent's
-    // figures alone, any other is ignored.
+    // `cargo bench` passes --bench. One group of figures alone: `MIDCLT_BENCH=session`
+    // (`batch`, `fleet`), or the same word as a filter argument.
+    let only = std::env::var("MIDCLT_BENCH")
+        .ok()
+        .or_else(|| std::env::args().skip(1).find(|a| !a.starts_with('-')))
+        .unwrap_or_default();
     let dir = tempfile::tempdir().expect("temp dir");
-    if std::env::args().skip(1).any(|a| a == "session") {
-        session_agent(&dir);
-        return;
-    }
-    let (emu, unix) = bench_emulator(&dir, "m");
-    let ws = emu.listen("ws://127.0.0.1:0").expect("listen").uri;
-
     println!(
         "midclt benchmarks ({} cores)",
         std::thread::available_parallelism().map_or(1, std::num::NonZero::get)
     );
+    match only.as_str() {
+        "session" => return session_agent(&dir),
+        "batch" => return batch(&dir),
+        "fleet" => return fleet(&dir),
+        _ => {}
+    }
+    let (emu, unix) = bench_emulator(&dir, "m");
+    let ws = emu.listen("ws://127.0.0.1:0").expect("listen").uri;
+
     stats(
         "midclt --version (process start to exit)",
         time_process(&["--version"], &[], 300),
@@ -269,6 +281,203 @@ fn main() {
     session_agent(&dir);
     fleet(&dir);
     cli_catalogue(&dir);
+    batch(&dir);
+}
+
+/// What the server can do on one connection: a client (the library) that keeps 20 calls
+/// in flight, sending the next as each answer arrives.
+fn ceiling_run(uri: &str, n: u32) -> Duration {
+    let mut c = connect(&ConnectOptions::new(
+        midclt::client::uri::parse(uri).unwrap(),
+    ))
+    .unwrap();
+    let t = Instant::now();
+    let (mut sent, mut done) = (0, 0);
+    while done < n {
+        while sent < n && sent - done < 20 {
+            c.send("core.ping", vec![]).unwrap();
+            sent += 1;
+        }
+        let (_, answer) = c.next_answer(None).unwrap().unwrap();
+        answer.unwrap();
+        done += 1;
+    }
+    t.elapsed()
+}
+
+/// A `midclt mock-server` process: a server is never in its client's process, and
+/// switching between processes costs more than between threads of one, so every client
+/// below, the library's included, talks to it across a process boundary.
+struct ServerProcess {
+    child: std::process::Child,
+    unix: String,
+    ws: String,
+}
+
+impl ServerProcess {
+    fn start(dir: &tempfile::TempDir) -> ServerProcess {
+        use std::io::BufRead as _;
+        let sock = dir.path().join("batch.sock");
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .and_then(|l| l.local_addr())
+            .unwrap()
+            .port();
+        let unix = format!("ws+unix://{}", sock.display());
+        let ws = format!("ws://127.0.0.1:{port}");
+        let mut child = Command::new(BIN)
+            .args([
+                "mock-server",
+                "--no-rate-limit",
+                "--listen",
+                &unix,
+                "--listen",
+                &ws,
+            ])
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("start midclt mock-server");
+        let out = child.stdout.take().unwrap();
+        for line in std::io::BufReader::new(out).lines() {
+            if line.unwrap().starts_with("accounts:") {
+                break;
+            }
+        }
+        ServerProcess {
+            child,
+            unix,
+            ws: format!("{ws}/api/current"),
+        }
+    }
+}
+
+impl Drop for ServerProcess {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn batch(dir: &tempfile::TempDir) {
+    const N: u32 = 100_000;
+    const PYTHON_LOOP: f64 = 4_700.0; // the measurement of the official library
+    let server = ServerProcess::start(dir);
+    let (unix, ws) = (server.unix.as_str(), server.ws.as_str());
+    println!("(batch figures: the emulator in a process of its own)");
+    let file = dir.path().join("pings.txt");
+    std::fs::write(&file, "core.ping\n".repeat(N as usize)).expect("write the batch");
+    let file = file.to_string_lossy().to_string();
+    let rate = |d: Duration, n: u32| f64::from(n) / d.as_secs_f64();
+
+    // The machine is shared: the ceiling and the batch take turns, five rounds, and the
+    // best round of each counts.
+    let (mut best_ceiling, mut best_ceiling_ws) = (Duration::MAX, Duration::MAX);
+    let (mut best_unix, mut best_ws) = (Duration::MAX, Duration::MAX);
+    for _ in 0..5 {
+        best_ceiling = best_ceiling.min(ceiling_run(unix, N));
+        best_unix = best_unix.min(time_process(&["--uri", unix, "batch", &file], &[], 1)[0]);
+        best_ceiling_ws = best_ceiling_ws.min(ceiling_run(ws, N));
+        best_ws = best_ws.min(time_process(&["--uri", ws, "batch", &file], &[], 1)[0]);
+    }
+    throughput(
+        "ceiling: library, 20 in flight (UNIX socket)",
+        N,
+        best_ceiling,
+    );
+    throughput(
+        "ceiling: library, 20 in flight (ws:// loopback)",
+        N,
+        best_ceiling_ws,
+    );
+    let (ceiling, ceiling_ws) = (rate(best_ceiling, N), rate(best_ceiling_ws, N));
+    let sequential = {
+        let mut c = connect(&ConnectOptions::new(
+            midclt::client::uri::parse(unix).unwrap(),
+        ))
+        .unwrap();
+        let n = 20_000;
+        let t = Instant::now();
+        for _ in 0..n {
+            c.call("core.ping", vec![]).unwrap();
+        }
+        let d = t.elapsed();
+        throughput("library, one call at a time (UNIX socket)", n, d);
+        rate(d, n)
+    };
+    throughput(
+        "midclt batch, 100 000 core.ping (UNIX socket)",
+        N,
+        best_unix,
+    );
+    throughput(
+        "midclt batch, 100 000 core.ping (ws:// loopback)",
+        N,
+        best_ws,
+    );
+    let (over_unix, over_ws) = (rate(best_unix, N), rate(best_ws, N));
+    let per_process = {
+        let n = 200;
+        let d: Duration = time_process(&["--uri", unix, "call", "core.ping"], &[], n)
+            .into_iter()
+            .sum();
+        throughput(
+            "one `midclt call` process per call (UNIX socket)",
+            n as u32,
+            d,
+        );
+        rate(d, n as u32)
+    };
+    println!(
+        "{:<48} {:.0}% of the ceiling; {:.1}x the one-at-a-time loop; {:.1}x the official library's {PYTHON_LOOP} calls/s; {:.0}x one process per call",
+        "batch over the UNIX socket",
+        over_unix / ceiling * 100.0,
+        over_unix / sequential,
+        over_unix / PYTHON_LOOP,
+        over_unix / per_process,
+    );
+    println!(
+        "{:<48} {:.0}% of the ws:// ceiling",
+        "batch over ws://",
+        over_ws / ceiling_ws * 100.0,
+    );
+
+    // Memory stays flat however long the input: a million lines.
+    let big = dir.path().join("million.txt");
+    std::fs::write(&big, "core.ping\n".repeat(1_000_000)).expect("write the batch");
+    let mut child = Command::new(BIN)
+        .args(["--uri", unix, "batch"])
+        .arg(&big)
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("run midclt batch");
+    let t = Instant::now();
+    let status = format!("/proc/{}/status", child.id());
+    let mut peak_kib = 0u64;
+    while child.try_wait().expect("wait for midclt batch").is_none() {
+        // VmHWM is the peak resident size so far; the last reading before exit is the peak.
+        let text = std::fs::read_to_string(&status).unwrap_or_default();
+        if let Some(kib) = text
+            .lines()
+            .find_map(|l| l.strip_prefix("VmHWM:"))
+            .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<u64>().ok())
+        {
+            peak_kib = peak_kib.max(kib);
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    let d = t.elapsed();
+    throughput(
+        "midclt batch, 1 000 000 core.ping (UNIX socket)",
+        1_000_000,
+        d,
+    );
+    println!(
+        "{:<48} {:.1} MiB peak resident (input file {:.1} MiB)",
+        "midclt batch, 1 000 000 lines: memory",
+        peak_kib as f64 / 1024.0,
+        std::fs::metadata(&big).map_or(0.0, |m| m.len() as f64 / 1_048_576.0)
+    );
 }
 
 /// A call through a session agent against fresh invocations over wss:// that log in with a

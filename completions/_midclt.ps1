@@ -61,6 +61,7 @@ Register-ArgumentCompleter -Native -CommandName 'midclt' -ScriptBlock {
             [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             [CompletionResult]::new('call', 'call', [CompletionResultType]::ParameterValue, 'Call a middleware method and print its result')
+            [CompletionResult]::new('batch', 'batch', [CompletionResultType]::ParameterValue, 'Run many calls from a file or stdin over one connection, one JSON result line each')
             [CompletionResult]::new('ping', 'ping', [CompletionResultType]::ParameterValue, 'Check that the middleware answers (core.ping)')
             [CompletionResult]::new('waitready', 'waitready', [CompletionResultType]::ParameterValue, 'Wait until the middleware answers (for boot scripts), at most -t SECONDS')
             [CompletionResult]::new('subscribe', 'subscribe', [CompletionResultType]::ParameterValue, 'Print events of one or more subscriptions, one JSON object per line; a dropped connection is opened again and the subscriptions renewed')
@@ -94,6 +95,14 @@ Register-ArgumentCompleter -Native -CommandName 'midclt' -ScriptBlock {
             [CompletionResult]::new('--pretty', '--pretty', [CompletionResultType]::ParameterName, 'Indented JSON (implies -o json). JSON is indented anyway for TrueNAS CLI commands and `render`; midclt''s own commands (call, subscribe, doctor, ...) print it on one line')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            break
+        }
+        'midclt;batch' {
+            [CompletionResult]::new('--in-flight', '--in-flight', [CompletionResultType]::ParameterName, 'Calls (and running jobs) in flight at once. The server runs 20 calls of a connection at most and refuses more; refused calls are sent again and the number adapts')
+            [CompletionResult]::new('--unordered', '--unordered', [CompletionResultType]::ParameterName, 'Write each result as soon as it is known instead of in input order')
+            [CompletionResult]::new('--fail-fast', '--fail-fast', [CompletionResultType]::ParameterName, 'Send nothing more after the first failed line (calls already sent are still followed and written)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             break
         }
         'midclt;ping' {
@@ -362,6 +371,7 @@ Register-ArgumentCompleter -Native -CommandName 'midclt' -ScriptBlock {
         }
         'midclt;help' {
             [CompletionResult]::new('call', 'call', [CompletionResultType]::ParameterValue, 'Call a middleware method and print its result')
+            [CompletionResult]::new('batch', 'batch', [CompletionResultType]::ParameterValue, 'Run many calls from a file or stdin over one connection, one JSON result line each')
             [CompletionResult]::new('ping', 'ping', [CompletionResultType]::ParameterValue, 'Check that the middleware answers (core.ping)')
             [CompletionResult]::new('waitready', 'waitready', [CompletionResultType]::ParameterValue, 'Wait until the middleware answers (for boot scripts), at most -t SECONDS')
             [CompletionResult]::new('subscribe', 'subscribe', [CompletionResultType]::ParameterValue, 'Print events of one or more subscriptions, one JSON object per line; a dropped connection is opened again and the subscriptions renewed')
@@ -382,6 +392,9 @@ Register-ArgumentCompleter -Native -CommandName 'midclt' -ScriptBlock {
             break
         }
         'midclt;help;call' {
+            break
+        }
+        'midclt;help;batch' {
             break
         }
         'midclt;help;ping' {

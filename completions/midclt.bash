@@ -16,6 +16,9 @@ _midclt() {
             ",$1")
                 cmd="midclt"
                 ;;
+            midclt,batch)
+                cmd="midclt__subcmd__batch"
+                ;;
             midclt,cache)
                 cmd="midclt__subcmd__cache"
                 ;;
@@ -90,6 +93,9 @@ _midclt() {
                 ;;
             midclt__subcmd__config,unset)
                 cmd="midclt__subcmd__config__subcmd__unset"
+                ;;
+            midclt__subcmd__help,batch)
+                cmd="midclt__subcmd__help__subcmd__batch"
                 ;;
             midclt__subcmd__help,cache)
                 cmd="midclt__subcmd__help__subcmd__cache"
@@ -233,7 +239,7 @@ _midclt() {
 
     case "${cmd}" in
         midclt)
-            opts="-u -p -U -P -K -t -v -c -o -h -V --uri --profile --inventory --limit --parallel --username --password --password-file --api-key --token --otp --timeout --connect-timeout --insecure --pin --ca-cert --plain --no-channel-binding --verbose --no-session --command --bool-style --dry-run --output --pretty --select --help --version call ping waitready subscribe token job session key complete completions doctor config trust mock-server cache render shell help"
+            opts="-u -p -U -P -K -t -v -c -o -h -V --uri --profile --inventory --limit --parallel --username --password --password-file --api-key --token --otp --timeout --connect-timeout --insecure --pin --ca-cert --plain --no-channel-binding --verbose --no-session --command --bool-style --dry-run --output --pretty --select --help --version call batch ping waitready subscribe token job session key complete completions doctor config trust mock-server cache render shell help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -344,6 +350,24 @@ _midclt() {
                     return 0
                     ;;
                 --select)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        midclt__subcmd__batch)
+            opts="-h --unordered --fail-fast --in-flight --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --in-flight)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -597,8 +621,22 @@ _midclt() {
             return 0
             ;;
         midclt__subcmd__help)
-            opts="call ping waitready subscribe token job session key complete completions doctor config trust mock-server cache render shell help"
+            opts="call batch ping waitready subscribe token job session key complete completions doctor config trust mock-server cache render shell help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        midclt__subcmd__help__subcmd__batch)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi

@@ -58,6 +58,7 @@ set edit:completion:arg-completer[midclt] = {|@words|
             cand -V 'Print version'
             cand --version 'Print version'
             cand call 'Call a middleware method and print its result'
+            cand batch 'Run many calls from a file or stdin over one connection, one JSON result line each'
             cand ping 'Check that the middleware answers (core.ping)'
             cand waitready 'Wait until the middleware answers (for boot scripts), at most -t SECONDS'
             cand subscribe 'Print events of one or more subscriptions, one JSON object per line; a dropped connection is opened again and the subscriptions renewed'
@@ -90,6 +91,13 @@ set edit:completion:arg-completer[midclt] = {|@words|
             cand --pretty 'Indented JSON (implies -o json). JSON is indented anyway for TrueNAS CLI commands and `render`; midclt''s own commands (call, subscribe, doctor, ...) print it on one line'
             cand -h 'Print help (see more with ''--help'')'
             cand --help 'Print help (see more with ''--help'')'
+        }
+        &'midclt;batch'= {
+            cand --in-flight 'Calls (and running jobs) in flight at once. The server runs 20 calls of a connection at most and refuses more; refused calls are sent again and the number adapts'
+            cand --unordered 'Write each result as soon as it is known instead of in input order'
+            cand --fail-fast 'Send nothing more after the first failed line (calls already sent are still followed and written)'
+            cand -h 'Print help'
+            cand --help 'Print help'
         }
         &'midclt;ping'= {
             cand -o 'Output format: table, csv, json, jsonl (one compact JSON value per line, a list''s elements on lines of their own), yaml, or raw (strings bare, other values as one line of JSON, a list one element per line) [default: for `call`, midclt''s own output; for TrueNAS CLI commands and `render`, table on a terminal and json when piped; for a fleet, table on a terminal and jsonl when piped]'
@@ -324,6 +332,7 @@ set edit:completion:arg-completer[midclt] = {|@words|
         }
         &'midclt;help'= {
             cand call 'Call a middleware method and print its result'
+            cand batch 'Run many calls from a file or stdin over one connection, one JSON result line each'
             cand ping 'Check that the middleware answers (core.ping)'
             cand waitready 'Wait until the middleware answers (for boot scripts), at most -t SECONDS'
             cand subscribe 'Print events of one or more subscriptions, one JSON object per line; a dropped connection is opened again and the subscriptions renewed'
@@ -343,6 +352,8 @@ set edit:completion:arg-completer[midclt] = {|@words|
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'midclt;help;call'= {
+        }
+        &'midclt;help;batch'= {
         }
         &'midclt;help;ping'= {
         }

@@ -100,6 +100,9 @@ fn run(cli: &Cli) -> anyhow::Result<ExitCode> {
     if let Some(hosts) = fleet_hosts(cli)? {
         return fleet(cli, hosts);
     }
+    if let (Some(Command::Batch(args)), None) = (&cli.command, &cli.global.command_line) {
+        return commands::batch::run(&cli.global, args);
+    }
     one_host(cli).map(|()| ExitCode::Success)
 }
 
@@ -220,6 +223,7 @@ fn one_host(cli: &Cli) -> anyhow::Result<()> {
             Command::MockServer(args) => commands::mock_server::run(args),
             Command::Cache(cmd) => commands::cache::run(cmd),
             Command::Shell(_) => Err(Error::usage("-c LINE and shell do not go together").into()),
+            Command::Batch(_) => Err(Error::usage("-c LINE and batch do not go together").into()),
         },
     }
 }

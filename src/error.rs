@@ -24,11 +24,11 @@ pub enum ExitCode {
     /// A local input/output failure: writing the output, a temporary file, the editor,
     /// making a certificate.
     Io = 7,
-    /// A fleet (`-p a,b`, a group, `--inventory`): some hosts succeeded, some failed;
-    /// each host's line says how.
-    SomeHostsFailed = 8,
-    /// A fleet: no host succeeded.
-    AllHostsFailed = 9,
+    /// Many results, some failed: hosts of a fleet (`-p a,b`, a group, `--inventory`) or
+    /// lines of a `batch`; each host's or line's output says how.
+    SomeFailed = 8,
+    /// Many results, none succeeded: every host of a fleet or every line of a batch failed.
+    NoneSucceeded = 9,
     /// Stopped by Ctrl-C (SIGINT) while waiting for a call or a job, as shells report
     /// a command killed by SIGINT (128 + 2).
     Interrupted = 130,
@@ -127,7 +127,8 @@ pub const METHOD_NOT_FOUND: i64 = -32601;
 pub const INVALID_PARAMS: i64 = -32602;
 /// TrueNAS: the method ran and failed (or a job did); details in [`ErrorData`].
 pub const CALL_ERROR: i64 = -32001;
-/// TrueNAS: the connection exceeded the server's call rate limit.
+/// TrueNAS: more than 20 calls were in flight on the connection; the refused call did
+/// not run.
 pub const TOO_MANY_CALLS: i64 = -32000;
 
 impl ServerError {

@@ -70,6 +70,7 @@
 mod agent;
 mod app;
 pub mod auth;
+mod batch;
 mod cli;
 pub mod client;
 mod commands;

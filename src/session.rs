@@ -306,16 +306,17 @@ impl Opener {
 const RECONNECT_ATTEMPTS: u32 = 5;
 const FIRST_BACKOFF: Duration = Duration::from_secs(1);
 
-/// After `dropped` (the error that showed the connection was gone), open a new one through `reconnect`, a few times
-/// with growing pauses, telling `notice` before each wait what is going on (`doing` says
-/// why it matters, e.g. "to follow job 5"). Only failures a network can recover from are
-/// retried; a refused login or certificate ends it at once.
-pub fn reconnect_with_backoff(
-    reconnect: &mut dyn FnMut() -> Result<Client>,
+/// After `dropped` (the error that showed the connection was gone), open a new one through
+/// `reconnect` (which may also pick up where the work left off: subscribe again, resume),
+/// a few times with growing pauses, telling `notice` before each wait what is going on
+/// (`doing` says why it matters, e.g. "to follow job 5"). Only failures a network can
+/// recover from are retried; a refused login or certificate ends it at once.
+pub fn reconnect_with_backoff<T>(
+    reconnect: &mut dyn FnMut() -> Result<T>,
     dropped: Error,
     doing: &str,
     notice: &mut dyn FnMut(&str),
-) -> Result<Client> {
+) -> Result<T> {
     let mut last = dropped;
     for attempt in 1..=RECONNECT_ATTEMPTS {
         let pause = FIRST_BACKOFF * 2u32.pow(attempt - 1);
@@ -326,7 +327,7 @@ pub fn reconnect_with_backoff(
         ));
         std::thread::sleep(pause);
         match reconnect() {
-            Ok(client) => return Ok(client),
+            Ok(resumed) => return Ok(resumed),
             Err(e) if matches!(e.kind, Kind::Connection | Kind::Timeout) => last = e,
             Err(e) => return Err(e),
         }

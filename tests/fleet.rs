@@ -252,6 +252,7 @@ fn what_a_fleet_cannot_do_is_refused_clearly() {
             "`midclt trust` works with one host",
         ),
         (vec!["shell"], "the shell works with one host"),
+        (vec!["batch"], "`midclt batch` works with one host"),
         (
             vec!["-u", "ws://127.0.0.1:1", "ping"],
             "-u names one server",

@@ -11,7 +11,7 @@ use clap_complete::Shell;
 // The clap model itself (it depends on nothing else in the crate), so the library need
 // not export its command-line types.
 #[allow(dead_code, unreachable_pub)]
-#[path = "../src/cli.rs"]
+#[path = "../src/cli/mod.rs"]
 mod cli;
 use std::path::{Path, PathBuf};
 

@@ -162,3 +162,61 @@ fn jobs_module_follows_a_job() {
     );
     assert_eq!(rec.0.last().unwrap().0, Some(100.0));
 }
+
+#[test]
+fn the_emulator_refuses_a_21st_call_in_flight_and_runs_10_at_once() {
+    let s = Server::start();
+    let mut c = client(&s);
+    let sleeps: Vec<String> = (0..20)
+        .map(|_| c.send("mock.sleep", vec![json!(0.5)]).unwrap())
+        .collect();
+    let extra = c.send("core.ping", vec![]).unwrap();
+    let refused = c.wait(&extra, Duration::from_secs(5)).unwrap().unwrap_err();
+    assert_eq!(refused.code, -32000);
+    assert_eq!(
+        refused.message,
+        "Maximum number of concurrent calls (20) has exceeded"
+    );
+    assert!(refused.data.is_none());
+    for id in &sleeps {
+        assert_eq!(
+            c.wait(id, Duration::from_secs(5)).unwrap().unwrap(),
+            json!(true)
+        );
+    }
+    assert_eq!(c.call("core.ping", vec![]).unwrap(), json!("pong"));
+
+    // With 10 slow calls executing, an 11th waits for a slot, even a quick one.
+    let sleeps: Vec<String> = (0..10)
+        .map(|_| c.send("mock.sleep", vec![json!(0.3)]).unwrap())
+        .collect();
+    let ping = c.send("core.ping", vec![]).unwrap();
+    let (first, _) = c.next_answer(None).unwrap().unwrap();
+    assert!(
+        sleeps.contains(&first),
+        "the ping was answered before a slot was free"
+    );
+    assert_eq!(
+        c.wait(&ping, Duration::from_secs(5)).unwrap().unwrap(),
+        json!("pong")
+    );
+    for id in sleeps.iter().filter(|id| **id != first) {
+        assert_eq!(
+            c.wait(id, Duration::from_secs(5)).unwrap().unwrap(),
+            json!(true)
+        );
+    }
+    // With 9, it runs at once.
+    let sleeps: Vec<String> = (0..9)
+        .map(|_| c.send("mock.sleep", vec![json!(0.3)]).unwrap())
+        .collect();
+    let ping = c.send("core.ping", vec![]).unwrap();
+    let (first, _) = c.next_answer(None).unwrap().unwrap();
+    assert_eq!(first, ping);
+    for id in &sleeps {
+        assert_eq!(
+            c.wait(id, Duration::from_secs(5)).unwrap().unwrap(),
+            json!(true)
+        );
+    }
+}

@@ -135,6 +135,19 @@ const CHECKS: &[(&str, Check)] = &[
             Err("stdout should be a table of nas1 and nas2 only".into())
         }
     }),
+    // The batch example's output, as the README shows it below the block.
+    ("midclt batch <<'EOF'", |c| {
+        same(
+            c.stdout,
+            concat!(
+                "{\"id\":1,\"result\":\"truenas\"}\n",
+                "{\"id\":2,\"result\":[{\"id\":1}]}\n",
+                "{\"id\":\"ping\",\"result\":\"pong\"}\n",
+                "{\"id\":\"oops\",\"error\":{\"code\":-32601,\"errname\":null,\"message\":\"Method does not exist\",\"extra\":null}}\n",
+                "{\"id\":5,\"job_id\":1,\"result\":{\"steps\":2}}\n",
+            ),
+        )
+    }),
 ];
 
 fn same(got: &str, want: &str) -> Result<(), String> {

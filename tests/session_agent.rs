@@ -275,6 +275,17 @@ fn jobs_subscriptions_and_cli_commands_work_through_the_agent() {
         .run()
         .success();
     assert_eq!(out.json()["hostname"], "truenas");
+    // A batch pipelines its calls through the agent, jobs included.
+    let input = format!("{}-j mock.progress_job 2 0.01\n", "core.ping\n".repeat(100));
+    let out = a.root(&s).arg("batch").stdin(&input).run().success();
+    let lines: Vec<Value> = out
+        .stdout_text()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(lines.len(), 101);
+    assert!(lines[..100].iter().all(|l| l["result"] == "pong"));
+    assert_eq!(lines[100]["result"]["steps"], 2, "{}", lines[100]);
     assert_eq!(s.emu.logins(), 1);
 }
 

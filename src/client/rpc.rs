@@ -114,6 +114,19 @@ pub struct Client {
     polling: bool,
     /// How this connection was reached, for the HTTP requests of file transfers.
     http: HttpTarget,
+    /// The socket timeouts last set, so an unchanged one costs no system call (a read and
+    /// a write per call add up when calls are pipelined).
+    read_timeout: SocketTimeout,
+    write_timeout: SocketTimeout,
+}
+
+/// A socket timeout as last set on the socket.
+#[derive(Clone, Copy, PartialEq)]
+enum SocketTimeout {
+    /// Not set by the client yet.
+    Unknown,
+    /// Set to this (`None`: no timeout).
+    Set(Option<Duration>),
 }
 
 /// Connect, upgrade and (for the legacy protocol) complete its handshake. When the
@@ -224,6 +237,8 @@ fn start(ws: WebSocket<Stream>, protocol: Protocol, opts: &ConnectOptions) -> Re
             verbose: opts.verbose,
             side: None,
         },
+        read_timeout: SocketTimeout::Unknown,
+        write_timeout: SocketTimeout::Unknown,
     };
     if opts.verbose {
         eprintln!(
@@ -308,19 +323,44 @@ impl Client {
     }
 
     /// Send a request and return its id without waiting.
+    // The parameters are taken as `call` takes them: the caller has no further use for them.
+    #[allow(clippy::needless_pass_by_value)]
     pub fn send(&mut self, method: &str, params: Vec<Value>) -> Result<String> {
+        self.send_ref(method, &params)
+    }
+
+    /// [`Client::send`], keeping the parameters (for a caller that may send them again).
+    pub fn send_ref(&mut self, method: &str, params: &[Value]) -> Result<String> {
         let id = new_request_id()?;
-        let mut frame = match self.info.protocol {
-            Protocol::JsonRpc => json!({"jsonrpc": "2.0", "id": id, "method": method}),
-            Protocol::Legacy => json!({"msg": "method", "id": id, "method": method}),
+        let head = match self.info.protocol {
+            Protocol::JsonRpc => r#"{"jsonrpc":"2.0","id":""#,
+            Protocol::Legacy => r#"{"msg":"method","id":""#,
         };
-        // Moved in, not copied (params can be large); the key order stays the same.
-        frame["params"] = Value::Array(params);
         if self.verbose {
-            let shown = redact::request(method, &frame);
-            eprintln!("> {shown}");
+            let mut frame = match self.info.protocol {
+                Protocol::JsonRpc => json!({"jsonrpc": "2.0", "id": id, "method": method}),
+                Protocol::Legacy => json!({"msg": "method", "id": id, "method": method}),
+            };
+            frame["params"] = Value::Array(params.to_vec());
+            eprintln!("> {}", redact::request(method, &frame));
         }
-        self.write(&frame)?;
+        // The frame's text is written directly (it is made for every call): compact JSON,
+        // keys in this order, as serialising the object would give. The id is a UUID, so
+        // it needs no escaping.
+        let mut text = Vec::with_capacity(96 + method.len());
+        text.extend_from_slice(head.as_bytes());
+        text.extend_from_slice(id.as_bytes());
+        text.extend_from_slice(br#"","method":"#);
+        serde_json::to_writer(&mut text, method)
+            .and_then(|()| {
+                text.extend_from_slice(br#","params":"#);
+                serde_json::to_writer(&mut text, params)
+            })
+            .map_err(|e| Error::usage(format!("{method}: cannot encode the request: {e}")))?;
+        text.push(b'}');
+        let text = String::from_utf8(text)
+            .map_err(|e| Error::usage(format!("{method}: cannot encode the request: {e}")))?;
+        self.write_text(text)?;
         self.in_flight.insert(id.clone(), method.to_string());
         Ok(id)
     }
@@ -361,6 +401,35 @@ impl Client {
         let answer = self.stash.remove(id)?;
         self.in_flight.remove(id);
         Some(answer)
+    }
+
+    /// The next answer to any request in flight, waiting until `deadline` (forever with
+    /// `None`), for callers that keep several requests in flight and take the answers as
+    /// they come. `Ok(None)`: the deadline passed, or a notification was queued first
+    /// (take it with [`Client::take_queued`]).
+    pub fn next_answer(&mut self, deadline: Option<Instant>) -> Result<Option<(String, Answer)>> {
+        loop {
+            if let Some(id) = self.stash.keys().next().cloned() {
+                self.in_flight.remove(&id);
+                if let Some(answer) = self.stash.remove(&id) {
+                    return Ok(Some((id, answer)));
+                }
+            }
+            if !self.notifications.is_empty() {
+                return Ok(None);
+            }
+            match self.pump(deadline) {
+                Ok(()) => {}
+                Err(e) if e.kind == Kind::Timeout => return Ok(None),
+                Err(e) => return Err(e),
+            }
+        }
+    }
+
+    /// Stop waiting for request `id` (it timed out): its answer, if it comes, is dropped.
+    pub fn forget(&mut self, id: &str) {
+        self.in_flight.remove(id);
+        self.stash.remove(id);
     }
 
     /// Notifications that arrived while waiting for answers and are not yet taken: they
@@ -513,14 +582,18 @@ impl Client {
     }
 
     fn write(&mut self, frame: &Value) -> Result<()> {
+        self.write_text(frame.to_string())
+    }
+
+    fn write_text(&mut self, text: String) -> Result<()> {
         if let Some(why) = &self.closed {
             return Err(Error::connection(format!("connection closed: {why}")));
         }
-        let text = frame.to_string();
-        let _ = self
-            .ws
-            .get_ref()
-            .set_write_timeout(Some(self.call_timeout.max(Duration::from_secs(1))));
+        let timeout = self.call_timeout.max(Duration::from_secs(1));
+        if self.write_timeout != SocketTimeout::Set(Some(timeout)) {
+            let _ = self.ws.get_ref().set_write_timeout(Some(timeout));
+            self.write_timeout = SocketTimeout::Set(Some(timeout));
+        }
         self.ws
             .send(Message::text(text))
             .map_err(|e| self.transport_error("sending", e))
@@ -674,7 +747,7 @@ impl Client {
                     if now >= d {
                         return Err(Error::timeout("timed out"));
                     }
-                    Some((d - now).max(Duration::from_millis(1)))
+                    Some(coarse((d - now).max(Duration::from_millis(1))))
                 }
                 None => None,
             };
@@ -684,7 +757,10 @@ impl Client {
             } else {
                 wait
             };
-            let _ = self.ws.get_ref().set_read_timeout(wait);
+            if self.read_timeout != SocketTimeout::Set(wait) {
+                let _ = self.ws.get_ref().set_read_timeout(wait);
+                self.read_timeout = SocketTimeout::Set(wait);
+            }
             match self.ws.read() {
                 Ok(Message::Text(text)) => {
                     return serde_json::from_str(text.as_str()).map_err(|e| {
@@ -769,6 +845,14 @@ impl Client {
     }
 }
 
+/// A read timeout rounded up to 5 ms, so that successive reads towards one deadline set
+/// the same timeout and the socket needs no new one (a system call) for each.
+fn coarse(wait: Duration) -> Duration {
+    const STEP: u128 = 5_000_000;
+    let nanos = wait.as_nanos().div_ceil(STEP) * STEP;
+    Duration::from_nanos(u64::try_from(nanos).unwrap_or(u64::MAX))
+}
+
 fn describe_close(code: CloseCode, reason: &str) -> String {
     let n: u16 = code.into();
     let what = match n {
@@ -850,6 +934,17 @@ mod tests {
             "reason": "[ENOENT] nope"}));
         assert_eq!(e.code, crate::error::CALL_ERROR);
         assert_eq!(e.reason(), "[ENOENT] nope");
+    }
+
+    #[test]
+    fn read_timeouts_are_rounded_up_to_5_ms() {
+        assert_eq!(coarse(Duration::from_micros(1)), Duration::from_millis(5));
+        assert_eq!(coarse(Duration::from_millis(5)), Duration::from_millis(5));
+        assert_eq!(
+            coarse(Duration::from_micros(99_001)),
+            Duration::from_millis(100)
+        );
+        assert_eq!(coarse(Duration::from_secs(3600)), Duration::from_secs(3600));
     }
 
     #[test]

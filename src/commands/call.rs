@@ -129,25 +129,33 @@ pub(crate) fn params(args: &[String]) -> Result<Vec<Value>> {
 /// usually a quoting mistake; JSON nested too deeply to parse is refused rather than sent
 /// as a string.
 fn json_or_string(text: &str, name: &str) -> Result<Value> {
+    let (value, warning) = arg_value(text, name)?;
+    if let Some(warning) = warning {
+        eprintln!("midclt: warning: {warning}");
+    }
+    Ok(value)
+}
+
+/// One argument by the rule above, and the warning to show when it was sent as a string
+/// although it looks like JSON. `name` names the argument in messages.
+pub(crate) fn arg_value(text: &str, name: &str) -> Result<(Value, Option<String>)> {
     match serde_json::from_str(text) {
-        Ok(v) => Ok(v),
+        Ok(v) => Ok((v, None)),
         Err(e) if rpc::is_too_deep(&e) => Err(Error::usage(format!(
             "argument {name}: JSON nested deeper than {} levels is not supported",
             rpc::MAX_JSON_DEPTH
         ))),
         Err(e) => {
-            if text.trim_start().starts_with(['[', '{', '"']) {
-                eprintln!(
-                    "midclt: warning: argument {name} looks like JSON but is not ({e}); sending it as a string"
-                );
-            }
-            Ok(Value::String(text.to_string()))
+            let warning = text.trim_start().starts_with(['[', '{', '"']).then(|| {
+                format!("argument {name} looks like JSON but is not ({e}); sending it as a string")
+            });
+            Ok((Value::String(text.to_string()), warning))
         }
     }
 }
 
 /// An argument as named in a message: at most 40 characters of it.
-fn shorten(text: &str) -> String {
+pub(crate) fn shorten(text: &str) -> String {
     let mut s: String = text.chars().take(40).collect();
     if s.len() < text.len() {
         s.push('…');

@@ -155,9 +155,9 @@ pub(crate) fn run(g: &GlobalArgs, hosts: Vec<Host>, work: &Work<'_>) -> anyhow::
         n => {
             eprintln!("midclt: {n} of {total} hosts failed: {}", failed.join(", "));
             if n == total {
-                ExitCode::AllHostsFailed
+                ExitCode::NoneSucceeded
             } else {
-                ExitCode::SomeHostsFailed
+                ExitCode::SomeFailed
             }
         }
     })

@@ -2,6 +2,7 @@
 //! configuration, do their work through the session and client layers, and print through
 //! the render layer.
 
+pub(crate) mod batch;
 pub(crate) mod cache;
 pub(crate) mod call;
 pub(crate) mod complete;

@@ -1,6 +1,14 @@
 //! One emulated connection: the WebSocket upgrade, the frame rules of the real server
-//! (text only, 8 KiB before login, 64 KiB after), JSON-RPC and legacy framing, and the
-//! interleaving of answers with events pushed by other threads.
+//! (text only, 8 KiB before login, 64 KiB after), JSON-RPC and legacy framing, the
+//! interleaving of answers with events pushed by other threads, and the server's limits
+//! on concurrent calls.
+//!
+//! Calls run on the connection's thread as they arrive, so a quick call is answered
+//! before the next frame is read, as before. A call that has to wait (`mock.sleep`, a
+//! new-style job) holds one of [`MAX_EXECUTING`] execution slots until its answer goes
+//! out, and the thread reads on meanwhile: calls that find every slot taken wait in
+//! order, and one arriving when [`MAX_IN_FLIGHT`] are executing or waiting is refused
+//! with `-32000`, as the real server's per-connection semaphore does.
 
 use super::api::ApiError;
 use super::http::{self, Arrival, Replay};
@@ -8,12 +16,13 @@ use super::methods::{self, Reply, Session};
 use super::{lock, ConnHandle, Emulator, Origin, Out};
 use crate::client::transport::{self, Stream};
 use crate::client::uri::Protocol;
-use crate::error::{INVALID_REQUEST, PARSE_ERROR};
+use crate::error::{INVALID_REQUEST, PARSE_ERROR, TOO_MANY_CALLS};
 use serde_json::{json, Map, Value};
+use std::collections::VecDeque;
 use std::net::{SocketAddr, TcpStream};
 use std::os::unix::net::UnixStream;
 use std::sync::atomic::Ordering;
-use std::sync::mpsc::{self, Receiver};
+use std::sync::mpsc::{self, Receiver, Sender};
 use std::sync::Arc;
 use std::time::Duration;
 use tungstenite::handshake::server::{ErrorResponse, Request, Response};
@@ -26,6 +35,10 @@ const HANDSHAKE_TIMEOUT: Duration = Duration::from_secs(10);
 const POLL: Duration = Duration::from_millis(5);
 const ANON_LIMIT: usize = 8192;
 const AUTH_LIMIT: usize = 65536;
+/// Calls of one connection that may execute at once (the server's soft limit).
+const MAX_EXECUTING: usize = 10;
+/// Calls of one connection that may be executing or waiting for a slot (the hard limit).
+const MAX_IN_FLIGHT: usize = 20;
 
 pub(crate) fn serve_tcp(
     emu: Emulator,
@@ -96,7 +109,7 @@ fn serve(emu: Emulator, stream: Stream, origin: Origin) {
     lock(&emu.shared.conns).insert(
         conn_id,
         ConnHandle {
-            tx,
+            tx: tx.clone(),
             authenticated: false,
             subs: std::collections::HashMap::default(),
         },
@@ -119,7 +132,10 @@ fn serve(emu: Emulator, stream: Stream, origin: Origin) {
         emu,
         ws,
         rx,
+        tx,
         session,
+        executing: 0,
+        waiting: VecDeque::new(),
     };
     conn.run();
     conn.session.end(&conn.emu);
@@ -130,7 +146,20 @@ struct Conn {
     emu: Emulator,
     ws: WebSocket<Replay>,
     rx: Receiver<Out>,
+    /// For answers due later (delayed calls), which come back through `rx`.
+    tx: Sender<Out>,
     session: Session,
+    /// Calls holding an execution slot while their answer is pending.
+    executing: usize,
+    /// Calls accepted while every execution slot was taken, oldest first.
+    waiting: VecDeque<Call>,
+}
+
+/// A JSON-RPC call accepted but not yet run.
+struct Call {
+    method: String,
+    params: Vec<Value>,
+    id: Option<Value>,
 }
 
 enum Flow {
@@ -142,6 +171,9 @@ impl Conn {
     fn run(&mut self) {
         loop {
             if self.flush_outgoing().is_err() {
+                return;
+            }
+            if let Flow::Stop = self.run_waiting() {
                 return;
             }
             match self.ws.read() {
@@ -169,13 +201,30 @@ impl Conn {
 
     fn flush_outgoing(&mut self) -> Result<(), ()> {
         while let Ok(out) = self.rx.try_recv() {
-            let frame = self.render(out);
-            self.send(&frame)?;
+            if matches!(out, Out::Answer(_)) {
+                self.executing = self.executing.saturating_sub(1);
+            }
+            if let Some(frame) = self.render(out) {
+                self.send(&frame)?;
+            }
         }
         Ok(())
     }
 
-    fn render(&self, out: Out) -> Value {
+    /// Start the waiting calls that have an execution slot now.
+    fn run_waiting(&mut self) -> Flow {
+        while self.executing < MAX_EXECUTING {
+            let Some(call) = self.waiting.pop_front() else {
+                break;
+            };
+            if let Flow::Stop = self.execute(call) {
+                return Flow::Stop;
+            }
+        }
+        Flow::Continue
+    }
+
+    fn render(&self, out: Out) -> Option<Value> {
         let legacy = self.session.protocol == Protocol::Legacy;
         match out {
             Out::Event {
@@ -193,25 +242,23 @@ impl Conn {
                 if let Some(f) = fields {
                     p.insert("fields".into(), f);
                 }
-                if legacy {
+                Some(if legacy {
                     Value::Object(p)
                 } else {
                     json!({"jsonrpc": "2.0", "method": "collection_update", "params": p})
-                }
+                })
             }
-            Out::Unsubscribed { collection, error } => {
-                if legacy {
-                    let mut m = json!({"msg": "nosub", "collection": collection});
-                    if !error.is_null() {
-                        m["error"] = error;
-                    }
-                    m
-                } else {
-                    json!({"jsonrpc": "2.0", "method": "notify_unsubscribed",
+            Out::Unsubscribed { collection, error } => Some(if legacy {
+                let mut m = json!({"msg": "nosub", "collection": collection});
+                if !error.is_null() {
+                    m["error"] = error;
+                }
+                m
+            } else {
+                json!({"jsonrpc": "2.0", "method": "notify_unsubscribed",
                            "params": {"collection": collection, "error": error}})
-                }
-            }
-            Out::Frame(f) => f,
+            }),
+            Out::Answer(frame) => frame,
         }
     }
 
@@ -317,16 +364,58 @@ impl Conn {
             Some(Value::Array(p)) => p.clone(),
             _ => Vec::new(),
         };
+        // The server looks the method up before the call counts against the limits.
+        if !methods::exists(&self.emu, &method) {
+            return match id {
+                Some(id) => self.reply(&json!({"jsonrpc": "2.0",
+                    "error": ApiError::MethodNotFound.to_jsonrpc(&method), "id": id})),
+                None => Flow::Continue,
+            };
+        }
+        if self.executing + self.waiting.len() >= MAX_IN_FLIGHT {
+            // Not run at all; a notification's refusal goes out with a null id.
+            let message =
+                format!("Maximum number of concurrent calls ({MAX_IN_FLIGHT}) has exceeded");
+            return self.reply(&json!({"jsonrpc": "2.0",
+                "error": {"code": TOO_MANY_CALLS, "message": message},
+                "id": id.unwrap_or(Value::Null)}));
+        }
+        let call = Call { method, params, id };
+        if self.executing >= MAX_EXECUTING || !self.waiting.is_empty() {
+            self.waiting.push_back(call);
+            return Flow::Continue;
+        }
+        self.execute(call)
+    }
+
+    fn execute(&mut self, call: Call) -> Flow {
+        let Call { method, params, id } = call;
         let outcome = methods::call(&self.emu, &mut self.session, &method, params, id.clone());
-        let Some(id) = id else {
-            return Flow::Continue; // a notification: it ran, nobody hears the answer
-        };
         let frame = match outcome {
             Ok(Reply::Value(result)) => json!({"jsonrpc": "2.0", "result": result, "id": id}),
-            Ok(Reply::Deferred) => return self.after_call(),
+            Ok(Reply::Deferred) => {
+                // finish_job answers through `rx`, which frees the slot.
+                self.executing += 1;
+                return self.after_call();
+            }
+            Ok(Reply::Delayed { value, after }) => {
+                self.executing += 1;
+                let frame = id.map(|id| json!({"jsonrpc": "2.0", "result": value, "id": id}));
+                let tx = self.tx.clone();
+                std::thread::spawn(move || {
+                    std::thread::sleep(after);
+                    let _ = tx.send(Out::Answer(frame));
+                });
+                return self.after_call();
+            }
             Err(e) => json!({"jsonrpc": "2.0", "error": e.to_jsonrpc(&method), "id": id}),
         };
-        self.after_call();
+        if id.is_none() {
+            return Flow::Continue; // a notification: it ran, nobody hears the answer
+        }
+        if let Flow::Stop = self.after_call() {
+            return Flow::Stop;
+        }
         self.reply(&frame)
     }
 
@@ -375,6 +464,11 @@ impl Conn {
                 );
                 let frame = match outcome {
                     Ok(Reply::Value(r)) => json!({"msg": "result", "id": id, "result": r}),
+                    // The legacy endpoint keeps its one-call-at-a-time behaviour.
+                    Ok(Reply::Delayed { value, after }) => {
+                        std::thread::sleep(after);
+                        json!({"msg": "result", "id": id, "result": value})
+                    }
                     Ok(Reply::Deferred) => return Flow::Continue,
                     Err(e) => result_error(&e, &method),
                 };

@@ -195,7 +195,7 @@ impl Emulator {
                     json!({"jsonrpc": "2.0", "id": request_id, "error": e.to_jsonrpc(&method)})
                 }
             };
-            self.send_to(conn, Out::Frame(frame));
+            self.send_to(conn, Out::Answer(Some(frame)));
         }
     }
 

@@ -129,8 +129,9 @@ pub(crate) enum Out {
         collection: String,
         error: serde_json::Value,
     },
-    /// A complete answer frame (JSON-RPC), e.g. a new-style job's result.
-    Frame(serde_json::Value),
+    /// The end of a call that held an execution slot (a new-style job's result, a
+    /// delayed answer): its answer frame, if anyone is to hear it.
+    Answer(Option<serde_json::Value>),
 }
 
 pub(crate) struct ConnHandle {

@@ -121,44 +121,7 @@ fn without_port(host: &str) -> &str {
     }
 }
 
-/// A shell's word splitting: whitespace separates, quotes group (and are removed), a
-/// backslash outside single quotes takes the next character as it is, and `#` at the
-/// start of a word begins a comment.
+/// A host or child line's words, as Ansible splits them (`shlex.split(line, comments=True)`).
 fn words(line: &str) -> Result<Vec<String>, String> {
-    let mut out = Vec::new();
-    let mut word: Option<String> = None;
-    let mut chars = line.chars();
-    while let Some(c) = chars.next() {
-        match c {
-            c if c.is_whitespace() => {
-                out.extend(word.take());
-            }
-            '#' if word.is_none() => break,
-            '\'' => {
-                let w = word.get_or_insert_with(String::new);
-                loop {
-                    match chars.next() {
-                        Some('\'') => break,
-                        Some(c) => w.push(c),
-                        None => return Err(format!("{line:?}: a quote is not closed")),
-                    }
-                }
-            }
-            '"' => {
-                let w = word.get_or_insert_with(String::new);
-                loop {
-                    match chars.next() {
-                        Some('"') => break,
-                        Some('\\') => w.extend(chars.next()),
-                        Some(c) => w.push(c),
-                        None => return Err(format!("{line:?}: a quote is not closed")),
-                    }
-                }
-            }
-            '\\' => word.get_or_insert_with(String::new).extend(chars.next()),
-            c => word.get_or_insert_with(String::new).push(c),
-        }
-    }
-    out.extend(word);
-    Ok(out)
+    crate::py::shlex::split(line, true).map_err(|e| format!("{line:?}: {e}"))
 }

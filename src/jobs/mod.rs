@@ -348,6 +348,12 @@ fn not_a_job(method: &str, got: &Value) -> Error {
     .hint("run it again without -j")
 }
 
+/// The outcome of a job from its job object (events' fields merged): `None` while it
+/// has not ended.
+pub(crate) fn ended(job_id: i64, job: &Map<String, Value>) -> Option<Result<Value>> {
+    terminal_state(job).map(|state| outcome(job_id, state, job))
+}
+
 fn merge(job: &mut Map<String, Value>, fields: &Map<String, Value>) {
     for (k, v) in fields {
         job.insert(k.clone(), v.clone());

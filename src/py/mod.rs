@@ -13,6 +13,7 @@ pub(crate) mod int;
 pub(crate) mod json;
 pub(crate) mod pprint;
 pub(crate) mod repr;
+pub(crate) mod shlex;
 pub(crate) mod text;
 
 pub(crate) use float::{float_repr, float_value};

@@ -204,23 +204,33 @@ impl Run {
         let stdout = self.stdout.take().map_or_else(Stdio::piped, Stdio::from);
         self.cmd.stdout(stdout).stderr(Stdio::piped());
         let mut child = self.cmd.spawn().expect("spawn midclt");
-        if let Some(input) = self.stdin.take() {
+        // Written on a thread of its own: a command that streams (batch) writes its output
+        // while it reads, and would wait for us to read while we wait for it to read.
+        let writer = self.stdin.take().map(|input| {
             let mut pipe = child.stdin.take().expect("stdin");
-            // A form feed marks a pause: what follows is written a little later, as a
-            // person (or a slow script) would.
-            for (i, part) in input.split('\u{c}').enumerate() {
-                if i > 0 {
-                    std::thread::sleep(std::time::Duration::from_millis(300));
+            std::thread::spawn(move || {
+                // A form feed marks a pause: what follows is written a little later, as a
+                // person (or a slow script) would.
+                for (i, part) in input.split('\u{c}').enumerate() {
+                    if i > 0 {
+                        std::thread::sleep(std::time::Duration::from_millis(300));
+                    }
+                    // A run that ends without reading all its input (an error found first)
+                    // closes the pipe: its outcome, not the write, is what the test judges.
+                    if pipe
+                        .write_all(part.as_bytes())
+                        .and_then(|()| pipe.flush())
+                        .is_err()
+                    {
+                        break;
+                    }
                 }
-                // A run that ends without reading all its input (an error found first)
-                // closes the pipe: its outcome, not the write, is what the test judges.
-                match pipe.write_all(part.as_bytes()).and_then(|()| pipe.flush()) {
-                    Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => break,
-                    other => other.expect("write stdin"),
-                }
-            }
-        }
+            })
+        });
         let out = Outcome::from(child.wait_with_output().expect("wait"));
+        if let Some(writer) = writer {
+            let _ = writer.join();
+        }
         out.stderr_checked.set(self.allow_stderr);
         out
     }

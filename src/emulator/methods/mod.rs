@@ -17,6 +17,7 @@ use serde_json::{json, Value};
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, OnceLock};
+use std::time::Duration;
 
 pub use self::auth::totp;
 pub(crate) use self::auth::PendingScram;
@@ -26,6 +27,12 @@ pub(crate) enum Reply {
     Value(Value),
     /// A new-style job call: the answer is sent when the job ends.
     Deferred,
+    /// The answer is sent `after` this long, the call holding one of the connection's
+    /// execution slots meanwhile (a coroutine awaiting on the real server).
+    Delayed {
+        value: Value,
+        after: Duration,
+    },
 }
 
 pub(crate) struct Ctx<'a> {
@@ -35,6 +42,8 @@ pub(crate) struct Ctx<'a> {
     pub method: &'a str,
     /// The job's pipes, when the call came through `core.download` or `/_upload`.
     pub pipes: Pipes,
+    /// Set by a handler whose answer is due only later (`mock.sleep`).
+    pub answer_after: Option<Duration>,
 }
 
 type Handler = fn(&mut Ctx<'_>, Vec<Value>) -> Result<Value, ApiError>;
@@ -143,6 +152,12 @@ fn find(name: &str) -> Option<&'static MethodDef> {
     registry().iter().find(|m| m.name == name)
 }
 
+/// Whether `method` exists on this server: the real one looks a method up before it
+/// counts the call against the connection's limits.
+pub(crate) fn exists(emu: &Emulator, method: &str) -> bool {
+    find(method).is_some() && !(emu.shared.config.legacy_only && LEGACY_MISSING.contains(&method))
+}
+
 /// Run one call as the server would.
 pub(crate) fn call(
     emu: &Emulator,
@@ -152,7 +167,7 @@ pub(crate) fn call(
     request_id: Option<Value>,
 ) -> Result<Reply, ApiError> {
     let def = find(method)
-        .filter(|_| !(emu.shared.config.legacy_only && LEGACY_MISSING.contains(&method)))
+        .filter(|_| exists(emu, method))
         .ok_or(ApiError::MethodNotFound)?;
     if session.user.is_none() {
         if !def.no_auth {
@@ -174,8 +189,12 @@ pub(crate) fn call(
         request_id: request_id.clone(),
         method,
         pipes: Pipes::default(),
+        answer_after: None,
     };
     let value = (def.run)(&mut ctx, params)?;
+    if let Some(after) = ctx.answer_after {
+        return Ok(Reply::Delayed { value, after });
+    }
     if def.job && !ctx.session.legacy_jobs && ctx.session.protocol == Protocol::JsonRpc {
         if let (Some(job_id), Some(rid)) = (value.as_i64(), request_id) {
             if emu.wait_job(job_id, ctx.session.conn_id, rid, method) {
@@ -220,6 +239,7 @@ pub(crate) fn call_piped(
         request_id: None,
         method,
         pipes,
+        answer_after: None,
     };
     (def.run)(&mut ctx, params)
 }
@@ -554,5 +574,9 @@ pub(crate) fn call_as(
     match call(emu, &mut s, method, params, None)? {
         Reply::Value(v) => Ok(v),
         Reply::Deferred => Ok(Value::Null),
+        Reply::Delayed { value, after } => {
+            std::thread::sleep(after);
+            Ok(value)
+        }
     }
 }

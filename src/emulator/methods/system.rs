@@ -30,12 +30,12 @@ pub(super) fn methods() -> Vec<MethodDef> {
         .no_auth(),
         def(
             "mock.sleep",
-            "Emulator test method. Answers after `seconds` seconds (for timeout tests).",
+            "Emulator test method. Answers after `seconds` seconds (for timeout tests), holding one of the connection's 10 execution slots meanwhile.",
             vec![("seconds", number().minimum(0).maximum(3600), true)],
             boolean(),
-            |_, params| {
+            |ctx, params| {
                 let secs = params.first().and_then(Value::as_f64).unwrap_or(0.0);
-                std::thread::sleep(Duration::from_secs_f64(secs));
+                ctx.answer_after = Some(Duration::from_secs_f64(secs));
                 Ok(json!(true))
             },
         ),
