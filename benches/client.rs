@@ -379,7 +379,10 @@ fn python_loop(uri: &str) -> Option<f64> {
                 "python-loop.py: {}",
                 String::from_utf8_lossy(&out.stderr)
             );
-            String::from_utf8_lossy(&out.stdout).trim().parse::<f64>().ok()
+            String::from_utf8_lossy(&out.stdout)
+                .trim()
+                .parse::<f64>()
+                .ok()
         })
         .fold(0.0, f64::max);
     println!(

@@ -175,6 +175,7 @@ fn cli_flags(g: &crate::cli::GlobalArgs) -> anyhow::Result<Flags> {
         profile_format: None,
         dry_run: g.dry_run,
         help: false,
+        in_shell: false,
     })
 }
 

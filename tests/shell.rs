@@ -72,6 +72,26 @@ fn a_script_stops_at_the_first_failure_with_its_exit_code() {
 }
 
 #[test]
+fn hints_for_a_misspelt_word_speak_the_shells_language() {
+    let s = Server::start();
+    let out = s
+        .cli()
+        .args(["shell", "--keep-going"])
+        .stdin("auth\napi_kye query\n")
+        .run()
+        .code(2)
+        .stderr_has("line 2: `api_kye` is not a command or namespace in `auth`")
+        // Relative to the namespace the shell is in, as a line there is typed.
+        .stderr_has("did you mean: api_key?")
+        .stderr_has("`ls` lists what is here");
+    let stderr = out.stderr();
+    assert!(
+        !stderr.contains("midclt ls") && !stderr.contains("midclt auth"),
+        "{stderr}"
+    );
+}
+
+#[test]
 fn keep_going_runs_every_line_and_reports_the_first_failure() {
     let s = Server::start();
     s.cli()

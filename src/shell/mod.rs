@@ -43,6 +43,7 @@ pub(crate) fn run(cfg: &ConnectConfig, opts: &Options) -> anyhow::Result<ExitCod
             profile_format: opts.profile_format,
             dry_run: opts.dry_run,
             help: false,
+            in_shell: true,
         },
         style: report::Style {
             official: false,

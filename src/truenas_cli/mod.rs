@@ -29,6 +29,9 @@ pub(crate) struct Flags {
     pub profile_format: Option<Format>,
     pub dry_run: bool,
     pub help: bool,
+    /// Lines come from midclt's shell, relative to its namespace: hints name the shell's
+    /// built-ins rather than midclt commands.
+    pub in_shell: bool,
 }
 
 /// What the user typed after `midclt` (argv) or in `-c`.
@@ -134,7 +137,14 @@ pub(crate) fn run_in(
             }
             Ok(Outcome::Enter(ns.path.clone()))
         }
-        Resolved::Unknown { namespace, index } => Ok(builtin(cat, namespace, &words, index)?),
+        Resolved::Unknown { namespace, index } => {
+            let typed = if flags.in_shell {
+                Typed::Shell { base: base.len() }
+            } else {
+                Typed::CommandLine
+            };
+            Ok(builtin(cat, namespace, &words, index, typed)?)
+        }
         Resolved::Command(cmd, used) => {
             let detail = cat.method(&cmd.method)?;
             if flags.help {
@@ -186,7 +196,7 @@ fn result_in(
                 "ls" | "man" | "?" | "help" | ".." | "/" | "exit" | "quit" => {
                     Error::usage(format!("`{word}` is for one host; a fleet runs commands"))
                 }
-                _ => unknown(namespace, &words, index),
+                _ => unknown(namespace, &words, index, Typed::CommandLine),
             }
             .into());
         }
@@ -282,7 +292,13 @@ impl LineWords {
 
 /// midcli's built-ins, children of every namespace: `ls`, `man`, `?`/`help`, `..`, `/`,
 /// `exit`/`quit`.
-fn builtin(cat: &Catalog, ns: &Namespace, words: &[String], index: usize) -> Result<Outcome> {
+fn builtin(
+    cat: &Catalog,
+    ns: &Namespace,
+    words: &[String],
+    index: usize,
+    typed: Typed,
+) -> Result<Outcome> {
     let word = words.get(index).map_or("", String::as_str);
     match word {
         "ls" => print_line(&listing(ns)),
@@ -309,15 +325,26 @@ fn builtin(cat: &Catalog, ns: &Namespace, words: &[String], index: usize) -> Res
                     print_line(&command_help(cmd, &cat.method(&cmd.method)?))
                 }
                 Resolved::Namespace(n) => print_line(&namespace_help(n)),
-                Resolved::Unknown { namespace, index } => Err(unknown(namespace, &target, index)),
+                Resolved::Unknown { namespace, index } => {
+                    Err(unknown(namespace, &target, index, typed))
+                }
             }
         }
-        _ => Err(unknown(ns, words, index)),
+        _ => Err(unknown(ns, words, index, typed)),
     }
     .map(|()| Outcome::Done)
 }
 
-fn unknown(ns: &Namespace, words: &[String], index: usize) -> Error {
+/// Where a word that names nothing was typed, for the hints of [`unknown`].
+#[derive(Clone, Copy)]
+enum Typed {
+    /// A midclt command line (argv, `-c`, a fleet's command).
+    CommandLine,
+    /// A line of midclt's shell, whose current namespace is `base` words deep.
+    Shell { base: usize },
+}
+
+fn unknown(ns: &Namespace, words: &[String], index: usize, typed: Typed) -> Error {
     let word = words.get(index).map_or("", String::as_str);
     let place = if ns.path.is_empty() {
         "the top level".to_string()
@@ -325,13 +352,18 @@ fn unknown(ns: &Namespace, words: &[String], index: usize) -> Error {
         format!("`{}`", ns.path.join(" "))
     };
     let mut e = Error::usage(format!("`{word}` is not a command or namespace in {place}"));
+    // The shell takes paths relative to where it is, so its suggestions are too.
+    let from = match typed {
+        Typed::CommandLine => 0,
+        Typed::Shell { base } => base.min(ns.path.len()),
+    };
     let names: Vec<&str> = ns.children().map(|(n, _)| n).collect();
     let close = catalog::suggestions(word, names.iter().copied());
     if !close.is_empty() {
         let full: Vec<String> = close
             .iter()
             .map(|c| {
-                ns.path
+                ns.path[from..]
                     .iter()
                     .map(String::as_str)
                     .chain([*c])
@@ -341,14 +373,21 @@ fn unknown(ns: &Namespace, words: &[String], index: usize) -> Error {
             .collect();
         e = e.hint(format!("did you mean: {}?", full.join(", ")));
     }
-    let list = if ns.path.is_empty() {
-        "midclt ls".to_string()
-    } else {
-        format!("midclt {}", ns.path.join(" "))
-    };
-    e.hint(format!(
-        "`{list}` lists what is there; `midclt call METHOD` calls any method directly"
-    ))
+    match typed {
+        Typed::Shell { .. } => e.hint(
+            "`ls` lists what is here, `..` and `/` go up, `help` shows the shell's own commands",
+        ),
+        Typed::CommandLine => {
+            let list = if ns.path.is_empty() {
+                "midclt ls".to_string()
+            } else {
+                format!("midclt {}", ns.path.join(" "))
+            };
+            e.hint(format!(
+                "`{list}` lists what is there; `midclt call METHOD` calls any method directly"
+            ))
+        }
+    }
 }
 
 /// `ls`: children sorted by name, `name - description`, names padded (midcli's layout).
