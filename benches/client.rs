@@ -359,7 +359,7 @@ impl Drop for ServerProcess {
 }
 
 /// The official Python library (`truenas_api_client`) making calls one after another over
-/// one connection to `uri`, in calls/s: when MIDCLT_BENCH_PYTHON names a python that has
+/// one connection to `uri`, in calls/s: when `MIDCLT_BENCH_PYTHON` names a python that has
 /// the library (best of three runs).
 fn python_loop(uri: &str) -> Option<f64> {
     let Ok(python) = std::env::var("MIDCLT_BENCH_PYTHON") else {

@@ -594,3 +594,66 @@ fn output_options_apply_to_each_hosts_result() {
         .code(2)
         .stderr_has("--pretty");
 }
+
+#[test]
+fn ctrl_c_stops_every_host_and_names_each_running_job() {
+    let lab = Lab::new();
+    // Both hosts of `up` run a long job at once.
+    let child = lab
+        .run()
+        .args(["-p", "up", "call", "-j", "mock.progress_job", "100", "0.1"])
+        .spawn();
+    std::thread::sleep(std::time::Duration::from_millis(1500));
+    common::interrupt(&child);
+    let out = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(130), "{stderr}");
+    assert!(stderr.contains("interrupted"), "{stderr}");
+    let lines = lines(&String::from_utf8_lossy(&out.stdout));
+    assert_eq!(lines.len(), 2, "{lines:?}");
+    for host in ["nas1", "nas2"] {
+        let line = by_host(&lines, host);
+        let e = &line["error"];
+        assert_eq!(e["kind"], "interrupted", "{line}");
+        assert!(
+            e["message"]
+                .as_str()
+                .unwrap()
+                .contains("goes on running on the server"),
+            "{line}"
+        );
+        let hint = e["hints"][0].as_str().unwrap();
+        assert!(
+            hint.contains(&format!("`midclt -p {host} job wait ")),
+            "{line}"
+        );
+    }
+    // One at a time: the host whose turn had not come is not started after Ctrl-C.
+    let child = lab
+        .run()
+        .args([
+            "-p",
+            "up",
+            "--parallel",
+            "1",
+            "call",
+            "-j",
+            "mock.progress_job",
+            "100",
+            "0.1",
+        ])
+        .spawn();
+    std::thread::sleep(std::time::Duration::from_millis(1500));
+    common::interrupt(&child);
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(out.status.code(), Some(130));
+    let one_by_one = self::lines(&String::from_utf8_lossy(&out.stdout));
+    assert_eq!(one_by_one.len(), 2, "{one_by_one:?}");
+    assert!(
+        one_by_one[1]["error"]["message"]
+            .as_str()
+            .unwrap()
+            .starts_with("not started"),
+        "{one_by_one:?}"
+    );
+}

@@ -114,6 +114,10 @@ pub(crate) fn run(g: &GlobalArgs, hosts: Vec<Host>, work: &Work<'_>) -> anyhow::
         ..g.clone()
     };
     let total = hosts.len();
+    // Ctrl-C stops every host's wait (a job goes on running and its line names it) and
+    // the lines are still printed, rather than the process ending mid-fleet.
+    crate::interrupt::catch();
+    let by_inventory = g.inventory.is_some();
     let queue = Mutex::new(hosts.into_iter().enumerate());
     let workers = usize::from(g.parallel).clamp(1, total);
     let (tx, rx) = mpsc::channel::<(usize, String, anyhow::Result<Value>)>();
@@ -126,7 +130,15 @@ pub(crate) fn run(g: &GlobalArgs, hosts: Vec<Host>, work: &Work<'_>) -> anyhow::
             s.spawn(move || loop {
                 let next = queue.lock().ok().and_then(|mut q| q.next());
                 let Some((i, host)) = next else { break };
-                let outcome = run_one(g, host.profile, work, params);
+                let outcome = if crate::interrupt::pressed() {
+                    Err(
+                        Error::interrupted("not started: interrupted before this host's turn")
+                            .into(),
+                    )
+                } else {
+                    run_one(g, host.profile, work, params)
+                        .map_err(|e| for_host(e, &host.name, by_inventory))
+                };
                 if tx.send((i, host.name, outcome)).is_err() {
                     break;
                 }
@@ -150,6 +162,10 @@ pub(crate) fn run(g: &GlobalArgs, hosts: Vec<Host>, work: &Work<'_>) -> anyhow::
         .filter(|(_, o)| o.is_err())
         .map(|(name, _)| name.as_str())
         .collect();
+    if crate::interrupt::pressed() {
+        eprintln!("midclt: interrupted; each host's line says where it stopped");
+        return Ok(ExitCode::Interrupted);
+    }
     Ok(match failed.len() {
         0 => ExitCode::Success,
         n => {
@@ -161,6 +177,33 @@ pub(crate) fn run(g: &GlobalArgs, hosts: Vec<Host>, work: &Work<'_>) -> anyhow::
             }
         }
     })
+}
+
+/// A host's error with its `midclt job ...` hints aimed at that host (a job left running
+/// after Ctrl-C or a lost connection is followed again on it, not on the default server).
+fn for_host(e: anyhow::Error, host: &str, by_inventory: bool) -> anyhow::Error {
+    let mut e = match e.downcast::<Error>() {
+        Ok(e) => e,
+        Err(other) => return other,
+    };
+    let mut named = false;
+    for hint in &mut e.hints {
+        if hint.contains("`midclt job ") {
+            let target = if by_inventory {
+                "-p PROFILE".to_string()
+            } else {
+                format!("-p {host}")
+            };
+            *hint = hint.replace("`midclt job ", &format!("`midclt {target} job "));
+            named = true;
+        }
+    }
+    if named && by_inventory {
+        e.hints.push(format!(
+            "PROFILE: a profile for {host} (`midclt config set NAME uri ...`), as the inventory cannot select one host for `job`"
+        ));
+    }
+    e.into()
 }
 
 /// One host's result, computed as a one-host run computes it, without anyone to ask.

@@ -301,13 +301,15 @@ fn watch(
         let deadline = Some(Instant::now() + Duration::from_secs(1));
         let next = match client.next_notification(deadline) {
             Err(e) if e.kind == Kind::Interrupted => {
-                crate::interrupt::clear();
+                // Cleared only to wait on: after a detach it stays pressed, so that other
+                // waits of this process (a fleet's hosts) stop too.
                 match progress.interrupted(job_id, method) {
                     OnInterrupt::Abort => {
+                        crate::interrupt::clear();
                         client.call("core.job_abort", vec![json!(job_id)])?;
                     }
                     OnInterrupt::Detach => return Err(e),
-                    OnInterrupt::Wait => {}
+                    OnInterrupt::Wait => crate::interrupt::clear(),
                 }
                 continue;
             }

@@ -74,7 +74,7 @@ pub(super) fn run(
                 }
             }
             Err(e) if e.kind == Kind::Interrupted => {
-                crate::interrupt::clear();
+                // Cleared only to wait on, as in the legacy style.
                 let Some(id) = job_id else {
                     return Err(Error::interrupted(format!(
                         "{method}: interrupted before the server named the job; it may still run"
@@ -85,10 +85,11 @@ pub(super) fn run(
                 };
                 match progress.interrupted(id, method) {
                     OnInterrupt::Abort => {
+                        crate::interrupt::clear();
                         client.call("core.job_abort", vec![json!(id)])?;
                     }
                     OnInterrupt::Detach => return Err(detached(e, method, id)),
-                    OnInterrupt::Wait => {}
+                    OnInterrupt::Wait => crate::interrupt::clear(),
                 }
             }
             // The answer is lost with the connection; the job goes on, so follow it by
