@@ -1,5 +1,6 @@
-//! The shipped completion scripts, run by the shells themselves: bash always, fish when it
-//! is installed (CI installs it). Candidates come from `midclt complete` and the cache.
+//! The shipped completion scripts, run by the shells themselves: bash always, fish and zsh
+//! when they are installed (CI installs them). Candidates come from `midclt complete` and
+//! the cache.
 
 // Test support: a failed unwrap is a failed test, with its location.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
@@ -108,6 +109,38 @@ fn fish_completes_namespaces_methods_and_argument_names() {
     assert!(complete("midclt auth api_").contains(&"api_key".to_string()));
     assert!(complete("midclt call api_key.q").contains(&"api_key.query".to_string()));
     assert!(complete("midclt auth api_key create na").contains(&"name=".to_string()));
+}
+
+#[test]
+fn zsh_completes_namespaces_methods_and_argument_names() {
+    if Command::new("zsh").arg("--version").output().is_err() {
+        eprintln!("skipped: zsh is not installed");
+        return;
+    }
+    let s = Server::start();
+    s.cli().args(["auth", "api_key", "query"]).run().success();
+    // Outside a completion widget `words` and `CURRENT` are plain variables, so the
+    // script's function runs as compsys would call it; `compadd` prints what it is given
+    // and clap's own `_midclt` (the fallback for options) says that it was reached.
+    let complete = |line: &str| {
+        let program = format!(
+            r#"compdef() {{ : }}
+source {}
+_midclt() {{ print -r -- FALLBACK }}
+compadd() {{ local i=${{@[(i)--]}}; print -rl -- "${{@[i+1,-1]}}" }}
+LINE={}
+words=(${{=LINE}}); [[ $LINE == *" " ]] && words+=("")
+CURRENT=${{#words}}
+_midclt_dynamic"#,
+            script("_midclt").display(),
+            shell_quote(line)
+        );
+        run(&s, Command::new("zsh").args(["-f", "-c", &program]))
+    };
+    assert_eq!(complete("midclt auth api_"), ["api_key"]);
+    assert_eq!(complete("midclt call api_key.q"), ["api_key.query"]);
+    assert_eq!(complete("midclt auth api_key create na"), ["name="]);
+    assert_eq!(complete("midclt --ver"), ["FALLBACK"]);
 }
 
 fn shell_quote(s: &str) -> String {
