@@ -93,7 +93,7 @@ set edit:completion:arg-completer[midclt] = {|@words|
             cand --help 'Print help (see more with ''--help'')'
         }
         &'midclt;batch'= {
-            cand --in-flight 'Calls (and running jobs) in flight at once. The server runs 20 calls of a connection at most and refuses more; refused calls are sent again and the number adapts'
+            cand --in-flight 'Calls (and running jobs) in flight at once. The server takes 20 calls of a connection in flight at most and refuses more; refused calls are sent again and the number adapts'
             cand --unordered 'Write each result as soon as it is known instead of in input order'
             cand --fail-fast 'Send nothing more after the first failed line (calls already sent are still followed and written)'
             cand -h 'Print help'

@@ -82,7 +82,7 @@ complete -c midclt -n "__fish_midclt_using_subcommand call" -s q -l quiet -d 'Pr
 complete -c midclt -n "__fish_midclt_using_subcommand call" -s j -l job -d 'The method is a job: wait for it to finish and print its result'
 complete -c midclt -n "__fish_midclt_using_subcommand call" -l pretty -d 'Indented JSON (implies -o json). JSON is indented anyway for TrueNAS CLI commands and `render`; midclt\'s own commands (call, subscribe, doctor, ...) print it on one line'
 complete -c midclt -n "__fish_midclt_using_subcommand call" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c midclt -n "__fish_midclt_using_subcommand batch" -l in-flight -d 'Calls (and running jobs) in flight at once. The server runs 20 calls of a connection at most and refuses more; refused calls are sent again and the number adapts' -r
+complete -c midclt -n "__fish_midclt_using_subcommand batch" -l in-flight -d 'Calls (and running jobs) in flight at once. The server takes 20 calls of a connection in flight at most and refuses more; refused calls are sent again and the number adapts' -r
 complete -c midclt -n "__fish_midclt_using_subcommand batch" -l unordered -d 'Write each result as soon as it is known instead of in input order'
 complete -c midclt -n "__fish_midclt_using_subcommand batch" -l fail-fast -d 'Send nothing more after the first failed line (calls already sent are still followed and written)'
 complete -c midclt -n "__fish_midclt_using_subcommand batch" -s h -l help -d 'Print help'

@@ -91,12 +91,12 @@ impl ConnectConfig {
     /// How long each call may take: `timeout`, else `CALL_TIMEOUT`, else 60 s.
     pub fn call_timeout(&self) -> Duration {
         match self.timeout {
-            Some(s) if s > 0 => Duration::from_secs(s),
+            Some(s) if s > 0 => seconds(s),
             _ => std::env::var("CALL_TIMEOUT")
                 .ok()
                 .and_then(|v| v.trim().parse::<u64>().ok())
                 .filter(|s| *s > 0)
-                .map_or(rpc::DEFAULT_CALL_TIMEOUT, Duration::from_secs),
+                .map_or(rpc::DEFAULT_CALL_TIMEOUT, seconds),
         }
     }
 
@@ -121,7 +121,7 @@ impl ConnectConfig {
                 ca_cert: self.ca_cert.clone(),
                 pin,
             },
-            connect_timeout: Duration::from_secs(self.connect_timeout.max(1)),
+            connect_timeout: seconds(self.connect_timeout.max(1)),
             call_timeout,
             verbose: self.verbose,
         })
@@ -192,6 +192,13 @@ fn connect_mock(_: &ConnectOptions) -> Result<Client> {
         "mock:// needs the built-in emulator, which this midclt was built without",
     )
     .hint("build with the `emulator` cargo feature (on by default)"))
+}
+
+/// A number of seconds the user gave, as a duration of at most ten years: a deadline
+/// further off than the clock can count would overflow, and means "no limit" anyway.
+pub(crate) fn seconds(s: u64) -> Duration {
+    const TEN_YEARS: u64 = 10 * 365 * 24 * 3600;
+    Duration::from_secs(s.min(TEN_YEARS))
 }
 
 /// Connect and log in as the configuration says (through a session agent when
@@ -325,7 +332,17 @@ pub fn reconnect_with_backoff<T>(
             last.message,
             pause.as_secs()
         ));
-        std::thread::sleep(pause);
+        // In slices: Ctrl-C (when caught) ends the wait rather than 31 s of pauses.
+        let until = std::time::Instant::now() + pause;
+        while let Some(left) = until.checked_duration_since(std::time::Instant::now()) {
+            if crate::interrupt::pressed() {
+                return Err(Error::interrupted(format!(
+                    "interrupted while waiting to connect again ({})",
+                    last.message
+                )));
+            }
+            std::thread::sleep(left.min(crate::interrupt::POLL));
+        }
         match reconnect() {
             Ok(resumed) => return Ok(resumed),
             Err(e) if matches!(e.kind, Kind::Connection | Kind::Timeout) => last = e,

@@ -244,6 +244,27 @@ mock.progress_job 1 0
 }
 
 #[test]
+fn lines_merged_into_one_job_each_get_its_result() {
+    let s = Server::start();
+    // The server answers a call merged into a queued job with that job's id: three lines
+    // share one job; the last, with other arguments, has its own.
+    let input = "-j mock.merged_job k 0.5\n-j mock.merged_job k 0.5\ncore.ping\n\
+                 -j mock.merged_job k 0.5\nmock.sleep 0\n-j mock.merged_job other 0\n";
+    for args in [&["batch"][..], &["batch", "--unordered"]] {
+        let out = s.cli().args(args).stdin(input).run().success();
+        let mut lines = results(out.stdout_text());
+        lines.sort_by_key(|l| l["id"].as_i64());
+        assert_eq!(lines.len(), 6, "{lines:?}");
+        for i in [0, 1, 3, 5] {
+            assert!(lines[i]["result"]["seconds"].is_f64(), "{}", lines[i]);
+        }
+        assert_eq!(lines[0]["job_id"], lines[1]["job_id"]);
+        assert_eq!(lines[0]["job_id"], lines[3]["job_id"]);
+        assert_ne!(lines[0]["job_id"], lines[5]["job_id"]);
+    }
+}
+
+#[test]
 fn many_jobs_at_once_stay_within_the_window() {
     let s = Server::start();
     let input = "-j mock.progress_job 2 0.05\n".repeat(45);
@@ -413,4 +434,30 @@ fn output_options_are_refused_with_a_reason() {
         .code(2)
         .stdout_is("")
         .stderr_has("-o, --pretty and --select do not apply");
+}
+
+#[test]
+fn a_reader_that_goes_away_stops_the_batch_at_once() {
+    use std::io::BufRead as _;
+    let s = Server::start();
+    // More results than a pipe holds, so that writing fails once the reader is gone.
+    let mut input = String::from("-j mock.progress_job 100 0.1\n");
+    input.push_str(&"core.ping\n".repeat(20_000));
+    let file = s.file("lines.txt", &input);
+    let mut child = s.cli().arg("batch").arg("--unordered").arg(&file).spawn();
+    let mut stdout = std::io::BufReader::new(child.stdout.take().unwrap());
+    let mut first = String::new();
+    stdout.read_line(&mut first).unwrap();
+    assert!(first.contains("\"result\":\"pong\""), "{first}");
+    drop(stdout); // as `| head -1` does
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(out.status.code(), Some(7));
+    // It did not wait for the 10 s job whose line nobody would read.
+    let job = s
+        .cli()
+        .args(["call", "core.get_jobs", r#"[["id", "=", 1]]"#])
+        .run()
+        .success()
+        .json();
+    assert_eq!(job[0]["state"], "RUNNING", "{job}");
 }

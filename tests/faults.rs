@@ -402,3 +402,34 @@ fn a_job_end_seen_before_the_lookup_answer_is_final() {
         .success()
         .stdout_is("pong\n");
 }
+
+#[test]
+fn timeouts_too_long_for_the_clock_mean_no_limit_rather_than_a_panic() {
+    let s = Server::start();
+    let huge = u64::MAX.to_string();
+    for args in [
+        vec!["-t", &huge, "--connect-timeout", &huge, "call", "core.ping"],
+        vec!["-t", &huge, "waitready", "-t", &huge],
+        vec![
+            "subscribe",
+            "-t",
+            &huge,
+            "-n",
+            "1",
+            r#"mock.counter:{"count": 1, "interval": 0}"#,
+        ],
+    ] {
+        s.cli().args(&args).run().success();
+    }
+    s.cli()
+        .args(["-t", &huge, "batch"])
+        .stdin("core.ping\n")
+        .run()
+        .success()
+        .stdout_is("{\"id\":1,\"result\":\"pong\"}\n");
+    s.cli()
+        .args(["call", "core.ping"])
+        .env("CALL_TIMEOUT", &huge)
+        .run()
+        .success();
+}

@@ -160,7 +160,7 @@ fn start(handover: Handover, term: Arc<AtomicBool>) -> Result<Agent> {
         socket_id,
         server,
         user,
-        idle: (idle > 0).then(|| Duration::from_secs(idle)),
+        idle: (idle > 0).then(|| crate::session::seconds(idle)),
         started: SystemTime::now(),
         opts,
         login,

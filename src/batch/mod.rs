@@ -1,13 +1,13 @@
 //! Many calls over one connection (`midclt batch`): requests are sent as they are read,
 //! up to a window of calls in flight, and their answers are written as result lines.
 //!
-//! Everything is bounded: at most `window` calls (and running jobs) are in flight, and in
-//! ordered mode at most `SPAN_PER_SLOT × window` lines are read ahead of the oldest one
-//! not yet written — when that one is a long job, reading stops until it ends instead of
+//! Everything is bounded in lines (a result's size is the server's): at most `window`
+//! calls (and running jobs) are in flight, and in ordered mode at most
+//! `SPAN_PER_SLOT × window` lines are read ahead of the oldest one not yet written — when that one is a long job, reading stops until it ends instead of
 //! holding an ever-growing queue of results.
 //!
-//! The server runs at most 20 calls of a connection at once and refuses more with
-//! `-32000`. A refused call never ran, so it is sent again, once a slot is free, and the
+//! The server accepts at most 20 calls of a connection in flight (10 of them executing)
+//! and refuses more with `-32000`. A refused call never ran, so it is sent again, once a slot is free, and the
 //! window shrinks to what the server accepted. Jobs are followed by their `core.get_jobs`
 //! events (one subscription for the batch), with a poll of all running jobs after a
 //! silence. A dropped connection is opened again; calls that were awaiting an answer then
@@ -106,12 +106,19 @@ struct Sent {
     deadline: Instant,
 }
 
-/// A job being followed.
+/// A job being followed, for one line or several: a job whose method queues at most one
+/// more run merges a second call into the one already queued, and both lines get its id.
 struct Running {
+    /// What was heard of it so far.
+    job: Map<String, Value>,
+    waiters: Vec<Waiter>,
+}
+
+/// A line waiting for a job's end.
+struct Waiter {
     seq: u64,
     id: Value,
     method: String,
-    job: Map<String, Value>,
 }
 
 /// Run the batch over `client` (replaced by a new connection if it drops), reading from
@@ -194,7 +201,10 @@ impl Batch<'_> {
                 continue;
             }
             if self.out.broken.is_some() {
+                // Nobody reads the results any more: stop now rather than wait for calls
+                // and jobs whose lines cannot be written (jobs go on on the server).
                 self.stopping = true;
+                return;
             }
             let nothing_left = self.queue.is_empty() || self.stopping;
             if self.sent.is_empty()
@@ -228,7 +238,7 @@ impl Batch<'_> {
     }
 
     fn in_flight(&self) -> usize {
-        self.sent.len() + self.jobs.len()
+        self.sent.len() + self.jobs.values().map(|r| r.waiters.len()).sum::<usize>()
     }
 
     /// Send lines while the window, the read-ahead span and any back-off allow.
@@ -251,14 +261,33 @@ impl Batch<'_> {
                     self.queue.push_front(p);
                     break;
                 }
-                if let Err(e) = self.client.subscribe("core.get_jobs") {
-                    if e.kind != Kind::Server {
+                match self.client.subscribe("core.get_jobs") {
+                    Ok(_) => {}
+                    // Refused for want of room, or slow: the line was not sent; try later.
+                    Err(e)
+                        if e.kind == Kind::Timeout
+                            || e.server
+                                .as_ref()
+                                .is_some_and(|se| se.code == TOO_MANY_CALLS) =>
+                    {
+                        self.queue.push_front(p);
+                        self.resume_at = Some(Instant::now() + self.pause);
+                        self.pause = (self.pause * 2).min(MAX_PAUSE);
+                        break;
+                    }
+                    Err(e) if e.kind == Kind::Server => {
+                        // The line's own error would be the server's; this one is ours.
+                        let why = format!(
+                            "not sent: its job could not be followed (core.get_jobs: {})",
+                            e.message
+                        );
+                        self.fail(&p, None, &Error::new(Kind::Server, why));
+                        continue;
+                    }
+                    Err(e) => {
                         self.queue.push_front(p);
                         return Err(e);
                     }
-                    let why = format!("cannot follow the job: core.get_jobs: {}", e.message);
-                    self.fail(&p, None, &Error { message: why, ..e });
-                    continue;
                 }
                 self.subscribed = true;
             }
@@ -342,7 +371,7 @@ impl Batch<'_> {
                     self.out.skip(seq);
                     self.input_done = true;
                     self.stopping = true;
-                    self.stopped = Some(e);
+                    self.stop(e);
                     return Ok(None);
                 }
             }
@@ -455,16 +484,33 @@ impl Batch<'_> {
 
     /// A job started by line `p`: follow it, or report it if it already ended.
     fn follow(&mut self, p: Pending, job_id: i64) {
-        let run = Running {
+        let waiter = Waiter {
             seq: p.seq,
             id: p.request.id,
             method: p.request.method,
-            job: Map::new(),
         };
-        self.jobs.insert(job_id, run);
+        self.jobs
+            .entry(job_id)
+            .or_insert_with(|| Running {
+                job: Map::new(),
+                waiters: Vec::new(),
+            })
+            .waiters
+            .push(waiter);
         if let Some(fields) = self.early_ends.remove(&job_id) {
             self.job_news(job_id, &fields);
         }
+    }
+
+    /// Keep the end of job `job_id` for a line whose answer naming it is still to come.
+    fn remember_end(&mut self, job_id: i64, fields: Map<String, Value>) {
+        if self.early_order.len() >= EARLY_ENDS {
+            if let Some(old) = self.early_order.pop_front() {
+                self.early_ends.remove(&old);
+            }
+        }
+        self.early_order.push_back(job_id);
+        self.early_ends.insert(job_id, fields);
     }
 
     fn on_notification(&mut self, n: Notification) {
@@ -481,13 +527,7 @@ impl Batch<'_> {
             let fields = fields.clone();
             self.job_news(job_id, &fields);
         } else if is_terminal(fields) {
-            if self.early_order.len() >= EARLY_ENDS {
-                if let Some(old) = self.early_order.pop_front() {
-                    self.early_ends.remove(&old);
-                }
-            }
-            self.early_order.push_back(job_id);
-            self.early_ends.insert(job_id, fields.clone());
+            self.remember_end(job_id, fields.clone());
         }
     }
 
@@ -497,33 +537,54 @@ impl Batch<'_> {
         let Some(run) = self.jobs.get_mut(&job_id) else {
             return;
         };
+        // Job ids count from 1 at every start of the middleware: after a reconnection the
+        // same id may be another job.
+        let started =
+            |job: &Map<String, Value>| job.get("time_started").filter(|t| !t.is_null()).cloned();
+        if started(&run.job).is_some_and(|was| started(fields).is_some_and(|now| now != was)) {
+            self.lost_jobs(&[job_id]);
+            return;
+        }
         for (k, v) in fields {
             run.job.insert(k.clone(), v.clone());
         }
-        let other_method = run
+        let method = run
             .job
             .get("method")
             .and_then(Value::as_str)
-            .is_some_and(|m| m != run.method && run.method != "core.job_wait");
-        let outcome = if other_method {
-            Some(Err(not_a_job(&run.method, &json!(job_id))))
-        } else {
-            crate::jobs::ended(job_id, &run.job)
+            .map(str::to_string);
+        // A line whose call returned a number that happens to be another method's job.
+        let (mine, others): (Vec<Waiter>, Vec<Waiter>) =
+            std::mem::take(&mut run.waiters).into_iter().partition(|w| {
+                method
+                    .as_deref()
+                    .is_none_or(|m| m == w.method || w.method == "core.job_wait")
+            });
+        run.waiters = mine;
+        let ended = crate::jobs::ended(job_id, &run.job);
+        let job = run.job.clone();
+        for w in others {
+            let e = not_a_job(&w.method, &json!(job_id));
+            self.settle(w.seq, output::failure(w.id, None, output::any_error(&e)));
+        }
+        let Some(outcome) = ended else {
+            if self.jobs.get(&job_id).is_some_and(|r| r.waiters.is_empty()) {
+                self.jobs.remove(&job_id);
+            }
+            return;
         };
-        let Some(outcome) = outcome else { return };
         let Some(run) = self.jobs.remove(&job_id) else {
             return;
         };
-        match outcome {
-            Ok(v) => {
-                let line = output::success(run.id, Some(job_id), v);
-                self.settle(run.seq, line);
-            }
-            Err(e) => {
-                let line = output::failure(run.id, Some(job_id), output::any_error(&e));
-                self.settle(run.seq, line);
-            }
+        for w in run.waiters {
+            let line = match &outcome {
+                Ok(v) => output::success(w.id, Some(job_id), v.clone()),
+                Err(e) => output::failure(w.id, Some(job_id), output::any_error(e)),
+            };
+            self.settle(w.seq, line);
         }
+        // A line merged into this job may not have its answer yet.
+        self.remember_end(job_id, job);
     }
 
     /// After a silence, ask for every running job at once.
@@ -560,17 +621,33 @@ impl Batch<'_> {
                 self.job_news(id, fields);
             }
         }
-        // An id the server has no job for came from a method that merely returned a number.
-        for id in ids {
-            if !seen.contains(&id) {
-                if let Some(run) = self.jobs.remove(&id) {
-                    let e = not_a_job(&run.method, &json!(id));
-                    let line = output::failure(run.id, None, output::any_error(&e));
-                    self.settle(run.seq, line);
-                }
+        let unknown: Vec<i64> = ids.into_iter().filter(|id| !seen.contains(id)).collect();
+        self.lost_jobs(&unknown);
+        Ok(())
+    }
+
+    /// The server has no job `id` (or another job by that id): a job heard of before is
+    /// gone (the middleware restarted); an id never heard of came from a method that
+    /// merely returned a number.
+    fn lost_jobs(&mut self, ids: &[i64]) {
+        for &id in ids {
+            let Some(run) = self.jobs.remove(&id) else {
+                continue;
+            };
+            let heard = !run.job.is_empty();
+            for w in run.waiters {
+                let e = if heard {
+                    Error::connection(format!(
+                        "job {id} ({}) is no longer known to the server (the middleware may have restarted); its outcome is unknown",
+                        w.method
+                    ))
+                } else {
+                    not_a_job(&w.method, &json!(id))
+                };
+                let job_id = heard.then_some(id);
+                self.settle(w.seq, output::failure(w.id, job_id, output::any_error(&e)));
             }
         }
-        Ok(())
     }
 
     /// Calls past their deadline fail; the server may still run them.
@@ -603,12 +680,9 @@ impl Batch<'_> {
     /// The connection failed (or Ctrl-C): open it again and go on, or stop. Returns
     /// whether to go on.
     fn recover(&mut self, e: Error) -> bool {
-        if e.kind != Kind::Connection {
-            self.stopped = Some(e);
-            return false;
-        }
         // Answers and events that arrived before the failure still count (a call made
-        // on the side, such as a job poll, may have read them on our behalf).
+        // on the side, such as a job poll, may have read them on our behalf); after
+        // Ctrl-C the next read stops this at once.
         loop {
             match self.client.next_answer(Some(Instant::now())) {
                 Ok(Some((id, answer))) => self.on_answer(&id, answer),
@@ -623,6 +697,10 @@ impl Batch<'_> {
                 }
                 Err(_) => break,
             }
+        }
+        if e.kind != Kind::Connection {
+            self.stop(e);
+            return false;
         }
         // Whatever was awaiting an answer may have run: reported, never sent again.
         let unanswered: Vec<Sent> = self.sent.drain().map(|(_, s)| s).collect();
@@ -646,6 +724,9 @@ impl Batch<'_> {
             &mut || {
                 *self.client = (self.reconnect)()?;
                 self.subscribed = false;
+                // Ends kept from before may name ids a restarted middleware reuses.
+                self.early_ends.clear();
+                self.early_order.clear();
                 self.call_window = self.opts.window;
                 self.resume_jobs()
             },
@@ -657,7 +738,7 @@ impl Batch<'_> {
             Ok(()) => true,
             Err(last) => {
                 self.abandon_jobs(&last);
-                self.stopped = Some(last);
+                self.stop(last);
                 false
             }
         }
@@ -681,8 +762,17 @@ impl Batch<'_> {
                 "{}; job {job_id} goes on running on the server: follow it with `midclt job wait {job_id}`",
                 why.message
             ));
-            let line = output::failure(run.id, Some(job_id), output::any_error(&e));
-            self.settle(run.seq, line);
+            for w in run.waiters {
+                let line = output::failure(w.id, Some(job_id), output::any_error(&e));
+                self.settle(w.seq, line);
+            }
+        }
+    }
+
+    /// The batch stops for `e`; the first reason is the one reported.
+    fn stop(&mut self, e: Error) {
+        if self.stopped.is_none() {
+            self.stopped = Some(e);
         }
     }
 
@@ -721,7 +811,9 @@ impl Batch<'_> {
             self.out.skip(s.pending.seq);
         }
         for run in std::mem::take(&mut self.jobs).into_values() {
-            self.out.skip(run.seq);
+            for w in run.waiters {
+                self.out.skip(w.seq);
+            }
         }
         self.out.flush();
         Report {

@@ -403,8 +403,8 @@ pub(crate) struct BatchArgs {
     /// followed and written)
     #[arg(long = "fail-fast")]
     pub fail_fast: bool,
-    /// Calls (and running jobs) in flight at once. The server runs 20 calls of a connection
-    /// at most and refuses more; refused calls are sent again and the number adapts
+    /// Calls (and running jobs) in flight at once. The server takes 20 calls of a connection
+    /// in flight at most and refuses more; refused calls are sent again and the number adapts
     #[arg(
         long = "in-flight",
         value_name = "N",
@@ -430,7 +430,7 @@ running jobs are followed on, the rest is sent on the new connection.
 
 Exit codes: 0 every line succeeded (or there was none), 8 some lines failed, 9 every
 line failed; 3 the connection was lost for good (lines not sent get no result line),
-2 usage, 5 login, 7 writing the results failed, 130 Ctrl-C.";
+2 usage, 5 login, 7 reading the input or writing the results failed, 130 Ctrl-C.";
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, ValueEnum)]
 pub(crate) enum BoolStyle {

@@ -885,9 +885,14 @@ fn str_field(v: &Value, key: &str) -> String {
 fn legacy_error(e: &Value) -> ServerError {
     let data = crate::error::ErrorData::from_json(e);
     let validation = e.get("type").and_then(Value::as_str) == Some("VALIDATION");
+    // The legacy protocol's "too many concurrent calls" (the call did not run) is errno
+    // 109 where JSON-RPC has its own code: one code for both, so callers can send again.
+    let too_many = e.get("error").and_then(Value::as_i64) == Some(109);
     ServerError {
         code: if validation {
             INVALID_PARAMS
+        } else if too_many {
+            crate::error::TOO_MANY_CALLS
         } else {
             crate::error::CALL_ERROR
         },
@@ -934,6 +939,11 @@ mod tests {
             "reason": "[ENOENT] nope"}));
         assert_eq!(e.code, crate::error::CALL_ERROR);
         assert_eq!(e.reason(), "[ENOENT] nope");
+        let e = legacy_error(
+            &json!({"error": 109, "errname": "ETOOMANYREFS", "type": null,
+            "reason": "Maximum number of concurrent calls (20) has exceeded."}),
+        );
+        assert_eq!(e.code, crate::error::TOO_MANY_CALLS);
     }
 
     #[test]

@@ -7,7 +7,7 @@ use crate::error::{Error, Kind, Result};
 use crate::render::{self, Format, Output, Spec};
 use crate::session;
 use serde_json::Value;
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 pub(crate) fn run(g: &GlobalArgs, args: &SubscribeArgs) -> anyhow::Result<()> {
     let spec = super::output_spec(g, &args.out)?;
@@ -24,7 +24,7 @@ pub(crate) fn run(g: &GlobalArgs, args: &SubscribeArgs) -> anyhow::Result<()> {
         .into());
     }
     let mut opener = session::Opener::new(super::config(g)?, false);
-    let timeout = args.timeout.filter(|t| *t > 0).map(Duration::from_secs);
+    let timeout = args.timeout.filter(|t| *t > 0).map(crate::session::seconds);
     let mut open = || -> Result<Client> {
         let mut client = opener.open()?;
         if let Some(t) = timeout {

@@ -11,7 +11,6 @@ use crate::render::print_line;
 use serde_json::{json, Value};
 use std::fmt::Write as _;
 use std::io::{BufRead as _, IsTerminal as _, Write as _};
-use std::time::Duration;
 
 pub(crate) fn run(g: &GlobalArgs, args: &TrustArgs) -> anyhow::Result<()> {
     let spec = super::output_spec(g, &args.out)?;
@@ -58,7 +57,7 @@ pub(crate) fn run(g: &GlobalArgs, args: &TrustArgs) -> anyhow::Result<()> {
     let stream = transport::open_stream(
         &endpoint,
         &tls,
-        Duration::from_secs(g.connect_timeout.max(1)),
+        crate::session::seconds(g.connect_timeout.max(1)),
     )?;
     let der = stream
         .peer_certificate_der()

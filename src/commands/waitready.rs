@@ -10,7 +10,7 @@ const RETRY_EVERY: Duration = Duration::from_millis(500);
 
 pub(crate) fn run(g: &GlobalArgs, args: &WaitreadyArgs) -> anyhow::Result<()> {
     let mut opts = super::config(g)?.options()?;
-    let deadline = Instant::now() + Duration::from_secs(args.timeout);
+    let deadline = Instant::now() + crate::session::seconds(args.timeout);
     loop {
         let left = deadline.saturating_duration_since(Instant::now());
         opts.connect_timeout = opts

@@ -229,6 +229,23 @@ impl Emulator {
         }
     }
 
+    /// The id of a job of `method` called with `args` that has not ended, if any.
+    pub(crate) fn unfinished_job(&self, method: &str, args: &Value) -> Option<i64> {
+        let st = lock(&self.shared.state);
+        st.jobs
+            .iter()
+            .filter(|(_, j)| {
+                j.get("method").and_then(Value::as_str) == Some(method)
+                    && j.get("arguments") == Some(args)
+                    && matches!(
+                        j.get("state").and_then(Value::as_str),
+                        Some("WAITING" | "RUNNING")
+                    )
+            })
+            .map(|(id, _)| *id)
+            .min()
+    }
+
     pub(crate) fn job(&self, id: i64) -> Option<Map<String, Value>> {
         lock(&self.shared.state).jobs.get(&id).cloned()
     }

@@ -50,6 +50,17 @@ pub(super) fn methods() -> Vec<MethodDef> {
             },
         ),
         def(
+            "mock.merged_job",
+            "Emulator test job. Runs `seconds` seconds; called again with the same arguments before that job ended, it answers that job's id instead of starting another, as the server merges a call into a job already queued.",
+            vec![
+                ("key", string().default(json!("")), false),
+                ("seconds", number().minimum(0).maximum(60).default(json!(0.5)), false),
+            ],
+            dict(),
+            merged_job,
+        )
+        .job(),
+        def(
             "mock.progress_job",
             "Emulator test job. Runs `steps` steps `interval` seconds apart, reporting progress after each.",
             vec![
@@ -122,6 +133,20 @@ fn progress_job(ctx: &mut Ctx<'_>, params: Vec<Value>) -> Result<Value, ApiError
             );
         }
         Ok(json!({"steps": steps}))
+    }))
+}
+
+// Handler: the dispatch table fixes the signature; this one cannot fail.
+#[allow(clippy::unnecessary_wraps)]
+fn merged_job(ctx: &mut Ctx<'_>, params: Vec<Value>) -> Result<Value, ApiError> {
+    let args = Value::Array(params.clone());
+    if let Some(id) = ctx.emu.unfinished_job(ctx.method, &args) {
+        return Ok(json!(id));
+    }
+    let seconds = params.get(1).and_then(Value::as_f64).unwrap_or(0.5);
+    Ok(start(ctx, params, move |run| {
+        run.sleep(Duration::from_secs_f64(seconds))?;
+        Ok(json!({"seconds": seconds}))
     }))
 }
 
