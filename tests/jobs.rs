@@ -190,3 +190,43 @@ fn a_failed_new_style_job_is_the_jobs_error() {
         .code(1)
         .stderr_has("bad value");
 }
+
+/// A job followed across a restart of the middleware: job ids start again from 1, so the
+/// id names nothing or another job, and neither may pass for the job that was started.
+#[test]
+fn a_job_lost_in_a_server_restart_is_never_taken_for_another() {
+    let s = Server::start();
+    for (what, another) in [("vanished", false), ("replaced", true)] {
+        let follow = |args: &[&str]| s.cli().args(args).spawn();
+        let pause = |ms| std::thread::sleep(std::time::Duration::from_millis(ms));
+        let call = follow(&["call", "-j", "mock.progress_job", "40", "0.1"]);
+        pause(300); // job 1 exists
+        let waiting = [call, follow(&["job", "wait", "1"])];
+        let batch_input = s.file("lines.txt", "-j mock.progress_job 40 0.1\n");
+        let batch = s.cli().arg("batch").arg(&batch_input).spawn();
+        pause(600);
+        s.emu.restart();
+        if another {
+            // Job 1 again, of the same method, before anyone reconnects (after 1 s).
+            assert_eq!(start_job(&s, 5, 0.05), 1);
+        }
+        for child in waiting {
+            let out = child.wait_with_output().unwrap();
+            let stderr = String::from_utf8_lossy(&out.stderr);
+            assert_eq!(out.status.code(), Some(1), "{what}: {stderr}");
+            assert!(out.stdout.is_empty(), "{what}: {stderr}");
+            assert!(
+                stderr.contains("is no longer known to the server"),
+                "{what}: {stderr}"
+            );
+        }
+        let out = batch.wait_with_output().unwrap();
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        assert_eq!(out.status.code(), Some(9), "{what}: {stdout}");
+        assert!(
+            stdout.contains("is no longer known to the server"),
+            "{what}: {stdout}"
+        );
+        s.emu.restart();
+    }
+}

@@ -539,9 +539,7 @@ impl Batch<'_> {
         };
         // Job ids count from 1 at every start of the middleware: after a reconnection the
         // same id may be another job.
-        let started =
-            |job: &Map<String, Value>| job.get("time_started").filter(|t| !t.is_null()).cloned();
-        if started(&run.job).is_some_and(|was| started(fields).is_some_and(|now| now != was)) {
+        if !crate::jobs::same_job(&run.job, fields) {
             self.lost_jobs(&[job_id]);
             return;
         }
@@ -637,10 +635,7 @@ impl Batch<'_> {
             let heard = !run.job.is_empty();
             for w in run.waiters {
                 let e = if heard {
-                    Error::connection(format!(
-                        "job {id} ({}) is no longer known to the server (the middleware may have restarted); its outcome is unknown",
-                        w.method
-                    ))
+                    crate::jobs::lost(id, &w.method)
                 } else {
                     not_a_job(&w.method, &json!(id))
                 };

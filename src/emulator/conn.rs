@@ -201,6 +201,10 @@ impl Conn {
 
     fn flush_outgoing(&mut self) -> Result<(), ()> {
         while let Ok(out) = self.rx.try_recv() {
+            if matches!(out, Out::Cut) {
+                self.ws.get_ref().stream().shutdown();
+                return Err(());
+            }
             if matches!(out, Out::Answer(_)) {
                 self.executing = self.executing.saturating_sub(1);
             }
@@ -259,6 +263,7 @@ impl Conn {
                            "params": {"collection": collection, "error": error}})
             }),
             Out::Answer(frame) => frame,
+            Out::Cut => None,
         }
     }
 

@@ -19,10 +19,20 @@ pub(crate) struct Starter {
 pub(crate) struct JobRun {
     pub id: i64,
     emu: Emulator,
+    /// The emulator's generation the job was started in (see [`Emulator::restart`]).
+    generation: u64,
 }
 
 impl JobRun {
+    /// The job still exists: no restart happened since it started.
+    fn current(&self) -> bool {
+        lock(&self.emu.shared.state).generation == self.generation
+    }
+
     pub(crate) fn progress(&self, percent: f64, description: &str) {
+        if !self.current() {
+            return;
+        }
         let percent = percent.clamp(0.0, 100.0).trunc() as i64;
         self.emu.update_job(self.id, |job| {
             job.insert(
@@ -34,7 +44,7 @@ impl JobRun {
 
     pub(crate) fn aborted(&self) -> bool {
         let st = lock(&self.emu.shared.state);
-        st.job_ctl.get(&self.id).is_some_and(|c| c.abort)
+        st.generation != self.generation || st.job_ctl.get(&self.id).is_some_and(|c| c.abort)
     }
 
     /// Sleep in small steps, ending early with `Aborted` when the job is aborted.
@@ -60,6 +70,9 @@ impl JobRun {
 
     /// Append a line to the job's log; the first one gives the job its `logs_path`.
     pub(crate) fn log(&self, line: &str) {
+        if !self.current() {
+            return;
+        }
         let first = {
             let mut st = lock(&self.emu.shared.state);
             let log = st.job_logs.entry(self.id).or_default();
@@ -90,7 +103,7 @@ type Body = Box<dyn FnOnce(&JobRun) -> Result<Value, ApiError> + Send>;
 impl Emulator {
     /// Create a job, announce it, and run `body` on its own thread. Returns the job id.
     pub(crate) fn start_job(&self, method: &str, args: &Value, who: &Starter, body: Body) -> i64 {
-        let id = {
+        let (id, generation) = {
             let mut st = lock(&self.shared.state);
             let id = st.next_job_id;
             st.next_job_id += 1;
@@ -114,21 +127,26 @@ impl Emulator {
                 st.jobs.insert(id, m);
             }
             st.job_ctl.insert(id, JobCtl::default());
-            id
+            (id, st.generation)
         };
         self.publish_job(id, "added");
         let emu = self.clone();
         let method = method.to_string();
         std::thread::spawn(move || {
-            emu.update_job(id, |job| {
-                job.insert("state".into(), json!("RUNNING"));
-            });
             let run = JobRun {
                 id,
                 emu: emu.clone(),
+                generation,
             };
+            if run.current() {
+                emu.update_job(id, |job| {
+                    job.insert("state".into(), json!("RUNNING"));
+                });
+            }
             let outcome = body(&run);
-            emu.finish_job(id, &method, outcome);
+            if run.current() {
+                emu.finish_job(id, &method, outcome);
+            }
         });
         id
     }

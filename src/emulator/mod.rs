@@ -132,6 +132,8 @@ pub(crate) enum Out {
     /// The end of a call that held an execution slot (a new-style job's result, a
     /// delayed answer): its answer frame, if anyone is to hear it.
     Answer(Option<serde_json::Value>),
+    /// Cut the connection, as a middleware that stops does.
+    Cut,
 }
 
 pub(crate) struct ConnHandle {
@@ -217,6 +219,23 @@ impl Emulator {
     /// clients recover from a dropped connection.
     pub fn drop_next_connection_after(&self, frames: u64) {
         self.shared.drop_next.store(frames, Ordering::SeqCst);
+    }
+
+    /// Behave as a middleware that restarted: every connection is cut (no close frame),
+    /// every job is forgotten and job ids count from 1 again; jobs that were running end
+    /// unseen. For testing that clients do not take a new job for an old one by its id.
+    pub fn restart(&self) {
+        {
+            let mut st = lock(&self.shared.state);
+            st.generation += 1;
+            st.jobs.clear();
+            st.job_ctl.clear();
+            st.job_logs.clear();
+            st.next_job_id = 1;
+        }
+        for h in lock(&self.shared.conns).values() {
+            let _ = h.tx.send(Out::Cut);
+        }
     }
 
     /// Answer the next file transfer request (`GET /_download/ID` or `POST /_upload`) with

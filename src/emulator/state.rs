@@ -65,6 +65,9 @@ pub(crate) struct State {
     pub jobs: BTreeMap<i64, Map<String, Value>>,
     pub job_ctl: HashMap<i64, JobCtl>,
     pub next_job_id: i64,
+    /// Counts [`super::Emulator::restart`]s: a job thread of an earlier one is a ghost
+    /// whose job is gone (its id may be another job's now).
+    pub generation: u64,
     pub tokens: Vec<Token>,
     /// Downloads waiting for their `GET /_download/ID`, by job id.
     pub downloads: HashMap<i64, super::pipes::Download>,
@@ -106,6 +109,7 @@ impl State {
             jobs: BTreeMap::new(),
             job_ctl: HashMap::new(),
             next_job_id: 1,
+            generation: 0,
             tokens: Vec::new(),
             downloads: HashMap::new(),
             job_logs: HashMap::new(),

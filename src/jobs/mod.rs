@@ -180,8 +180,15 @@ pub fn follow_reconnecting(
     )
 }
 
-/// Follow job `job_id` to its end. `dropped`: the connection is already known to be gone
-/// (with this error), so reconnect before watching.
+/// The connection was lost while a job was being waited for another way (a new-style
+/// call): what failed, and the job as it was seen until then.
+pub(super) struct Dropped {
+    pub error: Error,
+    pub job: Map<String, Value>,
+}
+
+/// Follow job `job_id` to its end. `dropped`: the connection is already known to be gone,
+/// so reconnect before watching.
 fn follow_inner(
     client: &mut Client,
     mut reconnect: Option<Reconnect<'_>>,
@@ -189,12 +196,17 @@ fn follow_inner(
     method: &str,
     job_id: i64,
     progress: &mut dyn Progress,
-    mut dropped: Option<Error>,
+    dropped: Option<Dropped>,
 ) -> Result<Value> {
+    let mut seen = Seen::default();
+    let mut dropped = dropped.map(|d| {
+        seen.first = Some(d.job).filter(|j| !j.is_empty());
+        d.error
+    });
     loop {
         let e = match dropped.take() {
             Some(e) => e,
-            None => match watch(client, method, job_id, progress) {
+            None => match watch(client, method, job_id, progress, &mut seen) {
                 Err(e) if e.kind == Kind::Connection => e,
                 other => return other.map_err(|e| detached(e, method, job_id)),
             },
@@ -247,6 +259,46 @@ fn detached(e: Error, method: &str, job_id: i64) -> Error {
     }
 }
 
+/// What an earlier watch learnt of the job, to know it again after a reconnection: job
+/// ids count from 1 at every start of the middleware, so after a restart the id may name
+/// another job, or none.
+#[derive(Default)]
+struct Seen {
+    /// The job as the server first showed it.
+    first: Option<Map<String, Value>>,
+}
+
+/// Whether two views of a job by the same id are the same job, as far as they tell:
+/// neither its start time, nor its arguments, nor the request that started it changed
+/// (a field either view lacks or has null proves nothing).
+pub(crate) fn same_job(earlier: &Map<String, Value>, now: &Map<String, Value>) -> bool {
+    let field =
+        |job: &Map<String, Value>, key: &str| job.get(key).filter(|v| !v.is_null()).cloned();
+    let first_request = |job: &Map<String, Value>| {
+        job.get("message_ids")
+            .and_then(Value::as_array)
+            .and_then(|ids| ids.first())
+            .cloned()
+    };
+    let differ = |a: Option<Value>, b: Option<Value>| a.zip(b).is_some_and(|(a, b)| a != b);
+    !(differ(field(earlier, "time_started"), field(now, "time_started"))
+        || differ(field(earlier, "arguments"), field(now, "arguments"))
+        || differ(first_request(earlier), first_request(now)))
+}
+
+/// Job `job_id`, followed before, is not on the server any more (or another job has its
+/// id): the middleware restarted, and what became of the job cannot be known.
+/// A server error (exit 1) of midclt's making: not a connection error, which would be
+/// retried.
+pub(crate) fn lost(job_id: i64, method: &str) -> Error {
+    Error::new(Kind::Server, format!(
+        "job {job_id} ({method}) is no longer known to the server (the middleware may have restarted); its outcome is unknown"
+    ))
+    .hint(format!(
+        "`midclt job list --method {method}` shows the jobs the server has now"
+    ))
+}
+
 /// Follow the job over `client` until it ends, from a fresh snapshot of its state (so it
 /// also picks up a job after a reconnection).
 fn watch(
@@ -254,6 +306,7 @@ fn watch(
     method: &str,
     job_id: i64,
     progress: &mut dyn Progress,
+    seen: &mut Seen,
 ) -> Result<Value> {
     let mut job = Map::new();
     // Catches a job that finished before its first event reached us, and non-job methods
@@ -266,8 +319,20 @@ fn watch(
         ],
     )?;
     let Some(Value::Object(snapshot)) = snapshot.as_array().and_then(|a| a.first()) else {
-        return Err(not_a_job(method, &json!(job_id)));
+        return Err(if seen.first.is_some() {
+            lost(job_id, method)
+        } else {
+            not_a_job(method, &json!(job_id))
+        });
     };
+    if let Some(first) = &seen.first {
+        let other_method = first.get("method") != snapshot.get("method");
+        if other_method || !same_job(first, snapshot) {
+            return Err(lost(job_id, method));
+        }
+    } else {
+        seen.first = Some(snapshot.clone());
+    }
     // Events that arrived before the snapshot's answer are older than it: show them first,
     // in order, so progress never steps back.
     for n in client.take_queued() {

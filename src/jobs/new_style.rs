@@ -6,7 +6,7 @@
 //! legacy style, where the answer is the id: which style runs is the server's to say.
 
 use super::{
-    detached, follow_inner, merge, show, terminal_state, OnInterrupt, Progress, Reconnect,
+    detached, follow_inner, merge, show, terminal_state, Dropped, OnInterrupt, Progress, Reconnect,
     POLL_AFTER_SILENCE,
 };
 use crate::client::rpc::{Client, Notification};
@@ -103,7 +103,7 @@ pub(super) fn run(
                     method,
                     id,
                     progress,
-                    Some(e),
+                    Some(Dropped { error: e, job }),
                 );
             }
             Err(e) => return Err(e),
