@@ -30,6 +30,17 @@ pub(crate) fn catch() -> bool {
     true
 }
 
+/// For a background process (the session agent): SIGTERM as well as SIGINT set the flag,
+/// so every wait ends for either. Returns the flag, to look at directly.
+pub(crate) fn catch_termination() -> Option<Arc<AtomicBool>> {
+    if !catch() {
+        return None;
+    }
+    let flag = FLAG.get()?;
+    signal_hook::flag::register(signal_hook::consts::SIGTERM, Arc::clone(flag)).ok()?;
+    Some(Arc::clone(flag))
+}
+
 /// Whether SIGINT is being caught (so waits must poll).
 pub(crate) fn caught() -> bool {
     FLAG.get().is_some()

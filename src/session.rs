@@ -286,12 +286,19 @@ impl Opener {
 
     /// A logged-in connection.
     pub fn open(&mut self) -> Result<Client> {
-        if let Some(client) = agent::connect(&self.cfg) {
-            return Ok(client);
-        }
+        let agent_trouble = match agent::connect(&self.cfg) {
+            Ok(Some(client)) => return Ok(client),
+            Ok(None) => None,
+            Err(e) => Some(e),
+        };
         let login = match self.login.take() {
             Some(login) => login,
-            None => credentials::resolve(&self.cfg.login, self.stdin_taken)?,
+            None => match credentials::resolve(&self.cfg.login, self.stdin_taken) {
+                Ok(login) => login,
+                // Relying on the agent for credentials: its trouble is the story.
+                Err(e) if e.kind == Kind::Usage => return Err(agent_trouble.unwrap_or(e)),
+                Err(e) => return Err(e),
+            },
         };
         let opened = open_as(&self.cfg, &login);
         self.login = Some(login);
@@ -302,8 +309,8 @@ impl Opener {
     /// runs, else a fresh one.
     pub fn connect(&mut self) -> Result<Client> {
         match agent::connect(&self.cfg) {
-            Some(client) => Ok(client),
-            None => connect(&self.cfg.options()?),
+            Ok(Some(client)) => Ok(client),
+            Ok(None) | Err(_) => connect(&self.cfg.options()?),
         }
     }
 }

@@ -608,3 +608,26 @@ fn a_profile_selects_its_agent() {
         .stdout_has("stopped the session agent");
     assert_eq!(a.status(), Vec::<Value>::new());
 }
+
+#[test]
+fn a_command_names_the_agent_when_it_cannot_answer() {
+    let (s, a) = started(&[]);
+    // The server goes away: the agent waits to connect again and answers nobody meanwhile.
+    s.emu.stop();
+    s.emu.restart();
+    std::thread::sleep(Duration::from_millis(300));
+    // No credentials of its own: the agent's trouble is the error (exit 3), not a usage
+    // error about a missing password.
+    a.root(&s)
+        .args(["call", "core.ping"])
+        .run()
+        .code(3)
+        .stderr_has("the session agent for this server does not answer");
+    // `session stop` ends it all the same (as the harness does at the end of every test).
+    a.midclt()
+        .args(["session", "stop", "--all"])
+        .run()
+        .success()
+        .stdout_has("it did not answer, so it was terminated");
+    assert!(std::fs::read_dir(a.dir()).unwrap().next().is_none());
+}

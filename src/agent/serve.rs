@@ -82,10 +82,14 @@ struct Conn {
 /// `report` (the pipe to `session start`) gets one line once the agent is ready or has
 /// failed to start.
 pub(crate) fn run(handover: Handover, report: &mut dyn io::Write) -> Result<()> {
-    let term = Arc::new(AtomicBool::new(false));
-    for signal in [signal_hook::consts::SIGTERM, signal_hook::consts::SIGINT] {
-        let _ = signal_hook::flag::register(signal, Arc::clone(&term));
-    }
+    // The same flag every wait looks at: a stop also ends the pauses of a reconnection.
+    let term = crate::interrupt::catch_termination().unwrap_or_else(|| {
+        let term = Arc::new(AtomicBool::new(false));
+        for signal in [signal_hook::consts::SIGTERM, signal_hook::consts::SIGINT] {
+            let _ = signal_hook::flag::register(signal, Arc::clone(&term));
+        }
+        term
+    });
     // The terminal `session start` ran in may close; the agent is not tied to it.
     let _ = signal_hook::flag::register(
         signal_hook::consts::SIGHUP,

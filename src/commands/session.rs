@@ -3,7 +3,7 @@
 use crate::agent::{Handover, Report};
 use crate::cli::{GlobalArgs, SessionCommand, SessionStartArgs};
 use crate::client::rpc::Client;
-use crate::error::{Error, Result};
+use crate::error::{Error, Kind, Result};
 use crate::render::{self, Format};
 use crate::session::agent;
 use serde_json::{json, Value};
@@ -157,7 +157,10 @@ fn status(g: &GlobalArgs) -> anyhow::Result<()> {
                 rows.push(status);
             }
             Ok(None) => {}
-            Err(e) => rows.push(json!({"socket": socket, "error": e.message})),
+            Err(e) => {
+                let pid = agent::agent_pid(&socket).ok().flatten();
+                rows.push(json!({"socket": socket, "pid": pid, "error": e.message}));
+            }
         }
     }
     let default = super::profile_format(g)?.unwrap_or_else(|| {
@@ -228,8 +231,21 @@ fn stop(g: &GlobalArgs, all: bool) -> anyhow::Result<()> {
 
 /// Stop the agent on `socket`, returning its last status; `None` when none is there.
 fn stop_at(socket: &Path, verbose: bool) -> Result<Option<Value>> {
-    let Some((mut client, status)) = ask(socket, agent::STOP_METHOD, verbose)? else {
-        return Ok(None);
+    let (mut client, status) = match ask(socket, agent::STOP_METHOD, verbose) {
+        Ok(Some(answer)) => answer,
+        Ok(None) => return Ok(None),
+        // Busy (reconnecting to its server, which can take half a minute): end it.
+        Err(e) if matches!(e.kind, Kind::Connection | Kind::Timeout) => {
+            let Some(pid) = agent::agent_pid(socket)? else {
+                return Ok(None);
+            };
+            if !agent::terminate(pid, socket) {
+                return Err(e.hint(format!("the agent (process {pid}) could not be stopped")));
+            }
+            let what = "a server it could not reach (it did not answer, so it was terminated)";
+            return Ok(Some(json!({"pid": pid, "server": what, "user": null})));
+        }
+        Err(e) => return Err(e),
     };
     // The agent removes its socket before it hangs up: once it has, a command run next
     // cannot find it any more.

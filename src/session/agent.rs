@@ -9,7 +9,7 @@
 use crate::client::rpc::{self, Client, ConnectOptions};
 use crate::client::transport::{Stream, TlsOptions};
 use crate::client::uri::{Endpoint, Protocol};
-use crate::error::{Error, Result};
+use crate::error::{Error, Kind, Result};
 use crate::private::Unfit;
 use crate::session::ConnectConfig;
 use sha2::{Digest as _, Sha256};
@@ -122,21 +122,27 @@ fn wanted(cfg: &ConnectConfig) -> bool {
 }
 
 /// A connection through the agent serving `cfg`'s server and user, already logged in;
-/// `None` when there is none (or it cannot be used), and the caller connects itself.
-pub(crate) fn connect(cfg: &ConnectConfig) -> Option<Client> {
+/// `Ok(None)` when there is none, and the caller connects itself. `Err`: an agent is
+/// there but does not answer in time (it may be reconnecting to the server); the caller may
+/// still connect itself, and report this when it cannot.
+pub(crate) fn connect(cfg: &ConnectConfig) -> Result<Option<Client>> {
     if !wanted(cfg) {
-        return None;
+        return Ok(None);
     }
-    let id = identity(cfg).ok()?;
+    let Ok(id) = identity(cfg) else {
+        return Ok(None);
+    };
     // The common case, no agent, costs one stat.
-    std::fs::symlink_metadata(&id.socket).ok()?;
+    if std::fs::symlink_metadata(&id.socket).is_err() {
+        return Ok(None);
+    }
     match open_at(&id.socket, cfg.call_timeout(), cfg.verbose) {
         Ok(Some(mut client)) => {
             // Commands key caches and messages by the server, not by the agent's socket.
             client.relayed_for(id.endpoint);
-            Some(client)
+            Ok(Some(client))
         }
-        Ok(None) => None,
+        Ok(None) => Ok(None),
         Err(e) => {
             if cfg.verbose {
                 eprintln!(
@@ -145,7 +151,16 @@ pub(crate) fn connect(cfg: &ConnectConfig) -> Option<Client> {
                     e.message
                 );
             }
-            None
+            // Only an agent that is there and busy stands in for credentials; one refused
+            // (an unsafe directory) is simply not used.
+            if e.kind != Kind::Timeout {
+                return Ok(None);
+            }
+            Err(Error::connection(format!(
+                "the session agent for this server does not answer ({})",
+                e.message
+            ))
+            .hint("it may be reconnecting to the server: try again shortly, or stop it with `midclt session stop` and pass credentials"))
         }
     }
 }
@@ -184,9 +199,20 @@ pub(crate) fn open_at(
                 path: socket.to_path_buf(),
                 protocol: Protocol::Legacy,
             };
-            rpc::connect_over(Stream::Unix(stream), &opts).map(Some)
+            rpc::connect_over(Stream::Unix(stream), &opts)
+                .map(Some)
+                .map_err(not_answering)
         }
-        Err((_, e)) => Err(e),
+        Err((_, e)) => Err(not_answering(e)),
+    }
+}
+
+/// An agent accepted the connection but did not take it up in time (it is busy
+/// reconnecting to its server): a timeout, which callers tell from a refused agent.
+fn not_answering(e: Error) -> Error {
+    Error {
+        kind: Kind::Timeout,
+        ..e
     }
 }
 
@@ -220,6 +246,42 @@ fn reach(socket: &Path) -> Result<Option<UnixStream>> {
         )));
     }
     Ok(Some(stream))
+}
+
+/// The process id of the agent listening on `socket` (as the kernel recorded it), for
+/// stopping one that does not answer; `None` when none listens there.
+pub(crate) fn agent_pid(socket: &Path) -> Result<Option<u32>> {
+    let Some(stream) = reach(socket)? else {
+        return Ok(None);
+    };
+    let cred = rustix::net::sockopt::socket_peercred(&stream).map_err(|e| {
+        Error::connection(format!("cannot tell who serves {}: {e}", socket.display()))
+    })?;
+    Ok(Some(cred.pid.as_raw_nonzero().get().unsigned_abs()))
+}
+
+/// Stop the agent process `pid` (SIGTERM), wait a little for it to go, and remove its
+/// socket. Returns whether it is gone.
+pub(crate) fn terminate(pid: u32, socket: &Path) -> bool {
+    let Some(pid) = i32::try_from(pid)
+        .ok()
+        .and_then(rustix::process::Pid::from_raw)
+    else {
+        return false;
+    };
+    if rustix::process::kill_process(pid, rustix::process::Signal::TERM).is_err() {
+        return false;
+    }
+    let deadline = std::time::Instant::now() + Duration::from_secs(3);
+    while std::time::Instant::now() < deadline {
+        // Signal 0 tests whether the process is still there.
+        if rustix::process::test_kill_process(pid).is_err() {
+            remove_stale(socket);
+            return true;
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    false
 }
 
 /// Remove the socket of an agent that is gone (nothing accepts on it), if it is a socket.
