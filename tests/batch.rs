@@ -461,3 +461,27 @@ fn a_reader_that_goes_away_stops_the_batch_at_once() {
         .json();
     assert_eq!(job[0]["state"], "RUNNING", "{job}");
 }
+
+#[test]
+fn comments_json_arrays_and_directories_are_told_apart() {
+    let s = Server::start();
+    let out = s
+        .cli()
+        .arg("batch")
+        .stdin("core.ping   # a comment, as in sh\n[\"core.ping\"]\nmock.sleep '#0'\n")
+        .run()
+        .code(8);
+    let lines = results(out.stdout_text());
+    assert_eq!(lines[0], json!({"id": 1, "result": "pong"}));
+    assert!(lines[1]["error"]["message"]
+        .as_str()
+        .unwrap()
+        .contains("a JSON line must be an object"));
+    // Quoted, `#` is an argument: the server's validation sees it.
+    assert_eq!(lines[2]["error"]["code"], -32602, "{}", lines[2]);
+    s.cli()
+        .args(["batch", s.dir.path().to_str().unwrap()])
+        .run()
+        .code(2)
+        .stderr_has("is a directory");
+}

@@ -657,3 +657,36 @@ fn ctrl_c_stops_every_host_and_names_each_running_job() {
         "{one_by_one:?}"
     );
 }
+
+#[test]
+fn ctrl_c_also_ends_a_connection_that_hangs_in_its_handshake() {
+    let s = Server::start();
+    // Accepts connections and never says a word.
+    let silent = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = silent.local_addr().unwrap().port();
+    std::thread::spawn(move || {
+        let mut held = Vec::new();
+        for c in silent.incoming() {
+            held.push(c);
+        }
+    });
+    let config = s.file(
+        "hang.toml",
+        &format!(
+            "[hang]\nuri = \"ws://127.0.0.1:{port}\"\n\n[up]\nuri = \"{}\"\n",
+            s.unix
+        ),
+    );
+    let child = midclt()
+        .env("MIDCLT_CONFIG", &config)
+        .args(["--connect-timeout", "60", "-p", "hang,up", "ping"])
+        .spawn();
+    std::thread::sleep(std::time::Duration::from_millis(700));
+    common::interrupt(&child);
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(out.status.code(), Some(130));
+    let lines = lines(&String::from_utf8_lossy(&out.stdout));
+    assert_eq!(by_host(&lines, "up")["result"], "pong");
+    let hang = by_host(&lines, "hang");
+    assert_eq!(hang["error"]["kind"], "interrupted", "{hang}");
+}

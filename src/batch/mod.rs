@@ -827,12 +827,15 @@ impl Batch<'_> {
         let mut jobs: Vec<i64> = self.jobs.keys().copied().collect();
         jobs.sort_unstable();
         let Some(e) = self.stopped.take() else { return };
-        let mut e = Error {
-            message: format!(
-                "interrupted: {calls} call(s) were awaiting an answer (the server may still run them)"
+        let message = match calls {
+            0 => "interrupted".to_string(),
+            1 => "interrupted: a call was awaiting its answer (the server may still run it)"
+                .to_string(),
+            n => format!(
+                "interrupted: {n} calls were awaiting an answer (the server may still run them)"
             ),
-            ..e
         };
+        let mut e = Error { message, ..e };
         if !jobs.is_empty() {
             let list: Vec<String> = jobs.iter().map(i64::to_string).collect();
             e = e.hint(format!(

@@ -8,7 +8,7 @@ use std::io::{self, Read, Write};
 use std::net::{Shutdown, TcpStream, ToSocketAddrs};
 use std::os::unix::net::UnixStream;
 use std::path::{Path, PathBuf};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 use tungstenite::handshake::client::generate_key;
 use tungstenite::http::Request;
 use tungstenite::protocol::WebSocketConfig;
@@ -373,10 +373,29 @@ fn open_tls(
     let connector = builder
         .build()
         .map_err(|e| Error::new(Kind::Tls, format!("cannot set up TLS: {e}")))?;
-    let _ = tcp.set_read_timeout(Some(timeout));
+    let deadline = Instant::now() + timeout;
+    let _ = tcp.set_read_timeout(Some(handshake_step(deadline)));
     let _ = tcp.set_write_timeout(Some(timeout));
     let sni = host.trim_start_matches('[').trim_end_matches(']');
-    match connector.connect(sni, tcp) {
+    let mut attempt = connector.connect(sni, tcp);
+    // A read that timed out leaves the handshake half done; it goes on until the deadline
+    // unless Ctrl-C came (reads wait a short step at a time while it is caught).
+    while let Err(native_tls::HandshakeError::WouldBlock(mid)) = attempt {
+        if crate::interrupt::pressed() {
+            return Err(Error::interrupted(format!(
+                "interrupted during the TLS handshake with {host}"
+            )));
+        }
+        if Instant::now() >= deadline {
+            attempt = Err(native_tls::HandshakeError::WouldBlock(mid));
+            break;
+        }
+        let _ = mid
+            .get_ref()
+            .set_read_timeout(Some(handshake_step(deadline)));
+        attempt = mid.handshake();
+    }
+    match attempt {
         Ok(s) => {
             let stream = Stream::Tls(Box::new(s));
             if let Some(pin) = &opts.pin {
@@ -532,9 +551,30 @@ pub(crate) fn upgrade(
                 "cannot build the upgrade request: {e}"
             )))
         })?;
-    let _ = stream.set_read_timeout(Some(timeout));
+    let deadline = Instant::now() + timeout;
+    let _ = stream.set_read_timeout(Some(handshake_step(deadline)));
     let _ = stream.set_write_timeout(Some(timeout));
-    match tungstenite::client::client_with_config(request, stream, Some(websocket_config())) {
+    let mut attempt =
+        tungstenite::client::client_with_config(request, stream, Some(websocket_config()));
+    // As for TLS: resumed after each short read until the deadline or Ctrl-C.
+    while let Err(tungstenite::HandshakeError::Interrupted(mid)) = attempt {
+        if crate::interrupt::pressed() {
+            return Err(plain(Error::interrupted(format!(
+                "{}: interrupted during the WebSocket handshake",
+                endpoint.display()
+            ))));
+        }
+        if Instant::now() >= deadline {
+            attempt = Err(tungstenite::HandshakeError::Interrupted(mid));
+            break;
+        }
+        let _ = mid
+            .get_ref()
+            .get_ref()
+            .set_read_timeout(Some(handshake_step(deadline)));
+        attempt = mid.handshake();
+    }
+    match attempt {
         Ok((ws, _resp)) => Ok(ws),
         Err(tungstenite::HandshakeError::Interrupted(_)) => Err(plain(Error::connection(format!(
             "{}: the WebSocket handshake did not finish within {} s",
@@ -542,6 +582,19 @@ pub(crate) fn upgrade(
             timeout.as_secs_f64()
         )))),
         Err(tungstenite::HandshakeError::Failure(e)) => Err(handshake_failure(endpoint, e)),
+    }
+}
+
+/// How long one read of a handshake may wait: what is left until `deadline`, or less while
+/// Ctrl-C is caught, so that it is noticed.
+fn handshake_step(deadline: Instant) -> Duration {
+    let left = deadline
+        .saturating_duration_since(Instant::now())
+        .max(Duration::from_millis(1));
+    if crate::interrupt::caught() {
+        left.min(crate::interrupt::POLL)
+    } else {
+        left
     }
 }
 

@@ -123,5 +123,6 @@ fn without_port(host: &str) -> &str {
 
 /// A host or child line's words, as Ansible splits them (`shlex.split(line, comments=True)`).
 fn words(line: &str) -> Result<Vec<String>, String> {
-    crate::py::shlex::split(line, true).map_err(|e| format!("{line:?}: {e}"))
+    crate::py::shlex::split(line, crate::py::shlex::Comments::Anywhere)
+        .map_err(|e| format!("{line:?}: {e}"))
 }

@@ -1,20 +1,28 @@
 //! Python's `shlex.split` (POSIX mode): how Ansible splits an INI inventory's host lines,
 //! and how `midclt batch` splits its text lines, as a POSIX shell would without expanding
-//! anything.
+//! anything. The two differ only in where a comment may start.
+
+/// Where `#` starts a comment (outside quotes).
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub(crate) enum Comments {
+    /// Anywhere, as `shlex.split(line, comments=True)` (`a#b` is `a`).
+    Anywhere,
+    /// At the start of a word only, as a POSIX shell (`a#b` is one word).
+    WordStart,
+}
 
 /// Split `line` into words: blanks separate words; `'…'` keeps everything; `"…"` keeps
 /// everything but `\"` and `\\` (a backslash before anything else stays); elsewhere `\`
 /// keeps the next character; quotes join with what touches them (`a'b c'` is one word)
-/// and `''` is an empty word. With `comments`, a `#` outside quotes ends the line, as
-/// `shlex.split(line, comments=True)` does (inside a word too: `a#b` is `a`).
-pub(crate) fn split(line: &str, comments: bool) -> Result<Vec<String>, String> {
+/// and `''` is an empty word. A `#` outside quotes where `comments` allows ends the line.
+pub(crate) fn split(line: &str, comments: Comments) -> Result<Vec<String>, String> {
     let mut words = Vec::new();
     let mut word: Option<String> = None;
     let mut chars = line.chars();
     while let Some(c) = chars.next() {
         match c {
             ' ' | '\t' | '\r' | '\n' => words.extend(word.take()),
-            '#' if comments => break,
+            '#' if comments == Comments::Anywhere || word.is_none() => break,
             '\'' => {
                 let w = word.get_or_insert_with(String::new);
                 loop {
@@ -56,15 +64,17 @@ pub(crate) fn split(line: &str, comments: bool) -> Result<Vec<String>, String> {
 
 #[cfg(test)]
 mod tests {
-    use super::split;
+    use super::{split, Comments};
 
-    /// Each expectation is what Python's `shlex.split(line, comments=...)` returns.
+    /// `Anywhere` expectations are what Python's `shlex.split(line, comments=True)`
+    /// returns; `WordStart` ones what `sh` would pass as arguments.
     #[test]
-    fn splits_as_python_shlex_does() {
-        let cases: &[(&str, bool, &[&str])] = &[
+    fn splits_as_python_shlex_and_sh_do() {
+        use Comments::{Anywhere, WordStart};
+        let cases: &[(&str, Comments, &[&str])] = &[
             (
                 r#"a.b '[["name", "=", "x y"]]' "it's" a\ b '' "\"q\"" "\n""#,
-                false,
+                WordStart,
                 &[
                     "a.b",
                     r#"[["name", "=", "x y"]]"#,
@@ -75,14 +85,16 @@ mod tests {
                     "\\n",
                 ],
             ),
-            ("a'b c'd  e", false, &["ab cd", "e"]),
-            (r#""a\qb" "a\\b""#, false, &["a\\qb", "a\\b"]),
-            ("x a#b c", false, &["x", "a#b", "c"]),
-            ("x a#b c", true, &["x", "a"]),
-            ("h1 # a comment", true, &["h1"]),
-            ("h1 '# kept'", true, &["h1", "# kept"]),
-            ("\tx\r\n", false, &["x"]),
-            ("", true, &[]),
+            ("a'b c'd  e", WordStart, &["ab cd", "e"]),
+            (r#""a\qb" "a\\b""#, WordStart, &["a\\qb", "a\\b"]),
+            ("x a#b c", WordStart, &["x", "a#b", "c"]),
+            ("core.ping  # why", WordStart, &["core.ping"]),
+            (r"m '#1' \#2", WordStart, &["m", "#1", "#2"]),
+            ("x a#b c", Anywhere, &["x", "a"]),
+            ("h1 # a comment", Anywhere, &["h1"]),
+            ("h1 '# kept'", Anywhere, &["h1", "# kept"]),
+            ("\tx\r\n", Anywhere, &["x"]),
+            ("", Anywhere, &[]),
         ];
         for (line, comments, want) in cases {
             assert_eq!(split(line, *comments).unwrap(), *want, "{line:?}");
@@ -92,7 +104,7 @@ mod tests {
     #[test]
     fn unfinished_quotes_and_escapes_are_errors() {
         for line in ["a 'b", "a \"b", "a b\\", "a \"b\\"] {
-            assert!(split(line, false).is_err(), "{line:?}");
+            assert!(split(line, Comments::WordStart).is_err(), "{line:?}");
         }
     }
 }

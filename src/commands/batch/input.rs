@@ -125,6 +125,12 @@ pub(super) fn parse_line(number: u64, bytes: &[u8]) -> Option<Input> {
     }
     let parsed = if text.starts_with('{') {
         json_line(number, text)
+    } else if text.starts_with('[') {
+        // No method is named `[`: this is JSON meant as a request.
+        Err((
+            None,
+            "a JSON line must be an object: {\"method\": ..., \"params\": [...]}".to_string(),
+        ))
     } else {
         text_line(number, text)
     };
@@ -191,10 +197,10 @@ fn json_line(number: u64, text: &str) -> Result<Request, LineError> {
     })
 }
 
-/// `[-j] METHOD ARG…`, words split as a POSIX shell splits them (quotes, backslashes;
-/// `#` is an ordinary character: only a line that starts with it is a comment).
+/// `[-j] METHOD ARG…`, words split as a POSIX shell splits them (quotes, backslashes, and
+/// a word that starts with `#` begins a comment).
 fn text_line(number: u64, text: &str) -> Result<Request, LineError> {
-    let mut words = crate::py::shlex::split(text, false)
+    let mut words = crate::py::shlex::split(text, crate::py::shlex::Comments::WordStart)
         .map_err(|m| (None, m))?
         .into_iter();
     let mut method = words.next().unwrap_or_default();

@@ -27,10 +27,19 @@ pub(crate) fn run(g: &GlobalArgs, args: &BatchArgs) -> anyhow::Result<ExitCode> 
     }
     let from_stdin = args.file.as_ref().is_none_or(|f| f.as_os_str() == "-");
     let source: Box<dyn Read + Send> = match &args.file {
-        Some(path) if !from_stdin => Box::new(
-            std::fs::File::open(path)
-                .map_err(|e| Error::usage(format!("cannot read {}: {e}", path.display())))?,
-        ),
+        Some(path) if !from_stdin => {
+            if path.is_dir() {
+                return Err(Error::usage(format!(
+                    "{} is a directory; batch reads a file of requests",
+                    path.display()
+                ))
+                .into());
+            }
+            Box::new(
+                std::fs::File::open(path)
+                    .map_err(|e| Error::usage(format!("cannot read {}: {e}", path.display())))?,
+            )
+        }
         _ => Box::new(std::io::stdin()),
     };
     // Through the session agent when one serves this server and user; otherwise the
