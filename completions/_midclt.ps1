@@ -100,7 +100,7 @@ Register-ArgumentCompleter -Native -CommandName 'midclt' -ScriptBlock {
         'midclt;batch' {
             [CompletionResult]::new('--in-flight', '--in-flight', [CompletionResultType]::ParameterName, 'Calls (and running jobs) in flight at once. The server takes 20 calls of a connection in flight at most and refuses more; refused calls are sent again and the number adapts')
             [CompletionResult]::new('--unordered', '--unordered', [CompletionResultType]::ParameterName, 'Write each result as soon as it is known instead of in input order')
-            [CompletionResult]::new('--fail-fast', '--fail-fast', [CompletionResultType]::ParameterName, 'Send nothing more after the first failed line (calls already sent are still followed and written)')
+            [CompletionResult]::new('--fail-fast', '--fail-fast', [CompletionResultType]::ParameterName, 'Send nothing more after the first failed line (calls already sent are still followed and written; with --in-flight 1 no line after the failed one runs)')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             break

@@ -95,7 +95,7 @@ set edit:completion:arg-completer[midclt] = {|@words|
         &'midclt;batch'= {
             cand --in-flight 'Calls (and running jobs) in flight at once. The server takes 20 calls of a connection in flight at most and refuses more; refused calls are sent again and the number adapts'
             cand --unordered 'Write each result as soon as it is known instead of in input order'
-            cand --fail-fast 'Send nothing more after the first failed line (calls already sent are still followed and written)'
+            cand --fail-fast 'Send nothing more after the first failed line (calls already sent are still followed and written; with --in-flight 1 no line after the failed one runs)'
             cand -h 'Print help'
             cand --help 'Print help'
         }

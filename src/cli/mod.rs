@@ -400,7 +400,7 @@ pub(crate) struct BatchArgs {
     #[arg(long = "unordered")]
     pub unordered: bool,
     /// Send nothing more after the first failed line (calls already sent are still
-    /// followed and written)
+    /// followed and written; with --in-flight 1 no line after the failed one runs)
     #[arg(long = "fail-fast")]
     pub fail_fast: bool,
     /// Calls (and running jobs) in flight at once. The server takes 20 calls of a connection
