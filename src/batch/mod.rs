@@ -32,6 +32,8 @@ const SPAN_PER_SLOT: u64 = 8;
 pub(crate) const SERVER_LIMIT: usize = 20;
 /// A job nothing was heard of for this long is polled (a lost event must not hang it).
 const POLL_AFTER_SILENCE: Duration = Duration::from_secs(30);
+/// While only input is awaited, how often to ping the server.
+const KEEPALIVE: Duration = Duration::from_secs(60);
 /// While input is awaited and calls are in flight, how often to look for either.
 const INPUT_POLL: Duration = Duration::from_millis(10);
 /// Pauses before a refused call is sent again when nothing else is in flight.
@@ -111,6 +113,8 @@ struct Sent {
 struct Running {
     /// What was heard of it so far.
     job: Map<String, Value>,
+    /// When it was last heard of (or asked about).
+    last_news: Instant,
     waiters: Vec<Waiter>,
 }
 
@@ -151,7 +155,6 @@ pub(crate) fn run(
         pause: FIRST_PAUSE,
         resume_at: None,
         subscribed: false,
-        last_job_news: Instant::now(),
         stopping: false,
         stopped: None,
     };
@@ -185,7 +188,6 @@ struct Batch<'a> {
     pause: Duration,
     resume_at: Option<Instant>,
     subscribed: bool,
-    last_job_news: Instant,
     /// Send nothing more (`--fail-fast` saw a failure, or the output is gone).
     stopping: bool,
     stopped: Option<Error>,
@@ -380,6 +382,7 @@ impl Batch<'_> {
 
     /// Wait for the next input line, noticing Ctrl-C; `None` at the end of input.
     fn recv_blocking(&mut self) -> Result<Option<Vec<Input>>> {
+        let mut quiet_since = Instant::now();
         loop {
             if crate::interrupt::pressed() {
                 return Err(Error::interrupted("interrupted while reading the input"));
@@ -388,6 +391,13 @@ impl Batch<'_> {
                 Ok(i) => return Ok(Some(i)),
                 Err(RecvTimeoutError::Timeout) => {}
                 Err(RecvTimeoutError::Disconnected) => return Ok(None),
+            }
+            // Nothing in flight while the input is slow: a ping now and then keeps proxies
+            // from closing the connection as idle (nginx: after an hour) and finds a dead
+            // one before the next line is sent on it (then it is opened again).
+            if quiet_since.elapsed() >= KEEPALIVE {
+                self.client.ping()?;
+                quiet_since = Instant::now();
             }
         }
     }
@@ -408,8 +418,8 @@ impl Batch<'_> {
         if !self.queue.is_empty() {
             consider(self.resume_at);
         }
-        if !self.jobs.is_empty() {
-            consider(Some(self.last_job_news + POLL_AFTER_SILENCE));
+        if let Some(quiet) = self.quietest_job() {
+            consider(Some(quiet + POLL_AFTER_SILENCE));
         }
         if self.input_waiting {
             consider(Some(now + INPUT_POLL));
@@ -493,6 +503,7 @@ impl Batch<'_> {
             .entry(job_id)
             .or_insert_with(|| Running {
                 job: Map::new(),
+                last_news: Instant::now(),
                 waiters: Vec::new(),
             })
             .waiters
@@ -533,10 +544,10 @@ impl Batch<'_> {
 
     /// Fold what was heard of job `job_id` into its state; report it when it ended.
     fn job_news(&mut self, job_id: i64, fields: &Map<String, Value>) {
-        self.last_job_news = Instant::now();
         let Some(run) = self.jobs.get_mut(&job_id) else {
             return;
         };
+        run.last_news = Instant::now();
         // Job ids count from 1 at every start of the middleware: after a reconnection the
         // same id may be another job.
         if !crate::jobs::same_job(&run.job, fields) {
@@ -585,10 +596,17 @@ impl Batch<'_> {
         self.remember_end(job_id, job);
     }
 
-    /// After a silence, ask for every running job at once.
+    /// When the job heard of least recently was last heard of.
+    fn quietest_job(&self) -> Option<Instant> {
+        self.jobs.values().map(|r| r.last_news).min()
+    }
+
+    /// When a job has been silent for a while (its events may be lost, or it sends none),
+    /// ask for every running job at once.
     fn poll_jobs_if_quiet(&mut self) -> Result<()> {
-        if self.jobs.is_empty()
-            || self.last_job_news.elapsed() < POLL_AFTER_SILENCE
+        if self
+            .quietest_job()
+            .is_none_or(|t| t.elapsed() < POLL_AFTER_SILENCE)
             || self.sent.len() + 1 > self.call_window.min(SERVER_LIMIT)
         {
             return Ok(());
@@ -597,7 +615,10 @@ impl Batch<'_> {
     }
 
     fn poll_jobs(&mut self) -> Result<()> {
-        self.last_job_news = Instant::now();
+        let now = Instant::now();
+        for run in self.jobs.values_mut() {
+            run.last_news = now;
+        }
         let ids: Vec<i64> = self.jobs.keys().copied().collect();
         let found = match self.client.call(
             "core.get_jobs",
