@@ -161,6 +161,17 @@ fn the_exit_code_says_all_some_or_none() {
         1,
         "a host named twice runs once"
     );
+    // Refused for every host alike: the command line is wrong, not the hosts (2, not 9).
+    let out = lab
+        .run()
+        .args(["-p", "up", "-P", "-", "call", "auth.me"])
+        .stdin("secret\n")
+        .run()
+        .code(2)
+        .stderr_has("2 of 2 hosts failed");
+    for line in lines(out.stdout_text()) {
+        assert_eq!(line["error"]["kind"], "usage", "{line}");
+    }
 }
 
 #[test]
@@ -275,7 +286,8 @@ fn what_a_fleet_cannot_do_is_refused_clearly() {
             "would all write that file",
         ),
     ] {
-        let out = lab.run().args(["-p", "up", "-c", cmd]).run().code(9);
+        // Every host refused it alike: a usage error (2).
+        let out = lab.run().args(["-p", "up", "-c", cmd]).run().code(2);
         for line in lines(out.stdout_text()) {
             assert_eq!(line["error"]["kind"], "usage", "{line}");
             let message = line["error"]["message"].as_str().unwrap();
@@ -293,7 +305,7 @@ fn what_a_fleet_cannot_do_is_refused_clearly() {
         .env("MIDCLT_CONFIG", &cfg)
         .args(["-p", "asks,asks", "call", "auth.me"])
         .run()
-        .code(9);
+        .code(2);
     let line = &lines(out.stdout_text())[0];
     assert_eq!(line["error"]["kind"], "usage");
     assert!(

@@ -170,7 +170,16 @@ pub(crate) fn run(g: &GlobalArgs, hosts: Vec<Host>, work: &Work<'_>) -> anyhow::
         0 => ExitCode::Success,
         n => {
             eprintln!("midclt: {n} of {total} hosts failed: {}", failed.join(", "));
-            if n == total {
+            let misused = outcomes.iter().all(|(_, o)| {
+                o.as_ref()
+                    .err()
+                    .and_then(|e| e.downcast_ref::<Error>())
+                    .is_some_and(|e| e.kind == crate::error::Kind::Usage)
+            });
+            if misused {
+                // Not the hosts' fault: the command itself was wrong for every one of them.
+                ExitCode::Usage
+            } else if n == total {
                 ExitCode::NoneSucceeded
             } else {
                 ExitCode::SomeFailed
