@@ -451,8 +451,16 @@ fn ctrl_c_during_a_download_removes_the_partial_file_and_aborts_the_job() {
     assert_eq!(out.status.code(), Some(130), "{stderr}");
     assert!(stderr.contains("interrupted"), "{stderr}");
     assert!(listing(&dir).is_empty(), "{:?}", listing(&dir));
-    let job = s.cli().args(["job", "show", "1"]).run().success().json();
-    assert_eq!(job["state"], "ABORTED", "{job}");
+    // An abort takes effect when the job next looks (as on the server): wait for it.
+    let deadline = Instant::now() + Duration::from_secs(10);
+    loop {
+        let job = s.cli().args(["job", "show", "1"]).run().success().json();
+        if job["state"] == "ABORTED" {
+            break;
+        }
+        assert!(Instant::now() < deadline, "not aborted: {job}");
+        std::thread::sleep(Duration::from_millis(50));
+    }
 }
 
 /// Call a job method without waiting: its id.
