@@ -295,7 +295,8 @@ impl Opener {
             Some(login) => login,
             None => match credentials::resolve(&self.cfg.login, self.stdin_taken) {
                 Ok(login) => login,
-                // Relying on the agent for credentials: its trouble is the story.
+                // No credentials here: the agent was to supply them, so its trouble is
+                // what went wrong.
                 Err(e) if e.kind == Kind::Usage => return Err(agent_trouble.unwrap_or(e)),
                 Err(e) => return Err(e),
             },

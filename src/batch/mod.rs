@@ -3,16 +3,17 @@
 //!
 //! Everything is bounded in lines (a result's size is the server's): at most `window`
 //! calls (and running jobs) are in flight, and in ordered mode at most
-//! `SPAN_PER_SLOT × window` lines are read ahead of the oldest one not yet written — when that one is a long job, reading stops until it ends instead of
-//! holding an ever-growing queue of results.
+//! `SPAN_PER_SLOT × window` lines are read ahead of the oldest one not yet written; when
+//! that one is a long job, reading stops until it ends instead of holding an ever-growing
+//! queue of results.
 //!
 //! The server accepts at most 20 calls of a connection in flight (10 of them executing)
-//! and refuses more with `-32000`. A refused call never ran, so it is sent again, once a slot is free, and the
-//! window shrinks to what the server accepted. Jobs are followed by their `core.get_jobs`
-//! events (one subscription for the batch), with a poll of all running jobs after a
-//! silence. A dropped connection is opened again; calls that were awaiting an answer then
-//! are reported as failed (they may have run and are never sent twice), running jobs are
-//! followed on the new connection, and lines not yet sent go out on it.
+//! and refuses more with `-32000`. A refused call never ran, so it is sent again once a
+//! slot is free, and the window shrinks to what the server accepted. Jobs are followed by
+//! their `core.get_jobs` events (one subscription for the batch), with a poll after a job
+//! was silent for a while. A dropped connection is opened again; calls that were awaiting
+//! an answer then are reported as failed (they may have run and are never sent twice),
+//! running jobs are followed on the new connection, and lines not yet sent go out on it.
 
 mod output;
 
@@ -34,8 +35,10 @@ pub(crate) const SERVER_LIMIT: usize = 20;
 const POLL_AFTER_SILENCE: Duration = Duration::from_secs(30);
 /// While only input is awaited, how often to ping the server.
 const KEEPALIVE: Duration = Duration::from_secs(60);
-/// While input is awaited and calls are in flight, how often to look for either.
+/// While input is awaited and calls are in flight, how often to look for either: soon
+/// after a line came, less often the longer none does.
 const INPUT_POLL: Duration = Duration::from_millis(10);
+const INPUT_POLL_MAX: Duration = Duration::from_millis(100);
 /// Pauses before a refused call is sent again when nothing else is in flight.
 const FIRST_PAUSE: Duration = Duration::from_millis(10);
 const MAX_PAUSE: Duration = Duration::from_secs(1);
@@ -144,6 +147,7 @@ pub(crate) fn run(
         input_done: false,
         first_deadline: None,
         input_waiting: false,
+        input_poll: INPUT_POLL,
         next_seq: 0,
         queue: VecDeque::new(),
         sent: HashMap::new(),
@@ -175,6 +179,8 @@ struct Batch<'a> {
     first_deadline: Option<Instant>,
     /// The input had nothing ready the last time it was asked.
     input_waiting: bool,
+    /// The current interval of looking for input (see [`INPUT_POLL`]).
+    input_poll: Duration,
     next_seq: u64,
     /// Read (or refused) and not sent, oldest first.
     queue: VecDeque<Pending>,
@@ -334,9 +340,13 @@ impl Batch<'_> {
                     self.recv_blocking()?
                 } else {
                     match self.input.try_recv() {
-                        Ok(chunk) => Some(chunk),
+                        Ok(chunk) => {
+                            self.input_poll = INPUT_POLL;
+                            Some(chunk)
+                        }
                         Err(TryRecvError::Empty) => {
                             self.input_waiting = true;
+                            self.input_poll = (self.input_poll * 2).min(INPUT_POLL_MAX);
                             return Ok(None);
                         }
                         Err(TryRecvError::Disconnected) => None,
@@ -422,7 +432,7 @@ impl Batch<'_> {
             consider(Some(quiet + POLL_AFTER_SILENCE));
         }
         if self.input_waiting {
-            consider(Some(now + INPUT_POLL));
+            consider(Some(now + self.input_poll));
         }
         d
     }

@@ -287,9 +287,8 @@ pub(crate) fn same_job(earlier: &Map<String, Value>, now: &Map<String, Value>) -
 }
 
 /// Job `job_id`, followed before, is not on the server any more (or another job has its
-/// id): the middleware restarted, and what became of the job cannot be known.
-/// A server error (exit 1) of midclt's making: not a connection error, which would be
-/// retried.
+/// id): the middleware restarted, and what became of the job cannot be known. A server
+/// error (exit 1), since a connection error would be retried.
 pub(crate) fn lost(job_id: i64, method: &str) -> Error {
     Error::new(Kind::Server, format!(
         "job {job_id} ({method}) is no longer known to the server (the middleware may have restarted); its outcome is unknown"
