@@ -581,7 +581,6 @@ impl Batch<'_> {
             });
         run.waiters = mine;
         let ended = crate::jobs::ended(job_id, &run.job);
-        let job = run.job.clone();
         for w in others {
             let e = not_a_job(&w.method, &json!(job_id));
             self.settle(w.seq, output::failure(w.id, None, output::any_error(&e)));
@@ -592,10 +591,10 @@ impl Batch<'_> {
             }
             return;
         };
-        let Some(run) = self.jobs.remove(&job_id) else {
+        let Some(Running { job, waiters, .. }) = self.jobs.remove(&job_id) else {
             return;
         };
-        for w in run.waiters {
+        for w in waiters {
             let line = match &outcome {
                 Ok(v) => output::success(w.id, Some(job_id), v.clone()),
                 Err(e) => output::failure(w.id, Some(job_id), output::any_error(e)),
